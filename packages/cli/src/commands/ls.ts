@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { type Entry, type Provider, joinPath } from '@ferry/core';
+import { loadContext } from '../context.js';
+import { formatTime } from '../format.js';
+
+function line(e: Entry, rel: string): string {
+  const size = e.isDir ? '-' : String(e.size);
+  return `${size.padStart(14)}  ${formatTime(e.mtime)}  ${rel}${e.isDir ? '/' : ''}`;
+}
+
+async function* walk(provider: Provider, dir: string, rel: string, recursive: boolean): AsyncGenerator<[Entry, string]> {
+  for await (const e of provider.list(dir)) {
+    const childRel = rel ? `${rel}/${e.name}` : e.name;
+    yield [e, childRel];
+    if (recursive && e.isDir) yield* walk(provider, joinPath(dir, e.name), childRel, true);
+  }
+}
+
+export function addLsCommand(program: Command): void {
+  program
+    .command('ls <path>')
+    .description('List a folder (size, modification time, name; folders end with /)')
+    .option('-R, --recursive', 'list every folder below as well')
+    .action(async (arg: string, flags: { recursive?: boolean }) => {
+      const ctx = await loadContext();
+      const loc = ctx.locate(arg);
+      const root = await loc.provider.stat(loc.path);
+      if (!root.isDir) {
+        process.stdout.write(line(root, root.name) + '\n');
+        return;
+      }
+      for await (const [e, rel] of walk(loc.provider, loc.path, '', !!flags.recursive)) {
+        process.stdout.write(line(e, rel) + '\n');
+      }
+    });
+}

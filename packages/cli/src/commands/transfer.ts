@@ -1,0 +1,164 @@
+import type { Command } from 'commander';
+import {
+  type CompareMode,
+  type RunSummary,
+  type TransferMode,
+  Journal,
+  PathFilter,
+  defaultStateDir,
+  journalPath,
+  runTransfer,
+} from '@ferry/core';
+import { loadContext } from '../context.js';
+import { formatBytes, formatDuration } from '../format.js';
+import { UsageError } from '../output.js';
+import { ProgressReporter } from '../progress.js';
+
+interface TransferFlags {
+  dryRun?: boolean;
+  transfers: string;
+  retries?: string;
+  include: string[];
+  exclude: string[];
+  delete?: boolean;
+  checksum?: boolean;
+  sizeOnly?: boolean;
+  json?: boolean;
+  progress?: boolean;
+  verbose?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function positiveInt(name: string, value: string, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`--${name} must be a whole number from 1 to ${max}, got '${value}'`);
+  return n;
+}
+
+export function addTransferCommands(program: Command): void {
+  for (const mode of ['copy', 'sync'] as const) {
+    const cmd = program
+      .command(`${mode} <source> <dest>`)
+      .description(
+        mode === 'copy'
+          ? 'Copy files from source to dest, skipping files already there; never deletes anything'
+          : 'Make dest match source (one way); with --delete, also remove files dest has and source does not',
+      )
+      .option('-n, --dry-run', 'show what would be done and change nothing')
+      .option('--transfers <n>', 'files transferred at once', '4')
+      .option('--retries <n>', 'extra attempts for a file that failed with a temporary error', '3')
+      .option('--include <glob>', 'only transfer files matching this glob (repeatable)', collect, [])
+      .option('--exclude <glob>', 'skip files and folders matching this glob (repeatable)', collect, [])
+      .option('--checksum', 'decide "already there" by SHA-1 (hashing files whose listing has none)')
+      .option('--size-only', 'decide "already there" by size alone')
+      .option('--json', 'print the summary as one JSON line on stdout')
+      .option('--no-progress', 'no progress bar or progress lines');
+    if (mode === 'sync') cmd.option('--delete', 'delete files on dest that source does not have (never after an error)');
+    cmd.addHelpText(
+      'after',
+      `
+Paths are "remote:/path" for a configured remote or a plain path on local disk.
+Without --checksum, files with the same size and modification time (or the same SHA-1, when both
+listings have one) are skipped. A run that is killed resumes where it stopped when run again.`,
+    );
+    cmd.action(async (source: string, dest: string, flags: TransferFlags, command: Command) => {
+      const globals = command.optsWithGlobals<{ verbose?: boolean; quiet?: boolean }>();
+      const summary = await runTransferCommand(mode, source, dest, flags, globals);
+      if (summary.failed > 0) process.exitCode = 1;
+    });
+  }
+}
+
+async function runTransferCommand(
+  mode: TransferMode,
+  sourceArg: string,
+  destArg: string,
+  flags: TransferFlags,
+  globals: { verbose?: boolean; quiet?: boolean },
+): Promise<RunSummary> {
+  if (flags.checksum && flags.sizeOnly) throw new UsageError('--checksum and --size-only cannot be used together');
+  const transfers = positiveInt('transfers', flags.transfers, 64);
+  const retries = flags.retries === undefined ? 3 : Number(flags.retries);
+  if (!Number.isInteger(retries) || retries < 0 || retries > 20) throw new UsageError(`--retries must be a whole number from 0 to 20`);
+  const compare: CompareMode = flags.checksum ? 'checksum' : flags.sizeOnly ? 'size-only' : 'default';
+
+  const ctx = await loadContext();
+  const source = ctx.locate(sourceArg);
+  const target = ctx.locate(destArg);
+  if (!source.provider.capabilities.read) throw new UsageError(`${source.display} cannot be read from`);
+  if (!target.provider.capabilities.write) throw new UsageError(`${target.display} cannot be written to`);
+  // Fails here, before any planning, with the path the user typed.
+  await source.provider.stat(source.path);
+
+  const journal = flags.dryRun
+    ? undefined
+    : await Journal.open(journalPath(defaultStateDir(), `${mode}\n${source.display}\n${target.display}`));
+  const quiet = !!globals.quiet || flags.progress === false || !!flags.json;
+  const reporter = new ProgressReporter({ tty: !!process.stderr.isTTY, quiet, verbose: !!globals.verbose });
+  const stopOnSignal = () => {
+    reporter.stop();
+    process.stderr.write('\nferry: interrupted; run the same command again to resume\n');
+    void journal?.close().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+
+  let summary: RunSummary;
+  try {
+    summary = await runTransfer({
+      source,
+      target,
+      mode,
+      deleteExtraneous: !!flags.delete,
+      dryRun: !!flags.dryRun,
+      transfers,
+      retries,
+      compare,
+      filter: new PathFilter({ include: flags.include, exclude: flags.exclude }),
+      ...(journal ? { journal } : {}),
+      onEvent: (event) => {
+        if (flags.dryRun && event.type === 'planned') {
+          const a = event.action;
+          if (a.kind === 'copy') process.stdout.write(`would copy ${a.rel} (${formatBytes(a.src.size)})\n`);
+          else if (a.kind === 'delete') process.stdout.write(`would delete ${a.rel}${a.dst.isDir ? '/' : ''}\n`);
+          else if (a.kind === 'skip' && globals.verbose) process.stdout.write(`would skip ${a.rel}\n`);
+        }
+        reporter.onEvent(event);
+      },
+    });
+  } finally {
+    reporter.stop();
+    process.off('SIGINT', stopOnSignal);
+    process.off('SIGTERM', stopOnSignal);
+  }
+  if (journal) {
+    if (summary.failed === 0) await journal.discard();
+    else await journal.close();
+  }
+  printSummary(summary, !!flags.json);
+  return summary;
+}
+
+function printSummary(s: RunSummary, json: boolean): void {
+  if (json) {
+    process.stdout.write(JSON.stringify(s) + '\n');
+    return;
+  }
+  const lines: string[] = [];
+  if (s.dryRun) {
+    lines.push(`Dry run: would copy ${s.plannedFiles} file(s), ${formatBytes(s.plannedBytes)}; nothing was changed`);
+    if (s.deletesPending) lines.push(`Dry run: would delete ${s.deletesPending} file(s) or folder(s)`);
+  } else {
+    const secs = s.durationMs / 1000;
+    const rate = secs > 0 ? `${formatBytes(Math.round(s.bytes / secs))}/s` : '-';
+    lines.push(`Transferred: ${formatBytes(s.bytes)} in ${formatDuration(s.durationMs)} (${rate})`);
+    if (s.deletesPending) lines.push(`Not deleted: ${s.deletesPending} extraneous file(s), because of errors in this run`);
+  }
+  lines.push(
+    `Files: ${s.copied} copied, ${s.rapid} rapid, ${s.skipped} skipped, ${s.failed} failed, ${s.deleted} deleted`,
+  );
+  for (const e of s.errors.slice(0, 20)) lines.push(`  failed: ${e.rel}: ${e.message}`);
+  if (s.errors.length > 20) lines.push(`  ... and ${s.errors.length - 20} more`);
+  process.stderr.write(lines.join('\n') + '\n');
+}

@@ -1,0 +1,22 @@
+import { FerryError, errorMessage } from '@ferry/core';
+
+/** Thrown for a wrong command line: exit code 2, as most Unix tools do. */
+export class UsageError extends Error {}
+
+/** Set when `--verbose` is on: errors then carry their stack. */
+export const outputSettings = { verbose: false };
+
+export function printError(err: unknown): void {
+  const line = errorMessage(err).split('\n')[0];
+  process.stderr.write(`ferry: ${line}\n`);
+  if (outputSettings.verbose && err instanceof Error && err.stack) {
+    process.stderr.write(`${err.stack}\n`);
+    if (err.cause instanceof Error && err.cause.stack) process.stderr.write(`caused by: ${err.cause.stack}\n`);
+  }
+}
+
+export function exitCodeFor(err: unknown): number {
+  if (err instanceof UsageError) return 2;
+  if (err instanceof FerryError) return 1;
+  return 1;
+}

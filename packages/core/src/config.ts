@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { BadInput } from './errors.js';
+import { getProviderFactory } from './registry.js';
+
+const REMOTE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+const remoteSchema = z.looseObject({ type: z.string().min(1) });
+
+export const configSchema = z.strictObject({
+  remotes: z.record(z.string().regex(REMOTE_NAME, 'remote names use letters, digits, _ . -'), remoteSchema).default({}),
+  defaults: z
+    .strictObject({
+      transfers: z.number().int().min(1).max(64).optional(),
+      retries: z.number().int().min(0).max(20).optional(),
+    })
+    .default({}),
+});
+
+export type FerryConfig = z.infer<typeof configSchema>;
+export type RemoteConfig = z.infer<typeof remoteSchema>;
+
+export function isValidRemoteName(name: string): boolean {
+  return REMOTE_NAME.test(name);
+}
+
+export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.FERRY_CONFIG) return resolve(env.FERRY_CONFIG);
+  const base = env.XDG_CONFIG_HOME || join(homedir(), '.config');
+  return join(base, 'ferry', 'ferry.config.json');
+}
+
+/** "remotes.foo.cookie: expected string" for the first problem zod found. */
+export function describeZodError(error: z.ZodError, prefix: string[] = []): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid value';
+  const path = [...prefix, ...issue.path.map(String)].join('.');
+  const message = issue.code === 'invalid_type' && / received undefined$/.test(issue.message) ? 'required option is missing' : issue.message;
+  return path ? `${path}: ${message}` : message;
+}
+
+/**
+ * The config file: read and validated at every load (a hand-edited file is untrusted input),
+ * written atomically with mode 0600 because it holds cookies and tokens.
+ */
+export class ConfigStore {
+  constructor(readonly path: string = defaultConfigPath()) {}
+
+  async load(): Promise<FerryConfig> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return configSchema.parse({});
+      throw new BadInput(`cannot read config ${this.path}: ${(err as Error).message}`);
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (err) {
+      throw new BadInput(`config ${this.path} is not valid JSON: ${(err as Error).message}`);
+    }
+    const parsed = configSchema.safeParse(raw);
+    if (!parsed.success) throw new BadInput(`config ${this.path}: ${describeZodError(parsed.error)}`);
+    for (const [name, remote] of Object.entries(parsed.data.remotes)) {
+      const factory = getProviderFactory(remote.type);
+      const { type: _type, ...options } = remote;
+      const check = factory.options.safeParse(options);
+      if (!check.success) {
+        throw new BadInput(`config ${this.path}: ${describeZodError(check.error, ['remotes', name])}`);
+      }
+    }
+    return parsed.data;
+  }
+
+  async save(config: FerryConfig): Promise<void> {
+    const text = JSON.stringify(configSchema.parse(config), null, 2) + '\n';
+    await writeFileAtomic(this.path, text, 0o600);
+  }
+
+  /** Read-modify-write of one remote's options (used to persist rotated tokens). */
+  async updateRemote(name: string, patch: Record<string, unknown>): Promise<void> {
+    const config = await this.load();
+    const remote = config.remotes[name];
+    if (!remote) throw new BadInput(`unknown remote '${name}'`);
+    config.remotes[name] = { ...remote, ...patch };
+    await this.save(config);
+  }
+}
+
+export async function writeFileAtomic(path: string, data: string, mode: number): Promise<void> {
+  await fs.mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  const handle = await fs.open(tmp, 'wx', mode);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await fs.chmod(tmp, mode);
+    await fs.rename(tmp, path);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    throw err;
+  }
+}

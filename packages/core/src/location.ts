@@ -1,0 +1,49 @@
+import { resolve } from 'node:path';
+import { type ConfigStore, type FerryConfig, describeZodError } from './config.js';
+import { BadInput } from './errors.js';
+import { normalizePath } from './names.js';
+import type { Location } from './provider.js';
+import { type ProviderFactory, getProviderFactory, listProviderFactories } from './registry.js';
+
+export type ParsedPath = { remote: string; path: string } | { remote: undefined; path: string };
+
+/**
+ * "name:/path" names a configured remote, as in rclone; anything else is a path on local disk.
+ * A local file whose name holds a colon is reached as "./a:b".
+ */
+export function parseRemotePath(arg: string): ParsedPath {
+  if (arg === '') throw new BadInput('empty path');
+  const m = /^([A-Za-z0-9_][A-Za-z0-9_.-]*):(.*)$/.exec(arg);
+  if (!m) return { remote: undefined, path: arg };
+  return { remote: m[1]!, path: normalizePath(m[2] ?? '') };
+}
+
+/** The factory that serves bare paths (local disk); core does not name it. */
+function barePathFactory(): ProviderFactory {
+  const factory = listProviderFactories().find((f) => f.barePaths);
+  if (!factory) throw new BadInput('no provider for local paths is registered');
+  return factory;
+}
+
+export function resolveLocation(arg: string, config: FerryConfig, store?: ConfigStore): Location {
+  const parsed = parseRemotePath(arg);
+  if (parsed.remote === undefined) {
+    const root = resolve(parsed.path);
+    const factory = barePathFactory();
+    const provider = factory.create('local', factory.options.parse({ root }), {});
+    return { provider, path: '/', display: root };
+  }
+  const name = parsed.remote;
+  const remote = config.remotes[name];
+  if (!remote) {
+    throw new BadInput(`unknown remote '${name}' (configured: ${Object.keys(config.remotes).join(', ') || 'none'}; add one with \`ferry remote add\`)`);
+  }
+  const factory = getProviderFactory(remote.type);
+  const { type: _type, ...raw } = remote;
+  const options = factory.options.safeParse(raw);
+  if (!options.success) throw new BadInput(`remote '${name}': ${describeZodError(options.error)}`);
+  const provider = factory.create(name, options.data, {
+    ...(store ? { saveOptions: (patch: Record<string, unknown>) => store.updateRemote(name, patch) } : {}),
+  });
+  return { provider, path: parsed.path, display: `${name}:${parsed.path}` };
+}

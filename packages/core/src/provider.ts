@@ -1,0 +1,105 @@
+import type { Readable } from 'node:stream';
+import type { Entry } from './entry.js';
+
+export type HashName = 'sha1';
+
+/** What a provider can do, declared up front so the engine never probes with try/catch. */
+export interface Capabilities {
+  read: boolean;
+  write: boolean;
+  /** The target can land a file from its SHA-1 and a few proof bytes (秒传). */
+  rapidUpload: boolean;
+  /** The service can fetch a URL or a share itself (115 offline download, share import). */
+  serverSideImport: boolean;
+  /** Hashes the listing hands out for free. */
+  hashes: readonly HashName[];
+  maxFileSize?: number;
+  rangeRead: boolean;
+}
+
+/** What a rapid-upload target may ask of the source: the size, the SHA-1 and small byte ranges. */
+export interface RapidSource {
+  size: number;
+  sha1: string;
+  /** Bytes [start, end) of the source file. Targets ask for at most a few KiB. */
+  readRange(start: number, end: number): Promise<Buffer>;
+}
+
+export type RapidResult = { status: 'hit'; entry?: Entry } | { status: 'miss'; reason?: string };
+
+/** JSON-serialisable state a provider needs to resume its upload (multipart id, temp name...). */
+export type UploadState = { [key: string]: unknown };
+
+export interface UploadRequest {
+  size: number;
+  /** The source SHA-1 when it is known before the bytes flow (listing or earlier pass). */
+  sha1?: string;
+  mtime?: number;
+  /** State from a checkpoint; the provider decides whether it can still resume from it. */
+  resume?: UploadState;
+}
+
+export interface UploadPart {
+  /** 0-based part number. */
+  index: number;
+  offset: number;
+  length: number;
+  /** Exactly `length` bytes; already being hashed by the engine as it is read. */
+  data: Readable;
+}
+
+/**
+ * A streamed upload in parts. The engine cuts the source into parts of `partSize`, hashes them
+ * on the fly and, after each `writePart`, stores `state()` with the hasher state in a checkpoint,
+ * so a crash resumes at `offset` instead of byte 0.
+ */
+export interface UploadSession {
+  readonly partSize: number;
+  /** Bytes already durably accepted by the target; the engine continues from here. */
+  readonly offset: number;
+  state(): UploadState;
+  writePart(part: UploadPart): Promise<void>;
+  /** Lands the file under its final name; `sha1` is what the engine hashed on the way. */
+  complete(final: { sha1: string }): Promise<Entry>;
+  /** Drops whatever was written; nothing remains under the final name. */
+  abort(): Promise<void>;
+}
+
+export interface ReadOptions {
+  start?: number;
+  /** Exclusive end offset. */
+  end?: number;
+}
+
+export interface Provider {
+  readonly type: string;
+  /** The remote's name in the config, or "local" for a bare path. */
+  readonly remote: string;
+  readonly capabilities: Capabilities;
+
+  /** Throws NotFound when nothing is at `path`. */
+  stat(path: string): Promise<Entry>;
+  /** Pages lazily; entries are the folder's direct children. */
+  list(dir: string): AsyncIterable<Entry>;
+  openRead(entry: Entry, options?: ReadOptions): Promise<Readable>;
+  /** Bytes [start, end) of a file, for small proof reads. */
+  readRange(entry: Entry, start: number, end: number): Promise<Buffer>;
+
+  mkdirp?(dir: string): Promise<void>;
+  beginUpload?(path: string, request: UploadRequest): Promise<UploadSession>;
+  tryRapidUpload?(path: string, source: RapidSource): Promise<RapidResult>;
+  /** Removes a file, or a folder with everything in it. */
+  remove?(path: string): Promise<void>;
+  move?(from: string, to: string): Promise<Entry>;
+  /** SHA-1 of a file the listing gave without one; local disk reads and caches it. */
+  hash?(entry: Entry): Promise<string>;
+  close?(): Promise<void>;
+}
+
+/** A location a command works on: a provider and a path inside it. */
+export interface Location {
+  provider: Provider;
+  path: string;
+  /** What the user typed, for messages. */
+  display: string;
+}

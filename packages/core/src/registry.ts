@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { BadInput } from './errors.js';
+import type { Provider } from './provider.js';
+
+/**
+ * A provider type declares its options once, as a zod object whose fields carry defaults and
+ * `.describe()` help. Config validation, `ferry remote add TYPE --help` and the README tables
+ * all read that one declaration.
+ */
+export interface ProviderFactory<S extends z.ZodObject = z.ZodObject> {
+  type: string;
+  description: string;
+  options: S;
+  /** Option names whose values are redacted whenever they are shown or logged. */
+  secrets: readonly string[];
+  /** Serves paths written without "remote:" (local disk). */
+  barePaths?: boolean;
+  create(remote: string, options: z.infer<S>, context: ProviderContext): Provider;
+}
+
+/** What a provider may use from the host: persisting rotated credentials, for instance. */
+export interface ProviderContext {
+  /** Persists changed options of this remote (an Aliyun refresh token rotates on every use). */
+  saveOptions?(patch: Record<string, unknown>): Promise<void>;
+}
+
+const factories = new Map<string, ProviderFactory>();
+
+export function registerProvider<S extends z.ZodObject>(factory: ProviderFactory<S>): void {
+  factories.set(factory.type, factory as unknown as ProviderFactory);
+}
+
+export function getProviderFactory(type: string): ProviderFactory {
+  const factory = factories.get(type);
+  if (!factory) {
+    const known = [...factories.keys()].sort().join(', ') || 'none';
+    throw new BadInput(`unknown remote type '${type}' (known types: ${known})`);
+  }
+  return factory;
+}
+
+export function listProviderFactories(): ProviderFactory[] {
+  return [...factories.values()].sort((a, b) => a.type.localeCompare(b.type));
+}
+
+export function redactOptions(
+  factory: ProviderFactory | undefined,
+  options: Record<string, unknown>,
+): Record<string, unknown> {
+  const secrets = new Set(factory?.secrets ?? []);
+  return Object.fromEntries(
+    Object.entries(options).map(([k, v]) => [k, secrets.has(k) && v !== '' && v != null ? redact(String(v)) : v]),
+  );
+}
+
+export function redact(secret: string): string {
+  if (secret.length <= 8) return '***';
+  return `${secret.slice(0, 3)}***${secret.slice(-2)}`;
+}
+
+export interface OptionInfo {
+  name: string;
+  type: string;
+  required: boolean;
+  default?: unknown;
+  description: string;
+  secret: boolean;
+}
+
+interface ZodInternals {
+  _zod: { def: { type: string; defaultValue?: unknown; innerType?: ZodInternals } };
+  description?: string;
+}
+
+function unwrap(schema: ZodInternals): { type: string; default?: unknown; optional: boolean } {
+  let node = schema;
+  let optional = false;
+  let def: unknown;
+  for (;;) {
+    const d = node._zod.def;
+    if (d.type === 'default') {
+      def = d.defaultValue;
+      optional = true;
+    } else if (d.type === 'optional') {
+      optional = true;
+    } else {
+      return def === undefined ? { type: d.type, optional } : { type: d.type, default: def, optional };
+    }
+    if (!d.innerType) return { type: d.type, optional };
+    node = d.innerType;
+  }
+}
+
+/** The declared options of a provider type, for help texts and the README tables. */
+export function describeOptions(factory: ProviderFactory): OptionInfo[] {
+  const secrets = new Set(factory.secrets);
+  return Object.entries(factory.options.shape as Record<string, ZodInternals>).map(([name, schema]) => {
+    const info = unwrap(schema);
+    return {
+      name,
+      type: info.type,
+      required: !info.optional,
+      ...(info.default !== undefined ? { default: info.default } : {}),
+      description: schema.description ?? '',
+      secret: secrets.has(name),
+    };
+  });
+}
+
+/** Turns `key=value` strings from the command line into typed option values. */
+export function parseOptionArgs(factory: ProviderFactory, args: readonly string[]): Record<string, unknown> {
+  const infos = new Map(describeOptions(factory).map((o) => [o.name, o]));
+  const out: Record<string, unknown> = {};
+  for (const arg of args) {
+    const eq = arg.indexOf('=');
+    if (eq <= 0) throw new BadInput(`expected key=value, got '${arg}'`);
+    const key = arg.slice(0, eq);
+    const value = arg.slice(eq + 1);
+    const info = infos.get(key);
+    if (!info) {
+      throw new BadInput(`'${factory.type}' has no option '${key}' (options: ${[...infos.keys()].join(', ')})`);
+    }
+    if (info.type === 'number') {
+      const n = Number(value);
+      if (value === '' || !Number.isFinite(n)) throw new BadInput(`option '${key}' needs a number, got '${value}'`);
+      out[key] = n;
+    } else if (info.type === 'boolean') {
+      if (value !== 'true' && value !== 'false') throw new BadInput(`option '${key}' needs true or false, got '${value}'`);
+      out[key] = value === 'true';
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}

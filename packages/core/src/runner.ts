@@ -1,0 +1,188 @@
+import pLimit from 'p-limit';
+import { type BackoffPolicy, defaultBackoff, retryDelay, sleep } from './backoff.js';
+import { errorMessage, isRetryable } from './errors.js';
+import type { Journal } from './journal.js';
+import { type Action, type PlanOptions, plan } from './planner.js';
+import { transferFile } from './transfer.js';
+
+export type FileOutcome = 'copied' | 'rapid' | 'skipped';
+
+export type RunEvent =
+  | { type: 'planned'; action: Action }
+  | { type: 'bytes'; n: number }
+  | { type: 'file'; rel: string; outcome: FileOutcome; size: number; sourceBytesRead: number; resumedFrom: number }
+  | { type: 'retry'; rel: string; attempt: number; delayMs: number; message: string }
+  | { type: 'failed'; rel: string; message: string }
+  | { type: 'deleted'; rel: string }
+  | { type: 'deletes-skipped'; count: number; reason: string };
+
+export interface RunOptions extends PlanOptions {
+  /** Files in flight at once (`--transfers`). */
+  transfers?: number;
+  /** Extra attempts for a file that failed with a retryable error. */
+  retries?: number;
+  dryRun?: boolean;
+  journal?: Journal;
+  backoff?: BackoffPolicy;
+  onEvent?: (event: RunEvent) => void;
+}
+
+export interface RunSummary {
+  dryRun: boolean;
+  copied: number;
+  rapid: number;
+  skipped: number;
+  failed: number;
+  deleted: number;
+  /** Deletions planned by `sync --delete` but not carried out (dry run, or errors in the run). */
+  deletesPending: number;
+  /** Bytes delivered to the target by streamed copies. */
+  bytes: number;
+  /** Files planned for copying and the bytes they hold. */
+  plannedFiles: number;
+  plannedBytes: number;
+  sourceBytesRead: number;
+  errors: { rel: string; message: string }[];
+  durationMs: number;
+}
+
+/**
+ * The in-process runner: the planner's actions under a p-limit pool, retries with backoff for
+ * retryable errors, a journal so a killed run resumes, and deletions last and only after a run
+ * without a single error (rclone's rule: never delete on the strength of a partial view).
+ */
+export async function runTransfer(options: RunOptions): Promise<RunSummary> {
+  const started = Date.now();
+  const transfers = options.transfers ?? 4;
+  const retries = options.retries ?? 3;
+  const backoff = options.backoff ?? defaultBackoff;
+  const emit = options.onEvent ?? (() => {});
+  const journal = options.journal;
+  const summary: RunSummary = {
+    dryRun: !!options.dryRun,
+    copied: 0,
+    rapid: 0,
+    skipped: 0,
+    failed: 0,
+    deleted: 0,
+    deletesPending: 0,
+    bytes: 0,
+    plannedFiles: 0,
+    plannedBytes: 0,
+    sourceBytesRead: 0,
+    errors: [],
+    durationMs: 0,
+  };
+  const fail = (rel: string, message: string) => {
+    summary.failed++;
+    summary.errors.push({ rel, message });
+    emit({ type: 'failed', rel, message });
+  };
+
+  const limit = pLimit(transfers);
+  const inflight = new Set<Promise<void>>();
+  const deletes: Extract<Action, { kind: 'delete' }>[] = [];
+
+  const copy = async (action: Extract<Action, { kind: 'copy' }>) => {
+    const { rel, src } = action;
+    if (journal?.isDone(rel, src.size, src.mtime)) {
+      summary.skipped++;
+      emit({ type: 'file', rel, outcome: 'skipped', size: src.size, sourceBytesRead: 0, resumedFrom: 0 });
+      return;
+    }
+    for (let attempt = 1; ; attempt++) {
+      let attemptBytes = 0;
+      try {
+        const result = await transferFile(
+          { src: options.source.provider, srcEntry: src, dst: options.target.provider, dstPath: action.dstPath },
+          {
+            ...(journal ? { checkpoint: journal.checkpointFor(rel) } : {}),
+            onBytes: (n) => {
+              attemptBytes += n;
+              summary.bytes += n;
+              emit({ type: 'bytes', n });
+            },
+          },
+        );
+        await journal?.markDone(rel, src.size, src.mtime);
+        summary[result.kind]++;
+        summary.sourceBytesRead += result.sourceBytesRead;
+        emit({
+          type: 'file',
+          rel,
+          outcome: result.kind,
+          size: src.size,
+          sourceBytesRead: result.sourceBytesRead,
+          resumedFrom: result.resumedFrom,
+        });
+        return;
+      } catch (err) {
+        // Bytes of a failed attempt will be sent again; keep the byte count honest.
+        summary.bytes -= attemptBytes;
+        if (attemptBytes) emit({ type: 'bytes', n: -attemptBytes });
+        if (!isRetryable(err) || attempt > retries) {
+          fail(rel, errorMessage(err));
+          return;
+        }
+        const delayMs = retryDelay(attempt, err, backoff);
+        emit({ type: 'retry', rel, attempt, delayMs, message: errorMessage(err) });
+        await sleep(delayMs);
+      }
+    }
+  };
+
+  for await (const action of plan(options)) {
+    emit({ type: 'planned', action });
+    switch (action.kind) {
+      case 'error':
+        fail(action.rel, errorMessage(action.error));
+        break;
+      case 'skip':
+        summary.skipped++;
+        emit({ type: 'file', rel: action.rel, outcome: 'skipped', size: action.src.size, sourceBytesRead: 0, resumedFrom: 0 });
+        break;
+      case 'delete':
+        deletes.push(action);
+        break;
+      case 'copy': {
+        summary.plannedFiles++;
+        summary.plannedBytes += action.src.size;
+        if (options.dryRun) break;
+        const job = limit(() => copy(action));
+        inflight.add(job);
+        void job.finally(() => inflight.delete(job));
+        // Keep the planner only a little ahead of the transfers: memory stays flat on huge trees.
+        if (inflight.size >= transfers * 4) await Promise.race(inflight);
+        break;
+      }
+    }
+  }
+  await Promise.all(inflight);
+
+  if (deletes.length > 0) {
+    if (options.dryRun) {
+      summary.deletesPending = deletes.length;
+    } else if (summary.failed > 0) {
+      summary.deletesPending = deletes.length;
+      emit({ type: 'deletes-skipped', count: deletes.length, reason: `${summary.failed} error(s) in this run` });
+    } else {
+      const remove = options.target.provider.remove?.bind(options.target.provider);
+      for (const action of deletes) {
+        if (!remove) {
+          fail(action.rel, `remote '${options.target.provider.remote}' cannot delete files`);
+          continue;
+        }
+        try {
+          await remove(action.dst.path);
+          summary.deleted++;
+          emit({ type: 'deleted', rel: action.rel });
+        } catch (err) {
+          fail(action.rel, errorMessage(err));
+        }
+      }
+    }
+  }
+
+  summary.durationMs = Date.now() - started;
+  return summary;
+}

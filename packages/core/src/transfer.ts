@@ -1,0 +1,166 @@
+import type { Entry } from './entry.js';
+import { IntegrityError, BadInput } from './errors.js';
+import { Sha1, sha1OfStream } from './hash.js';
+import { type CheckpointHandle, type FileCheckpoint, noCheckpoint } from './checkpoint.js';
+import { PartReader } from './parts.js';
+import { parentPath } from './names.js';
+import type { Provider, RapidSource, UploadSession } from './provider.js';
+
+export interface FileTransfer {
+  src: Provider;
+  srcEntry: Entry;
+  dst: Provider;
+  dstPath: string;
+}
+
+export interface TransferContext {
+  checkpoint?: CheckpointHandle;
+  /** Bytes of the file delivered to the target (streamed copies only). */
+  onBytes?: (n: number) => void;
+  /** Bytes read from the source only to compute the SHA-1 before a rapid upload. */
+  onHashBytes?: (n: number) => void;
+}
+
+export interface FileResult {
+  kind: 'copied' | 'rapid';
+  size: number;
+  sha1: string;
+  /** Every byte read from the source for this file, proofs and hashing included. */
+  sourceBytesRead: number;
+  /** Where a resumed upload picked up (0 when it started fresh). */
+  resumedFrom: number;
+}
+
+function where(t: FileTransfer): string {
+  return `${t.dst.remote}:${t.dstPath}`;
+}
+
+/**
+ * One file's journey (DESIGN.md): SHA-1 from the listing or computed, rapid upload when the target
+ * offers it, else a streamed copy in parts, hashed on the fly, checkpointed after each part and
+ * verified at the end. The caller has already decided the file needs copying.
+ */
+export async function transferFile(t: FileTransfer, ctx: TransferContext = {}): Promise<FileResult> {
+  const { src, srcEntry, dst, dstPath } = t;
+  if (srcEntry.isDir) throw new BadInput(`${src.remote}:${srcEntry.path} is a folder, not a file`);
+  if (!dst.beginUpload) throw new BadInput(`remote '${dst.remote}' (${dst.type}) cannot be written to`);
+  const checkpoint = ctx.checkpoint ?? noCheckpoint;
+  let sourceBytesRead = 0;
+
+  await dst.mkdirp?.(parentPath(dstPath));
+
+  let sha1 = srcEntry.sha1;
+  if (dst.capabilities.rapidUpload && dst.tryRapidUpload) {
+    if (!sha1) {
+      sha1 = src.hash
+        ? await src.hash(srcEntry)
+        : await sha1OfStream(await src.openRead(srcEntry), (n) => {
+            sourceBytesRead += n;
+            ctx.onHashBytes?.(n);
+          });
+    }
+    const rapidSource: RapidSource = {
+      size: srcEntry.size,
+      sha1,
+      readRange: async (start, end) => {
+        const bytes = await src.readRange(srcEntry, start, end);
+        sourceBytesRead += bytes.length;
+        return bytes;
+      },
+    };
+    const rapid = await dst.tryRapidUpload(dstPath, rapidSource);
+    if (rapid.status === 'hit') {
+      await checkpoint.clear();
+      return { kind: 'rapid', size: srcEntry.size, sha1, sourceBytesRead, resumedFrom: 0 };
+    }
+  }
+
+  const saved = await usableCheckpoint(checkpoint, t);
+  let session = await dst.beginUpload(dstPath, {
+    size: srcEntry.size,
+    ...(sha1 ? { sha1 } : {}),
+    ...(srcEntry.mtime !== undefined ? { mtime: srcEntry.mtime } : {}),
+    ...(saved ? { resume: saved.upload } : {}),
+  });
+  let hasher: Sha1;
+  if (saved && session.offset === saved.offset && session.offset > 0) {
+    hasher = await Sha1.create(saved.hasher);
+  } else {
+    if (session.offset !== 0) {
+      // The target kept more or less than the checkpoint says: only a fresh start is safe.
+      await session.abort();
+      session = await dst.beginUpload(dstPath, {
+        size: srcEntry.size,
+        ...(sha1 ? { sha1 } : {}),
+        ...(srcEntry.mtime !== undefined ? { mtime: srcEntry.mtime } : {}),
+      });
+    }
+    hasher = await Sha1.create();
+  }
+  const resumedFrom = session.offset;
+
+  const streamed = await streamParts(t, session, hasher, checkpoint, ctx, sha1);
+  sourceBytesRead += streamed;
+
+  const digest = hasher.digest();
+  if (sha1 && digest !== sha1) {
+    await session.abort();
+    await checkpoint.clear();
+    throw new IntegrityError(
+      `${where(t)}: SHA-1 of the bytes read (${digest}) differs from the source's ${sha1}; the partial copy was removed`,
+    );
+  }
+  await session.complete({ sha1: digest });
+  await checkpoint.clear();
+  return { kind: 'copied', size: srcEntry.size, sha1: digest, sourceBytesRead, resumedFrom };
+}
+
+async function usableCheckpoint(checkpoint: CheckpointHandle, t: FileTransfer): Promise<FileCheckpoint | undefined> {
+  const saved = await checkpoint.load();
+  if (!saved) return undefined;
+  const { size, mtime, sha1 } = t.srcEntry;
+  const same =
+    saved.target === t.dstPath &&
+    saved.source.size === size &&
+    saved.source.mtime === mtime &&
+    saved.source.sha1 === sha1;
+  return same ? saved : undefined;
+}
+
+async function streamParts(
+  t: FileTransfer,
+  session: UploadSession,
+  hasher: Sha1,
+  checkpoint: CheckpointHandle,
+  ctx: TransferContext,
+  sha1: string | undefined,
+): Promise<number> {
+  const { src, srcEntry } = t;
+  const size = srcEntry.size;
+  let offset = session.offset;
+  if (offset >= size) return 0;
+  const reader = new PartReader(await src.openRead(srcEntry, { start: offset, end: size }), `${src.remote}:${srcEntry.path}`);
+  let read = 0;
+  try {
+    for (let index = Math.floor(offset / session.partSize); offset < size; index++) {
+      const length = Math.min(session.partSize, size - offset);
+      const data = reader.part(length, (chunk) => {
+        hasher.update(chunk);
+        read += chunk.length;
+        ctx.onBytes?.(chunk.length);
+      });
+      await session.writePart({ index, offset, length, data });
+      offset += length;
+      await checkpoint.save({
+        source: { size, ...(srcEntry.mtime !== undefined ? { mtime: srcEntry.mtime } : {}), ...(sha1 ? { sha1 } : {}) },
+        target: t.dstPath,
+        upload: session.state(),
+        offset,
+        hasher: hasher.save(),
+      });
+    }
+  } finally {
+    reader.destroy();
+  }
+  return read;
+}
