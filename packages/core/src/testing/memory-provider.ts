@@ -1,0 +1,190 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { Entry } from '../entry.js';
+import { BadInput, NotFound } from '../errors.js';
+import { baseName, checkName, parentPath } from '../names.js';
+import type {
+  Capabilities,
+  Provider,
+  RapidResult,
+  RapidSource,
+  ReadOptions,
+  UploadPart,
+  UploadRequest,
+  UploadSession,
+} from '../provider.js';
+
+interface MemFile {
+  data: Buffer;
+  mtime: number;
+}
+
+export interface MemoryProviderOptions {
+  /** Whether listings carry SHA-1 (as 115 and Aliyun do). */
+  listSha1?: boolean;
+  /** Offer rapid upload: a hit when any stored file has the same SHA-1 and size. */
+  rapidUpload?: boolean;
+  partSize?: number;
+  /** Called before each part is written; throw from it to inject a failure. */
+  beforePart?: (part: { index: number; offset: number }) => void;
+}
+
+/**
+ * An in-memory provider for engine tests: a stand-in for a remote whose listing we control
+ * entirely (hostile names, wrong SHA-1s). It is a test fixture, not a model of any real service.
+ */
+export class MemoryProvider implements Provider {
+  readonly type = 'memory';
+  readonly capabilities: Capabilities;
+  readonly files = new Map<string, MemFile>();
+  readonly dirs = new Set<string>(['/']);
+  /** Listing overrides: extra raw names under a folder, or a wrong SHA-1 for a path. */
+  readonly extraNames = new Map<string, string[]>();
+  readonly fakeSha1 = new Map<string, string>();
+  bytesRead = 0;
+  rangeBytesRead = 0;
+
+  constructor(
+    readonly remote: string,
+    private readonly options: MemoryProviderOptions = {},
+  ) {
+    this.capabilities = {
+      read: true,
+      write: true,
+      rapidUpload: !!options.rapidUpload,
+      serverSideImport: false,
+      hashes: options.listSha1 ? ['sha1'] : [],
+      rangeRead: true,
+    };
+  }
+
+  put(path: string, data: Buffer | string, mtime = Date.now()): void {
+    this.files.set(path, { data: Buffer.from(data), mtime });
+    for (let p = parentPath(path); ; p = parentPath(p)) {
+      this.dirs.add(p);
+      if (p === '/') break;
+    }
+  }
+
+  private entry(path: string): Entry {
+    const file = this.files.get(path);
+    if (file) {
+      const sha1 = this.fakeSha1.get(path) ?? createHash('sha1').update(file.data).digest('hex');
+      return {
+        path,
+        name: baseName(path),
+        isDir: false,
+        size: file.data.length,
+        mtime: file.mtime,
+        ...(this.options.listSha1 ? { sha1 } : {}),
+      };
+    }
+    if (this.dirs.has(path)) return { path, name: baseName(path), isDir: true, size: 0 };
+    throw new NotFound(`${this.remote}:${path}: not found`);
+  }
+
+  async stat(path: string): Promise<Entry> {
+    return this.entry(path === '' ? '/' : path);
+  }
+
+  async *list(dir: string): AsyncIterable<Entry> {
+    if (!this.dirs.has(dir)) throw new NotFound(`${this.remote}:${dir}: not found`);
+    const prefix = dir === '/' ? '/' : `${dir}/`;
+    const children = new Set<string>();
+    for (const p of [...this.files.keys(), ...this.dirs]) {
+      if (p !== dir && p.startsWith(prefix) && !p.slice(prefix.length).includes('/')) children.add(p);
+    }
+    for (const p of [...children].sort()) yield this.entry(p);
+    for (const name of this.extraNames.get(dir) ?? []) {
+      yield { path: `${prefix}${name}`, name, isDir: false, size: 4, mtime: 0 };
+    }
+  }
+
+  private data(entry: Entry): Buffer {
+    const file = this.files.get(entry.path);
+    if (!file) throw new NotFound(`${this.remote}:${entry.path}: not found`);
+    return file.data;
+  }
+
+  async openRead(entry: Entry, options: ReadOptions = {}): Promise<Readable> {
+    const data = this.data(entry).subarray(options.start ?? 0, options.end ?? entry.size);
+    this.bytesRead += data.length;
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < data.length; i += 64 * 1024) chunks.push(data.subarray(i, i + 64 * 1024));
+    return Readable.from(chunks);
+  }
+
+  async readRange(entry: Entry, start: number, end: number): Promise<Buffer> {
+    const bytes = Buffer.from(this.data(entry).subarray(start, end));
+    this.rangeBytesRead += bytes.length;
+    return bytes;
+  }
+
+  private checkPath(path: string): void {
+    for (const part of path.split('/').filter(Boolean)) checkName(part, `${this.remote}:${path}`);
+  }
+
+  async mkdirp(dir: string): Promise<void> {
+    this.checkPath(dir);
+    if (this.files.has(dir)) throw new BadInput(`${this.remote}:${dir} is a file`);
+    for (let p = dir; ; p = parentPath(p)) {
+      this.dirs.add(p);
+      if (p === '/') break;
+    }
+  }
+
+  async tryRapidUpload(path: string, source: RapidSource): Promise<RapidResult> {
+    this.checkPath(path);
+    for (const file of this.files.values()) {
+      if (file.data.length !== source.size) continue;
+      if (createHash('sha1').update(file.data).digest('hex') !== source.sha1) continue;
+      // Ask for a proof as the real services do: a few bytes the caller must read from the source.
+      const proof = await source.readRange(0, Math.min(8, source.size));
+      if (!proof.equals(file.data.subarray(0, proof.length))) return { status: 'miss', reason: 'proof mismatch' };
+      this.files.set(path, { data: file.data, mtime: Date.now() });
+      return { status: 'hit' };
+    }
+    return { status: 'miss' };
+  }
+
+  async beginUpload(path: string, request: UploadRequest): Promise<UploadSession> {
+    this.checkPath(path);
+    const partSize = this.options.partSize ?? 1024 * 1024;
+    const beforePart = this.options.beforePart;
+    const resumeChunks = request.resume?.chunks;
+    const chunks: Buffer[] = Array.isArray(resumeChunks) ? resumeChunks.map((c) => Buffer.from(String(c), 'base64')) : [];
+    let offset = chunks.reduce((n, c) => n + c.length, 0);
+    const put = (data: Buffer) => this.put(path, data, request.mtime ?? Date.now());
+    return {
+      partSize,
+      get offset() {
+        return offset;
+      },
+      state: () => ({ chunks: chunks.map((c) => c.toString('base64')) }),
+      async writePart(part: UploadPart) {
+        beforePart?.(part);
+        const bufs: Buffer[] = [];
+        for await (const c of part.data) bufs.push(c as Buffer);
+        const buf = Buffer.concat(bufs);
+        chunks.push(buf);
+        offset += buf.length;
+      },
+      async complete() {
+        put(Buffer.concat(chunks));
+        return { path, name: baseName(path), isDir: false, size: offset };
+      },
+      async abort() {
+        chunks.length = 0;
+        offset = 0;
+      },
+    };
+  }
+
+  async remove(path: string): Promise<void> {
+    if (this.files.delete(path)) return;
+    if (!this.dirs.has(path)) throw new NotFound(`${this.remote}:${path}: not found`);
+    const prefix = `${path}/`;
+    for (const p of [...this.files.keys()]) if (p.startsWith(prefix)) this.files.delete(p);
+    for (const p of [...this.dirs]) if (p === path || p.startsWith(prefix)) this.dirs.delete(p);
+  }
+}

@@ -1,0 +1,126 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import {
+  type CheckpointHandle,
+  type FileCheckpoint,
+  IntegrityError,
+  TransientError,
+  transferFile,
+} from '../src/index.js';
+import { MemoryProvider } from '../src/testing/index.js';
+
+const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
+
+function memoryCheckpoint(): CheckpointHandle & { saved: FileCheckpoint[]; current?: FileCheckpoint } {
+  const h = {
+    saved: [] as FileCheckpoint[],
+    current: undefined as FileCheckpoint | undefined,
+    async load() {
+      return h.current && (JSON.parse(JSON.stringify(h.current)) as FileCheckpoint);
+    },
+    async save(cp: FileCheckpoint) {
+      h.saved.push(cp);
+      h.current = cp;
+    },
+    async clear() {
+      h.current = undefined;
+    },
+  };
+  return h;
+}
+
+describe('one-file transfer', () => {
+  it('lands a rapid upload reading only proof bytes from the source', async () => {
+    const data = randomBytes(5 * 1024 * 1024);
+    const src = new MemoryProvider('src', { listSha1: true });
+    const dst = new MemoryProvider('dst', { rapidUpload: true });
+    src.put('/big.bin', data);
+    dst.put('/elsewhere/same.bin', data);
+    const result = await transferFile({ src, srcEntry: await src.stat('/big.bin'), dst, dstPath: '/in/big.bin' });
+    expect(result.kind).toBe('rapid');
+    expect(result.sourceBytesRead).toBeLessThanOrEqual(8);
+    expect(src.bytesRead).toBe(0);
+    expect(dst.files.get('/in/big.bin')?.data.equals(data)).toBe(true);
+  });
+
+  it('falls back to a streamed copy in parts on a rapid miss, checkpointing each part', async () => {
+    const data = randomBytes(3 * 1024 * 1024 + 100);
+    const src = new MemoryProvider('src', { listSha1: true });
+    const dst = new MemoryProvider('dst', { rapidUpload: true, partSize: 1024 * 1024 });
+    src.put('/f.bin', data);
+    const cp = memoryCheckpoint();
+    let streamed = 0;
+    const result = await transferFile(
+      { src, srcEntry: await src.stat('/f.bin'), dst, dstPath: '/f.bin' },
+      { checkpoint: cp, onBytes: (n) => (streamed += n) },
+    );
+    expect(result).toMatchObject({ kind: 'copied', sha1: sha1(data), resumedFrom: 0 });
+    expect(streamed).toBe(data.length);
+    expect(cp.saved.map((c) => c.offset)).toEqual([1, 2, 3].map((n) => n * 1024 * 1024).concat(data.length));
+    expect(cp.current).toBeUndefined();
+    expect(dst.files.get('/f.bin')?.data.equals(data)).toBe(true);
+  });
+
+  it('computes the SHA-1 first when the source lists none and the target can rapid upload', async () => {
+    const data = randomBytes(100_000);
+    const src = new MemoryProvider('src');
+    const dst = new MemoryProvider('dst', { rapidUpload: true });
+    src.put('/a', data);
+    dst.put('/held', data);
+    const result = await transferFile({ src, srcEntry: await src.stat('/a'), dst, dstPath: '/b' });
+    expect(result.kind).toBe('rapid');
+    expect(result.sha1).toBe(sha1(data));
+  });
+
+  it('removes the partial target and fails with IntegrityError when the bytes do not match the listed SHA-1', async () => {
+    const data = randomBytes(2 * 1024 * 1024);
+    const src = new MemoryProvider('src', { listSha1: true });
+    const dst = new MemoryProvider('dst');
+    src.put('/f.bin', data);
+    src.fakeSha1.set('/f.bin', '0'.repeat(40));
+    const cp = memoryCheckpoint();
+    await expect(
+      transferFile({ src, srcEntry: await src.stat('/f.bin'), dst, dstPath: '/f.bin' }, { checkpoint: cp }),
+    ).rejects.toBeInstanceOf(IntegrityError);
+    expect(dst.files.has('/f.bin')).toBe(false);
+    expect(cp.current).toBeUndefined();
+  });
+
+  it('resumes after a failed part from the last checkpoint, hashing each byte once', async () => {
+    const data = randomBytes(4 * 1024 * 1024);
+    const src = new MemoryProvider('src', { listSha1: true });
+    let failAt: number | undefined = 2;
+    const dst = new MemoryProvider('dst', {
+      partSize: 1024 * 1024,
+      beforePart: ({ index }) => {
+        if (index === failAt) {
+          failAt = undefined;
+          throw new TransientError('connection reset by the test');
+        }
+      },
+    });
+    src.put('/f.bin', data);
+    const entry = await src.stat('/f.bin');
+    const cp = memoryCheckpoint();
+    await expect(transferFile({ src, srcEntry: entry, dst, dstPath: '/f.bin' }, { checkpoint: cp })).rejects.toBeInstanceOf(
+      TransientError,
+    );
+    expect(cp.current?.offset).toBe(2 * 1024 * 1024);
+    src.bytesRead = 0;
+    const result = await transferFile({ src, srcEntry: entry, dst, dstPath: '/f.bin' }, { checkpoint: cp });
+    expect(result.resumedFrom).toBe(2 * 1024 * 1024);
+    expect(src.bytesRead).toBe(2 * 1024 * 1024);
+    expect(result.sha1).toBe(sha1(data));
+    expect(dst.files.get('/f.bin')?.data.equals(data)).toBe(true);
+  });
+
+  it('starts over when the source changed since the checkpoint', async () => {
+    const src = new MemoryProvider('src', { listSha1: true });
+    const dst = new MemoryProvider('dst', { partSize: 1024 });
+    src.put('/f', randomBytes(4096), 1000);
+    const cp = memoryCheckpoint();
+    cp.current = { source: { size: 4096, mtime: 999, sha1: 'x' }, target: '/f', upload: { chunks: [] }, offset: 2048, hasher: '' };
+    const result = await transferFile({ src, srcEntry: await src.stat('/f'), dst, dstPath: '/f' }, { checkpoint: cp });
+    expect(result.resumedFrom).toBe(0);
+  });
+});
