@@ -17,6 +17,8 @@ async function inProcess(file) {
 /** Median wall time and peak RSS per tool over `runs` interleaved rounds, plus throughput in bytes/s. */
 export async function benchHash({ file, size, runs, log }) {
   // Read once so every tool finds the file in the page cache: the figure is hashing, not the disk.
+  // sync first: a freshly generated data set is still being written back, which steals CPU.
+  runUntimed('sync', []);
   runUntimed('sh', ['-c', `cat "${file}" > /dev/null`]);
   const samples = { ferry: [], inProcess: [], sha1sum: [] };
   const digests = new Set();

@@ -40,7 +40,7 @@ async function main() {
     log(`\nCopy of ${data.files} files (${(data.bytes / 2 ** 20).toFixed(0)} MiB), local to local, ${runs} runs each`);
     const copy = await benchCopy({ tree: data.tree, files: data.files, bytes: data.bytes, runs, log });
     log(`\nMedians of ${runs} runs; peak RSS is the worst run. Ratios are Ferry / baseline.\n`);
-    log(formatTable(rows(hash, copy)));
+    log(formatTable(rows(hash, copy, bigMiB % 1024 ? `${bigMiB} MiB` : `${bigMiB / 1024} GiB`)));
     return 0;
   } finally {
     await cleanup();

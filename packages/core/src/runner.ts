@@ -42,6 +42,8 @@ export interface RunSummary {
   plannedFiles: number;
   plannedBytes: number;
   sourceBytesRead: number;
+  /** Bytes that resumed uploads did not have to send again. */
+  resumedBytes: number;
   errors: { rel: string; message: string }[];
   durationMs: number;
 }
@@ -70,6 +72,7 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
     plannedFiles: 0,
     plannedBytes: 0,
     sourceBytesRead: 0,
+    resumedBytes: 0,
     errors: [],
     durationMs: 0,
   };
@@ -107,6 +110,7 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
         await journal?.markDone(rel, src.size, src.mtime);
         summary[result.kind]++;
         summary.sourceBytesRead += result.sourceBytesRead;
+        summary.resumedBytes += result.resumedFrom;
         emit({
           type: 'file',
           rel,

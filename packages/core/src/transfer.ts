@@ -1,5 +1,5 @@
 import type { Entry } from './entry.js';
-import { IntegrityError, BadInput } from './errors.js';
+import { IntegrityError, BadInput, isRetryable } from './errors.js';
 import { Sha1, sha1OfStream } from './hash.js';
 import { type CheckpointHandle, type FileCheckpoint, noCheckpoint } from './checkpoint.js';
 import { PartReader } from './parts.js';
@@ -99,8 +99,19 @@ export async function transferFile(t: FileTransfer, ctx: TransferContext = {}): 
   }
   const resumedFrom = session.offset;
 
-  const streamed = await streamParts(t, session, hasher, checkpoint, ctx, sha1);
-  sourceBytesRead += streamed;
+  const progress = { read: 0, checkpointed: resumedFrom > 0 };
+  try {
+    await streamParts(t, session, hasher, checkpoint, ctx, sha1, progress);
+  } catch (err) {
+    // Keep what a checkpoint can resume after a temporary failure; drop everything else, so no
+    // orphaned partial file outlives the run.
+    if (!isRetryable(err) || !progress.checkpointed) {
+      await session.abort().catch(() => {});
+      await checkpoint.clear();
+    }
+    throw err;
+  }
+  sourceBytesRead += progress.read;
 
   const digest = hasher.digest();
   if (sha1 && digest !== sha1) {
@@ -134,19 +145,19 @@ async function streamParts(
   checkpoint: CheckpointHandle,
   ctx: TransferContext,
   sha1: string | undefined,
-): Promise<number> {
+  progress: { read: number; checkpointed: boolean },
+): Promise<void> {
   const { src, srcEntry } = t;
   const size = srcEntry.size;
   let offset = session.offset;
-  if (offset >= size) return 0;
+  if (offset >= size) return;
   const reader = new PartReader(await src.openRead(srcEntry, { start: offset, end: size }), `${src.remote}:${srcEntry.path}`);
-  let read = 0;
   try {
     for (let index = Math.floor(offset / session.partSize); offset < size; index++) {
       const length = Math.min(session.partSize, size - offset);
       const data = reader.part(length, (chunk) => {
         hasher.update(chunk);
-        read += chunk.length;
+        progress.read += chunk.length;
         ctx.onBytes?.(chunk.length);
       });
       await session.writePart({ index, offset, length, data });
@@ -158,9 +169,9 @@ async function streamParts(
         offset,
         hasher: hasher.save(),
       });
+      progress.checkpointed = true;
     }
   } finally {
     reader.destroy();
   }
-  return read;
 }

@@ -1,0 +1,83 @@
+import { promises as fs } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { BadInput, type Location, runTransfer } from '@ferry/core';
+import { MemoryProvider, runConformanceSuite } from '@ferry/core/testing';
+import { LocalProvider } from '../src/index.js';
+
+async function tempRoot(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'ferry-local-'));
+}
+
+runConformanceSuite({
+  name: 'local',
+  async setup() {
+    const root = await tempRoot();
+    return {
+      provider: new LocalProvider('local', root),
+      async seed(path, data) {
+        const abs = join(root, path);
+        await fs.mkdir(dirname(abs), { recursive: true });
+        await fs.writeFile(abs, data);
+      },
+      cleanup: () => fs.rm(root, { recursive: true, force: true }),
+    };
+  },
+});
+
+describe('local provider', () => {
+  it('never writes outside its root, whatever a source listing says', async () => {
+    const parent = await tempRoot();
+    const root = join(parent, 'root');
+    await fs.mkdir(root);
+    const src = new MemoryProvider('share', { listSha1: true });
+    src.put('/fine/ok.txt', 'ok');
+    src.extraNames.set('/', ['../../.bashrc', '..', 'a\\..\\b', 'x\0y']);
+    src.extraNames.set('/fine', ['../escape.txt']);
+    const source: Location = { provider: src, path: '/', display: 'share:/' };
+    const target: Location = { provider: new LocalProvider('local', root), path: '/', display: root };
+    const summary = await runTransfer({ source, target, mode: 'copy' });
+    expect(summary.copied).toBe(1);
+    expect(summary.failed).toBe(5);
+    expect(await fs.readdir(parent)).toEqual(['root']);
+    expect((await fs.readdir(root, { recursive: true })).sort()).toEqual(['fine', 'fine/ok.txt']);
+  });
+
+  it('refuses a hostile path even when called directly', async () => {
+    const root = await tempRoot();
+    const local = new LocalProvider('local', root);
+    await expect(local.beginUpload('/../../tmp/evil', { size: 1 })).rejects.toBeInstanceOf(BadInput);
+    await expect(local.remove('/..')).rejects.toBeInstanceOf(BadInput);
+    await expect(local.remove('/')).rejects.toBeInstanceOf(BadInput);
+  });
+
+  it('resumes a partial upload from its state and keeps the final name empty until complete', async () => {
+    const root = await tempRoot();
+    const local = new LocalProvider('local', root);
+    const data = Buffer.alloc(1000, 1);
+    const first = await local.beginUpload('/f.bin', { size: 1000 });
+    await first.writePart({ index: 0, offset: 0, length: 600, data: Readable.from([data.subarray(0, 600)]) });
+    const state = first.state();
+    // A crash after more bytes than the checkpoint covers: those extra bytes must be dropped.
+    await fs.appendFile(join(root, String(state.tmp)), 'garbage');
+    expect(await fs.readdir(root)).toEqual([state.tmp]);
+    const second = await local.beginUpload('/f.bin', { size: 1000, resume: state });
+    expect(second.offset).toBe(600);
+    await second.writePart({ index: 1, offset: 600, length: 400, data: Readable.from([data.subarray(600)]) });
+    await second.complete({ sha1: '' });
+    expect((await fs.readFile(join(root, 'f.bin'))).equals(data)).toBe(true);
+    expect(await fs.readdir(root)).toEqual(['f.bin']);
+  });
+
+  it('sets the source modification time on the landed file', async () => {
+    const root = await tempRoot();
+    const local = new LocalProvider('local', root);
+    const s = await local.beginUpload('/t.txt', { size: 2, mtime: 1_600_000_000_000 });
+    await s.writePart({ index: 0, offset: 0, length: 2, data: Readable.from([Buffer.from('hi')]) });
+    await s.complete({ sha1: '' });
+    expect((await local.stat('/t.txt')).mtime).toBe(1_600_000_000_000);
+  });
+});
