@@ -23,11 +23,15 @@ export function rows(hash, copy, sizeLabel = '1 GiB') {
     r.push([`SHA-1 ${sizeLabel}: ferry hash peak RSS`, mem(hash.ferry.maxRssKiB), mem(hash.sha1sum.maxRssKiB), '', '(info)', '']);
   }
   if (copy) {
-    const vsRclone = copy.ferry.wallS / copy.rclone.wallS;
-    const vsCp = copy.ferry.wallS / copy.cp.wallS;
+    // The target compares copies that are finished, i.e. on disk (see copy.mjs); the bare exit
+    // times are printed too, as information.
+    const vsRclone = copy.ferry.durableS / copy.rclone.durableS;
+    const vsCp = copy.ferry.durableS / copy.cp.durableS;
+    const bareVsRclone = copy.ferry.wallS / copy.rclone.wallS;
     const peak = copy.ferry.maxRssKiB * 1024;
-    r.push(['Copy tree: ferry / rclone (wall time)', secs(copy.ferry.wallS), secs(copy.rclone.wallS), ratio(vsRclone), `<= ${TARGETS.copyRatioMax}x`, verdict(vsRclone <= TARGETS.copyRatioMax)]);
-    r.push(['Copy tree: ferry / cp -r (wall time)', secs(copy.ferry.wallS), secs(copy.cp.wallS), ratio(vsCp), '(info)', '']);
+    r.push(['Copy tree, data on disk: ferry / rclone+sync', secs(copy.ferry.durableS), secs(copy.rclone.durableS), ratio(vsRclone), `<= ${TARGETS.copyRatioMax}x`, verdict(vsRclone <= TARGETS.copyRatioMax)]);
+    r.push(['Copy tree, data on disk: ferry / cp -r+sync', secs(copy.ferry.durableS), secs(copy.cp.durableS), ratio(vsCp), '(info)', '']);
+    r.push(['Copy tree, exit only: ferry / rclone (page cache)', secs(copy.ferry.wallS), secs(copy.rclone.wallS), ratio(bareVsRclone), '(info)', '']);
     r.push(['Copy tree: ferry peak RSS (vs rclone)', mem(copy.ferry.maxRssKiB), mem(copy.rclone.maxRssKiB), '', `< ${TARGETS.peakBytesMax / MB} MB`, verdict(peak < TARGETS.peakBytesMax)]);
     r.push(['Copy tree: cp -r peak RSS', mem(copy.cp.maxRssKiB), '', '', '(info)', '']);
   }

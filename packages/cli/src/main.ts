@@ -1,41 +1,6 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
-import { addHashCommand } from './commands/hash.js';
-import { addLsCommand } from './commands/ls.js';
-import { addRemoteCommands } from './commands/remote.js';
-import { addTransferCommands } from './commands/transfer.js';
-import { UsageError, exitCodeFor, outputSettings, printError } from './output.js';
-
-const program = new Command('ferry')
-  .description('Cross-cloud transfer and sync: 115, Aliyun Drive Open and local disk, with rapid upload')
-  .version('0.1.0')
-  .option('-v, --verbose', 'one line per file, and stack traces with errors')
-  .option('-q, --quiet', 'no progress output')
-  .showHelpAfterError('(run with --help for usage)')
-  .exitOverride()
-  .hook('preAction', (cmd) => {
-    outputSettings.verbose = !!cmd.optsWithGlobals<{ verbose?: boolean }>().verbose;
-  })
-  .addHelpText(
-    'after',
-    `
-Paths: "remote:/path" for a configured remote (see \`ferry remote\`), or a path on local disk.
-Config: $FERRY_CONFIG, else ~/.config/ferry/ferry.config.json (written with mode 0600).`,
-  );
-
-addTransferCommands(program);
-addLsCommand(program);
-addHashCommand(program);
-addRemoteCommands(program);
-
-try {
-  await program.parseAsync(process.argv);
-} catch (err) {
-  if (err instanceof CommanderError) {
-    // Commander already printed its message (or the help/version text).
-    process.exitCode = err.exitCode === 0 ? 0 : 2;
-  } else {
-    printError(err);
-    process.exitCode = exitCodeFor(err);
-  }
-}
+// libuv's pool (4 threads by default) carries every file-system call; with several transfers
+// each waiting on an fsync, 4 threads starve the rest. It is sized on first use, so this must
+// run before anything touches the disk, hence the program is loaded only afterwards.
+process.env.UV_THREADPOOL_SIZE ??= '16';
+await import('./program.js');

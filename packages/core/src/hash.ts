@@ -1,12 +1,27 @@
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import { createSHA1, type IHasher } from 'hash-wasm';
+import { createRequire } from 'node:module';
+import type { Readable } from 'node:stream';
+import type { IHasher, createSHA1 as CreateSHA1 } from 'hash-wasm';
+
+// hash-wasm's SHA-1-only build: the full bundle carries every algorithm's wasm and costs a
+// noticeable share of the CLI's start-up.
+const require = createRequire(import.meta.url);
+export const HASH_WASM_SHA1_PATH = require.resolve('hash-wasm/dist/sha1.umd.min.js');
+const { createSHA1 } = require(HASH_WASM_SHA1_PATH) as { createSHA1: typeof CreateSHA1 };
+
+/**
+ * Instantiating the wasm costs a quarter of a millisecond, more than hashing a small file, so
+ * closed hashers are kept for reuse.
+ */
+const idle: IHasher[] = [];
+const MAX_IDLE = 16;
 
 /** A SHA-1 whose state can be saved after every part and loaded by whoever resumes the file. */
 export class Sha1 {
+  private closed = false;
   private constructor(private readonly hasher: IHasher) {}
 
   static async create(savedState?: string): Promise<Sha1> {
-    const hasher = await createSHA1();
+    const hasher = idle.pop() ?? (await createSHA1());
     hasher.init();
     if (savedState) hasher.load(Buffer.from(savedState, 'base64'));
     return new Sha1(hasher);
@@ -16,7 +31,7 @@ export class Sha1 {
     this.hasher.update(chunk);
   }
 
-  /** Base64 of hash-wasm's internal state: small, JSON-friendly, enough to continue later. */
+  /** Base64 of hash-wasm's state: small, JSON-friendly, enough to continue later. */
   save(): string {
     return Buffer.from(this.hasher.save()).toString('base64');
   }
@@ -24,32 +39,35 @@ export class Sha1 {
   digest(): string {
     return this.hasher.digest('hex');
   }
-}
 
-/** Feeds every byte that passes through into `hasher`, so the bytes are read once. */
-export function hashingStream(hasher: Sha1, onBytes?: (n: number) => void): Transform {
-  return new Transform({
-    transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
-      hasher.update(chunk);
-      onBytes?.(chunk.length);
-      done(null, chunk);
-    },
-  });
+  /** Returns the wasm instance to the pool; the hasher cannot be used afterwards. */
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (idle.length < MAX_IDLE) idle.push(this.hasher);
+  }
 }
 
 export async function sha1OfStream(stream: Readable, onBytes?: (n: number) => void): Promise<string> {
   const hasher = await Sha1.create();
-  for await (const chunk of stream) {
-    hasher.update(chunk as Buffer);
-    onBytes?.((chunk as Buffer).length);
+  try {
+    for await (const chunk of stream) {
+      hasher.update(chunk as Buffer);
+      onBytes?.((chunk as Buffer).length);
+    }
+    return hasher.digest();
+  } finally {
+    hasher.close();
   }
-  return hasher.digest();
 }
 
 export async function sha1OfBuffer(data: Uint8Array): Promise<string> {
   const hasher = await Sha1.create();
   hasher.update(data);
-  return hasher.digest();
+  const digest = hasher.digest();
+  hasher.close();
+  return digest;
 }
 
 /** SHA-1 of bytes [start, end) of a file, read through the given range reader. */

@@ -28,7 +28,8 @@ export function journalPath(stateDir: string, key: string): string {
 export class Journal {
   private readonly checkpoints = new Map<string, FileCheckpoint>();
   private readonly done = new Map<string, { size: number; mtime?: number }>();
-  private writes: Promise<void> = Promise.resolve();
+  private buffered: string[] = [];
+  private writes: Promise<void> | undefined;
 
   private constructor(readonly path: string, private readonly handle: fs.FileHandle) {}
 
@@ -65,9 +66,23 @@ export class Journal {
 
   private append(line: Line): Promise<void> {
     this.apply(line);
-    const text = JSON.stringify(line) + '\n';
-    this.writes = this.writes.then(() => this.handle.appendFile(text));
+    this.buffered.push(JSON.stringify(line));
+    // Group commit: lines that arrive while a write is under way go out together in the next.
+    this.writes ??= this.flush();
     return this.writes;
+  }
+
+  private async flush(): Promise<void> {
+    await Promise.resolve();
+    try {
+      while (this.buffered.length > 0) {
+        const text = this.buffered.join('\n') + '\n';
+        this.buffered = [];
+        await this.handle.appendFile(text);
+      }
+    } finally {
+      this.writes = undefined;
+    }
   }
 
   /** Whether this file, as it is now on the source, was finished by an earlier run. */

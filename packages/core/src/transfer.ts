@@ -76,27 +76,36 @@ export async function transferFile(t: FileTransfer, ctx: TransferContext = {}): 
   }
 
   const saved = await usableCheckpoint(checkpoint, t);
-  let session = await dst.beginUpload(dstPath, {
+  const request = {
     size: srcEntry.size,
     ...(sha1 ? { sha1 } : {}),
     ...(srcEntry.mtime !== undefined ? { mtime: srcEntry.mtime } : {}),
-    ...(saved ? { resume: saved.upload } : {}),
-  });
-  let hasher: Sha1;
-  if (saved && session.offset === saved.offset && session.offset > 0) {
-    hasher = await Sha1.create(saved.hasher);
-  } else {
-    if (session.offset !== 0) {
-      // The target kept more or less than the checkpoint says: only a fresh start is safe.
-      await session.abort();
-      session = await dst.beginUpload(dstPath, {
-        size: srcEntry.size,
-        ...(sha1 ? { sha1 } : {}),
-        ...(srcEntry.mtime !== undefined ? { mtime: srcEntry.mtime } : {}),
-      });
-    }
-    hasher = await Sha1.create();
+  };
+  let session = await dst.beginUpload(dstPath, saved ? { ...request, resume: saved.upload } : request);
+  const resumable = saved !== undefined && session.offset > 0 && session.offset === saved.offset;
+  if (!resumable && session.offset !== 0) {
+    // The target kept more or less than the checkpoint says: only a fresh start is safe.
+    await session.abort();
+    session = await dst.beginUpload(dstPath, request);
   }
+  const hasher = await Sha1.create(resumable ? saved.hasher : undefined);
+  try {
+    return await finishUpload(t, ctx, checkpoint, session, hasher, sha1, sourceBytesRead);
+  } finally {
+    hasher.close();
+  }
+}
+
+async function finishUpload(
+  t: FileTransfer,
+  ctx: TransferContext,
+  checkpoint: CheckpointHandle,
+  session: UploadSession,
+  hasher: Sha1,
+  sha1: string | undefined,
+  sourceBytesRead: number,
+): Promise<FileResult> {
+  const { srcEntry } = t;
   const resumedFrom = session.offset;
 
   const progress = { read: 0, checkpointed: resumedFrom > 0 };
@@ -162,6 +171,8 @@ async function streamParts(
       });
       await session.writePart({ index, offset, length, data });
       offset += length;
+      // A file that fits in one part has nothing to resume: its checkpoint would be pure cost.
+      if (offset >= size && index === 0) break;
       await checkpoint.save({
         source: { size, ...(srcEntry.mtime !== undefined ? { mtime: srcEntry.mtime } : {}), ...(sha1 ? { sha1 } : {}) },
         target: t.dstPath,

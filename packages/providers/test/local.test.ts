@@ -81,3 +81,25 @@ describe('local provider', () => {
     expect((await local.stat('/t.txt')).mtime).toBe(1_600_000_000_000);
   });
 });
+
+describe('partial file names', () => {
+  it('fit in NAME_MAX and stay distinct for long names', async () => {
+    const { partialName } = await import('../src/local/upload.js');
+    expect(partialName('a.txt')).toBe('.ferry-partial-a.txt');
+    const long1 = '长'.repeat(84) + 'a';
+    const long2 = '长'.repeat(84) + 'b';
+    expect(Buffer.byteLength(partialName(long1))).toBeLessThanOrEqual(255);
+    expect(partialName(long1)).not.toBe(partialName(long2));
+  });
+
+  it('a partial left by a killed run is overwritten by the next attempt', async () => {
+    const root = await tempRoot();
+    const local = new LocalProvider('local', root);
+    await fs.writeFile(join(root, '.ferry-partial-f.txt'), 'stale bytes from a killed run');
+    const s = await local.beginUpload('/f.txt', { size: 2 });
+    await s.writePart({ index: 0, offset: 0, length: 2, data: Readable.from([Buffer.from('ok')]) });
+    await s.complete({ sha1: '' });
+    expect(await fs.readdir(root)).toEqual(['f.txt']);
+    expect(await fs.readFile(join(root, 'f.txt'), 'utf8')).toBe('ok');
+  });
+});
