@@ -11,8 +11,8 @@ export interface FileCheckpoint {
   upload: UploadState;
   /** Bytes landed and hashed so far: the next part starts here. */
   offset: number;
-  /** Saved hash-wasm SHA-1 state covering bytes [0, offset). */
-  hasher: string;
+  /** Saved hash-wasm SHA-1 state covering bytes [0, offset), when the upload is being hashed. */
+  hasher?: string;
 }
 
 export interface CheckpointHandle {

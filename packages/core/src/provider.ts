@@ -55,12 +55,17 @@ export interface UploadPart {
  */
 export interface UploadSession {
   readonly partSize: number;
+  /**
+   * Whether `complete` checks or sends the SHA-1 of what landed (a cloud that verifies content):
+   * the engine then hashes the bytes even when the source listed no SHA-1.
+   */
+  readonly needsSha1: boolean;
   /** Bytes already durably accepted by the target; the engine continues from here. */
   readonly offset: number;
   state(): UploadState;
   writePart(part: UploadPart): Promise<void>;
-  /** Lands the file under its final name; `sha1` is what the engine hashed on the way. */
-  complete(final: { sha1: string }): Promise<Entry>;
+  /** Lands the file under its final name; `sha1`, when hashed, is what the engine read on the way. */
+  complete(final: { sha1?: string }): Promise<Entry>;
   /** Drops whatever was written; nothing remains under the final name. */
   abort(): Promise<void>;
 }

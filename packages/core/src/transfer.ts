@@ -24,7 +24,8 @@ export interface TransferContext {
 export interface FileResult {
   kind: 'copied' | 'rapid';
   size: number;
-  sha1: string;
+  /** Known when the source listed it, a rapid upload needed it, or the bytes were hashed. */
+  sha1?: string;
   /** Every byte read from the source for this file, proofs and hashing included. */
   sourceBytesRead: number;
   /** Where a resumed upload picked up (0 when it started fresh). */
@@ -82,17 +83,22 @@ export async function transferFile(t: FileTransfer, ctx: TransferContext = {}): 
     ...(srcEntry.mtime !== undefined ? { mtime: srcEntry.mtime } : {}),
   };
   let session = await dst.beginUpload(dstPath, saved ? { ...request, resume: saved.upload } : request);
-  const resumable = saved !== undefined && session.offset > 0 && session.offset === saved.offset;
+  // Hash only when something will check the digest: the source's listed SHA-1, or a target that
+  // verifies what landed. Hashing bytes on their way to a target that cannot check them proves
+  // nothing and costs a core (local to local copies).
+  const hashing = sha1 !== undefined || session.needsSha1;
+  const resumable =
+    saved !== undefined && session.offset > 0 && session.offset === saved.offset && (!hashing || saved.hasher !== undefined);
   if (!resumable && session.offset !== 0) {
     // The target kept more or less than the checkpoint says: only a fresh start is safe.
     await session.abort();
     session = await dst.beginUpload(dstPath, request);
   }
-  const hasher = await Sha1.create(resumable ? saved.hasher : undefined);
+  const hasher = hashing ? await Sha1.create(resumable ? saved.hasher : undefined) : undefined;
   try {
     return await finishUpload(t, ctx, checkpoint, session, hasher, sha1, sourceBytesRead);
   } finally {
-    hasher.close();
+    hasher?.close();
   }
 }
 
@@ -101,7 +107,7 @@ async function finishUpload(
   ctx: TransferContext,
   checkpoint: CheckpointHandle,
   session: UploadSession,
-  hasher: Sha1,
+  hasher: Sha1 | undefined,
   sha1: string | undefined,
   sourceBytesRead: number,
 ): Promise<FileResult> {
@@ -122,7 +128,7 @@ async function finishUpload(
   }
   sourceBytesRead += progress.read;
 
-  const digest = hasher.digest();
+  const digest = hasher?.digest();
   if (sha1 && digest !== sha1) {
     await session.abort();
     await checkpoint.clear();
@@ -130,9 +136,9 @@ async function finishUpload(
       `${where(t)}: SHA-1 of the bytes read (${digest}) differs from the source's ${sha1}; the partial copy was removed`,
     );
   }
-  await session.complete({ sha1: digest });
+  await session.complete(digest ? { sha1: digest } : {});
   await checkpoint.clear();
-  return { kind: 'copied', size: srcEntry.size, sha1: digest, sourceBytesRead, resumedFrom };
+  return { kind: 'copied', size: srcEntry.size, ...(digest ? { sha1: digest } : {}), sourceBytesRead, resumedFrom };
 }
 
 async function usableCheckpoint(checkpoint: CheckpointHandle, t: FileTransfer): Promise<FileCheckpoint | undefined> {
@@ -150,7 +156,7 @@ async function usableCheckpoint(checkpoint: CheckpointHandle, t: FileTransfer): 
 async function streamParts(
   t: FileTransfer,
   session: UploadSession,
-  hasher: Sha1,
+  hasher: Sha1 | undefined,
   checkpoint: CheckpointHandle,
   ctx: TransferContext,
   sha1: string | undefined,
@@ -165,7 +171,7 @@ async function streamParts(
     for (let index = Math.floor(offset / session.partSize); offset < size; index++) {
       const length = Math.min(session.partSize, size - offset);
       const data = reader.part(length, (chunk) => {
-        hasher.update(chunk);
+        hasher?.update(chunk);
         progress.read += chunk.length;
         ctx.onBytes?.(chunk.length);
       });
@@ -178,7 +184,7 @@ async function streamParts(
         target: t.dstPath,
         upload: session.state(),
         offset,
-        hasher: hasher.save(),
+        ...(hasher ? { hasher: hasher.save() } : {}),
       });
       progress.checkpointed = true;
     }

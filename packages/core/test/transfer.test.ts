@@ -114,6 +114,19 @@ describe('one-file transfer', () => {
     expect(dst.files.get('/f.bin')?.data.equals(data)).toBe(true);
   });
 
+  it('hashes only when a listed SHA-1 or a verifying target will check the digest', async () => {
+    const data = randomBytes(3 * 1024 * 1024);
+    const src = new MemoryProvider('src');
+    src.put('/f', data);
+    const plain = new MemoryProvider('plain', { partSize: 1024 * 1024 });
+    const unhashed = await transferFile({ src, srcEntry: await src.stat('/f'), dst: plain, dstPath: '/f' });
+    expect(unhashed.sha1).toBeUndefined();
+    const verifying = new MemoryProvider('verifying', { partSize: 1024 * 1024, needsSha1: true });
+    const hashed = await transferFile({ src, srcEntry: await src.stat('/f'), dst: verifying, dstPath: '/f' });
+    expect(hashed.sha1).toBe(sha1(data));
+    expect(verifying.files.get('/f')?.data.equals(data)).toBe(true);
+  });
+
   it('starts over when the source changed since the checkpoint', async () => {
     const src = new MemoryProvider('src', { listSha1: true });
     const dst = new MemoryProvider('dst', { partSize: 1024 });

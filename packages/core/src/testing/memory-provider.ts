@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Entry } from '../entry.js';
-import { BadInput, NotFound } from '../errors.js';
+import { BadInput, IntegrityError, NotFound } from '../errors.js';
 import { baseName, checkName, parentPath } from '../names.js';
 import type {
   Capabilities,
@@ -25,6 +25,8 @@ export interface MemoryProviderOptions {
   /** Offer rapid upload: a hit when any stored file has the same SHA-1 and size. */
   rapidUpload?: boolean;
   partSize?: number;
+  /** Uploads check the SHA-1 of what landed on complete, as a verifying cloud does. */
+  needsSha1?: boolean;
   /** Called before each part is written; throw from it to inject a failure. */
   beforePart?: (part: { index: number; offset: number }) => void;
 }
@@ -151,12 +153,14 @@ export class MemoryProvider implements Provider {
     this.checkPath(path);
     const partSize = this.options.partSize ?? 1024 * 1024;
     const beforePart = this.options.beforePart;
+    const needsSha1 = !!this.options.needsSha1;
     const resumeChunks = request.resume?.chunks;
     const chunks: Buffer[] = Array.isArray(resumeChunks) ? resumeChunks.map((c) => Buffer.from(String(c), 'base64')) : [];
     let offset = chunks.reduce((n, c) => n + c.length, 0);
     const put = (data: Buffer) => this.put(path, data, request.mtime ?? Date.now());
     return {
       partSize,
+      needsSha1: !!this.options.needsSha1,
       get offset() {
         return offset;
       },
@@ -169,8 +173,12 @@ export class MemoryProvider implements Provider {
         chunks.push(buf);
         offset += buf.length;
       },
-      async complete() {
-        put(Buffer.concat(chunks));
+      async complete(final: { sha1?: string }) {
+        const landed = Buffer.concat(chunks);
+        if (needsSha1 && final.sha1 !== createHash('sha1').update(landed).digest('hex')) {
+          throw new IntegrityError(`${path}: content hash mismatch`);
+        }
+        put(landed);
         return { path, name: baseName(path), isDir: false, size: offset };
       },
       async abort() {

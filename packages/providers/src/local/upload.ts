@@ -20,13 +20,24 @@ export const LOCAL_PART_SIZE = 64 * 1024 * 1024;
 /**
  * Files up to this size are written with synchronous calls: on local disk they finish in
  * microseconds, while each promise-based call costs tens of microseconds of bookkeeping, which
- * dominates a tree of many small files. Only fsync, which can take milliseconds, stays async.
+ * dominates a tree of many small files. Calls that can wait on the journal (create, fsync,
+ * rename) stay async.
  */
 const SYNC_WRITE_MAX = 1024 * 1024;
 
 const writeAsync = promisify(fs.write);
+const openAsync = promisify(fs.open);
+const renameAsync = promisify(fs.rename);
+
+/** Writes of 4 MiB each in flight for one large file; 16 MiB of buffers at most. */
+const MAX_WRITES_IN_FLIGHT = 4;
+
+async function writeFully(fd: number, buf: Buffer, position: number): Promise<void> {
+  for (let done = 0; done < buf.length; ) {
+    done += (await writeAsync(fd, buf, done, buf.length - done, position + done)).bytesWritten;
+  }
+}
 const fsyncAsync = promisify(fs.fsync);
-const fdatasyncAsync = promisify(fs.fdatasync);
 
 interface LocalUploadState extends UploadState {
   tmp: string;
@@ -59,8 +70,8 @@ export function partialName(name: string): string {
  */
 export class LocalUpload implements UploadSession {
   readonly partSize = LOCAL_PART_SIZE;
-  /** The flush of the previous part, running while the next part is written. */
-  private flushing: Promise<void> | undefined;
+  /** The bytes written are the bytes read: only a SHA-1 from the source's listing is worth checking. */
+  readonly needsSha1 = false;
 
   private constructor(
     private readonly finalPath: string,
@@ -83,7 +94,9 @@ export class LocalUpload implements UploadSession {
     const tmpPath = join(dir, partialName(basename(finalPath)));
     try {
       // Truncating: a partial file of the same target left by a killed run is garbage now.
-      const fd = fs.openSync(tmpPath, 'w', 0o644);
+      // Async: creating a file waits for the file system's journal, which another file's fsync
+      // may be holding, and the main thread has hashing to do meanwhile.
+      const fd = await openAsync(tmpPath, 'w', 0o644);
       return new LocalUpload(finalPath, remotePath, display, request, tmpPath, fd, 0);
     } catch (err) {
       throw mapFsError(err, display);
@@ -129,27 +142,39 @@ export class LocalUpload implements UploadSession {
     }
     const small = this.request.size <= SYNC_WRITE_MAX;
     let position = part.offset;
+    // Positional writes may complete in any order, so a few run at once while the next chunk is
+    // read and hashed: the disk and the hash overlap instead of taking turns.
+    const inflight = new Set<Promise<void>>();
+    let failure: unknown;
     try {
       const fd = this.open();
       for await (const chunk of part.data) {
         const buf = chunk as Buffer;
-        for (let done = 0; done < buf.length; ) {
-          const n = small
-            ? fs.writeSync(fd, buf, done, buf.length - done, position)
-            : (await writeAsync(fd, buf, done, buf.length - done, position)).bytesWritten;
-          done += n;
-          position += n;
+        if (small) {
+          for (let done = 0; done < buf.length; ) done += fs.writeSync(fd, buf, done, buf.length - done, position + done);
+        } else {
+          const write = writeFully(fd, buf, position).then(
+            () => void inflight.delete(write),
+            (err: unknown) => {
+              failure ??= err;
+              inflight.delete(write);
+            },
+          );
+          inflight.add(write);
+          if (inflight.size >= MAX_WRITES_IN_FLIGHT) await Promise.race(inflight);
+          if (failure) throw failure;
         }
+        position += buf.length;
       }
+      await Promise.all(inflight);
+      if (failure) throw failure;
       if (position - part.offset !== part.length) {
         throw new IntegrityError(`${this.display}: part ${part.index} wrote ${position - part.offset} of ${part.length} bytes`);
       }
       this.written = position;
-      // Flushing part by part, overlapped with the next part, spreads the write-back over the
-      // copy instead of one long fsync at the end, and makes each checkpoint durable sooner.
-      await this.flushing;
-      if (position < this.request.size) this.flushing = fdatasyncAsync(fd).catch(() => {});
     } catch (err) {
+      // No write may still be running when the caller aborts and closes the file.
+      await Promise.allSettled(inflight);
       throw mapFsError(err, this.display);
     }
   }
@@ -160,7 +185,6 @@ export class LocalUpload implements UploadSession {
         throw new IntegrityError(`${this.display}: wrote ${this.written} bytes, expected ${this.request.size}`);
       }
       const fd = this.open();
-      await this.flushing;
       await fsyncAsync(fd);
       if (this.request.mtime !== undefined) {
         const t = new Date(this.request.mtime);
@@ -168,7 +192,7 @@ export class LocalUpload implements UploadSession {
       }
       fs.closeSync(fd);
       this.fd = undefined;
-      fs.renameSync(this.tmpPath, this.finalPath);
+      await renameAsync(this.tmpPath, this.finalPath);
     } catch (err) {
       await this.abort();
       throw mapFsError(err, this.display);
@@ -183,7 +207,6 @@ export class LocalUpload implements UploadSession {
   }
 
   async abort(): Promise<void> {
-    await this.flushing;
     if (this.fd !== undefined) {
       try {
         fs.closeSync(this.fd);
