@@ -16,7 +16,7 @@ import { ProgressReporter } from '../progress.js';
 
 interface TransferFlags {
   dryRun?: boolean;
-  transfers: string;
+  transfers?: string;
   retries?: string;
   include: string[];
   exclude: string[];
@@ -46,8 +46,8 @@ export function addTransferCommands(program: Command): void {
           : 'Make dest match source (one way); with --delete, also remove files dest has and source does not',
       )
       .option('-n, --dry-run', 'show what would be done and change nothing')
-      .option('--transfers <n>', 'files transferred at once', '4')
-      .option('--retries <n>', 'extra attempts for a file that failed with a temporary error', '3')
+      .option('--transfers <n>', 'files transferred at once (default: the config\'s defaults.transfers, else 4)')
+      .option('--retries <n>', 'extra attempts for a file that failed with a temporary error (default: defaults.retries, else 3)')
       .option('--include <glob>', 'only transfer files matching this glob (repeatable)', collect, [])
       .option('--exclude <glob>', 'skip files and folders matching this glob (repeatable)', collect, [])
       .option('--checksum', 'decide "already there" by SHA-1 (hashing files whose listing has none)')
@@ -78,12 +78,12 @@ async function runTransferCommand(
   globals: { verbose?: boolean; quiet?: boolean },
 ): Promise<RunSummary> {
   if (flags.checksum && flags.sizeOnly) throw new UsageError('--checksum and --size-only cannot be used together');
-  const transfers = positiveInt('transfers', flags.transfers, 64);
-  const retries = flags.retries === undefined ? 3 : Number(flags.retries);
+  const ctx = await loadContext();
+  const transfers = flags.transfers === undefined ? (ctx.config.defaults.transfers ?? 4) : positiveInt('transfers', flags.transfers, 64);
+  const retries = flags.retries === undefined ? (ctx.config.defaults.retries ?? 3) : Number(flags.retries);
   if (!Number.isInteger(retries) || retries < 0 || retries > 20) throw new UsageError(`--retries must be a whole number from 0 to 20`);
   const compare: CompareMode = flags.checksum ? 'checksum' : flags.sizeOnly ? 'size-only' : 'default';
 
-  const ctx = await loadContext();
   const source = ctx.locate(sourceArg);
   const target = ctx.locate(destArg);
   if (!source.provider.capabilities.read) throw new UsageError(`${source.display} cannot be read from`);
