@@ -5,6 +5,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RunSummary } from '@ferry/core';
 
 export const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
 
@@ -105,18 +106,7 @@ export async function listFiles(root: string): Promise<string[]> {
     .sort();
 }
 
-export interface Summary {
-  copied: number;
-  rapid: number;
-  skipped: number;
-  failed: number;
-  deleted: number;
-  deletesPending: number;
-  bytes: number;
-  resumedBytes: number;
-  plannedFiles: number;
-  errors: { rel: string; message: string }[];
-}
+export type Summary = RunSummary;
 
 export function summaryOf(result: RunResult): Summary {
   const line = result.stdout.trim().split('\n').pop() ?? '';
