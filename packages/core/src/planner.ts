@@ -29,6 +29,7 @@ export interface PlanOptions {
  */
 export async function* plan(options: PlanOptions): AsyncGenerator<Action> {
   const { source, target } = options;
+  assertNoOverlap(source, target);
   const filter = options.filter ?? new PathFilter();
   const compare = options.compare ?? 'default';
   const root = await source.provider.stat(source.path);
@@ -142,6 +143,18 @@ async function sameByHash(src: Entry, dst: Entry, source: Provider, target: Prov
   }
   // Neither side can tell a hash: equal sizes are all there is to go on.
   return true;
+}
+
+/**
+ * A target inside its own source would be walked while it is written (and a source inside its
+ * target would be deleted by sync --delete). Displays are absolute ("/dir" or "remote:/dir").
+ */
+function assertNoOverlap(source: Location, target: Location): void {
+  const a = source.display.replace(/\/+$/, '');
+  const b = target.display.replace(/\/+$/, '');
+  if (a === b || b.startsWith(`${a}/`) || a.startsWith(`${b}/`)) {
+    throw new BadInput(`source ${source.display} and destination ${target.display} overlap; choose a destination outside the source`);
+  }
 }
 
 async function statOrUndefined(provider: Provider, path: string): Promise<Entry | undefined> {

@@ -57,6 +57,17 @@ describe('planner and in-process runner', () => {
     expect([...dst.files.keys()]).toEqual(['/ok.txt']);
   });
 
+  it('refuses a destination that overlaps its source', async () => {
+    const p = new MemoryProvider('m');
+    p.put('/a/f', 'x');
+    const run = (from: string, to: string) =>
+      runTransfer({ source: at(p, from), target: at(p, to), mode: 'copy' });
+    await expect(run('/a', '/a/backup')).rejects.toThrow(/overlap/);
+    await expect(run('/a/backup', '/a')).rejects.toThrow(/overlap/);
+    await expect(run('/a', '/a')).rejects.toThrow(/overlap/);
+    await expect(run('/a', '/ab')).resolves.toMatchObject({ copied: 1 });
+  });
+
   it('dry run plans and changes nothing', async () => {
     const src = new MemoryProvider('src');
     const dst = new MemoryProvider('dst');
