@@ -4,10 +4,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { CheckpointHandle, FileCheckpoint } from './checkpoint.js';
 
-type Line =
-  | { t: 'cp'; rel: string; cp: FileCheckpoint }
-  | { t: 'clear'; rel: string }
-  | { t: 'done'; rel: string; size: number; mtime?: number };
+type Line = { t: 'cp'; rel: string; cp: FileCheckpoint } | { t: 'clear'; rel: string };
 
 export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.FERRY_STATE_DIR) return env.FERRY_STATE_DIR;
@@ -21,13 +18,11 @@ export function journalPath(stateDir: string, key: string): string {
 }
 
 /**
- * The in-process runner's memory across crashes: an append-only file of checkpoints and finished
- * files. Appends survive a SIGKILL (they are in the kernel once written); a torn last line from a
+ * The in-process runner's memory across crashes: an append-only file of upload checkpoints. Appends survive a SIGKILL (they are in the kernel once written); a torn last line from a
  * power cut is ignored on load.
  */
 export class Journal {
   private readonly checkpoints = new Map<string, FileCheckpoint>();
-  private readonly done = new Map<string, { size: number; mtime?: number }>();
   private buffered: string[] = [];
   private writes: Promise<void> | undefined;
 
@@ -57,11 +52,7 @@ export class Journal {
 
   private apply(line: Line): void {
     if (line.t === 'cp') this.checkpoints.set(line.rel, line.cp);
-    else if (line.t === 'clear') this.checkpoints.delete(line.rel);
-    else if (line.t === 'done') {
-      this.checkpoints.delete(line.rel);
-      this.done.set(line.rel, line.mtime === undefined ? { size: line.size } : { size: line.size, mtime: line.mtime });
-    }
+    else this.checkpoints.delete(line.rel);
   }
 
   private append(line: Line): Promise<void> {
@@ -83,16 +74,6 @@ export class Journal {
     } finally {
       this.writes = undefined;
     }
-  }
-
-  /** Whether this file, as it is now on the source, was finished by an earlier run. */
-  isDone(rel: string, size: number, mtime?: number): boolean {
-    const d = this.done.get(rel);
-    return d !== undefined && d.size === size && d.mtime === mtime;
-  }
-
-  markDone(rel: string, size: number, mtime?: number): Promise<void> {
-    return this.append(mtime === undefined ? { t: 'done', rel, size } : { t: 'done', rel, size, mtime });
   }
 
   get pendingCheckpoints(): number {

@@ -141,8 +141,9 @@ async function sameByHash(src: Entry, dst: Entry, source: Provider, target: Prov
     src.sha1 = srcHash;
     return srcHash === dstHash;
   }
-  // Neither side can tell a hash: equal sizes are all there is to go on.
-  return true;
+  // No hash to be had: different times mean a changed file; with no times at all, equal sizes
+  // are all there is to go on.
+  return src.mtime === undefined || dst.mtime === undefined;
 }
 
 /**

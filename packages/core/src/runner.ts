@@ -50,7 +50,8 @@ export interface RunSummary {
 
 /**
  * The in-process runner: the planner's actions under a p-limit pool, retries with backoff for
- * retryable errors, a journal so a killed run resumes, and deletions last and only after a run
+ * retryable errors, a journal of upload checkpoints so a killed run resumes large files where
+ * they stopped (finished files are skipped by the planner), and deletions last and only after a run
  * without a single error (rclone's rule: never delete on the strength of a partial view).
  */
 export async function runTransfer(options: RunOptions): Promise<RunSummary> {
@@ -88,11 +89,6 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
 
   const copy = async (action: Extract<Action, { kind: 'copy' }>) => {
     const { rel, src } = action;
-    if (journal?.isDone(rel, src.size, src.mtime)) {
-      summary.skipped++;
-      emit({ type: 'file', rel, outcome: 'skipped', size: src.size, sourceBytesRead: 0, resumedFrom: 0 });
-      return;
-    }
     for (let attempt = 1; ; attempt++) {
       let attemptBytes = 0;
       try {
@@ -107,7 +103,6 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
             },
           },
         );
-        await journal?.markDone(rel, src.size, src.mtime);
         summary[result.kind]++;
         summary.sourceBytesRead += result.sourceBytesRead;
         summary.resumedBytes += result.resumedFrom;

@@ -21,6 +21,21 @@ describe('planner and in-process runner', () => {
     expect(dst.files.has('/extra.txt')).toBe(true);
   });
 
+  it('decides by SHA-1 when sizes match but times differ', async () => {
+    const src = new MemoryProvider('src');
+    const dst = new MemoryProvider('dst');
+    src.put('/same.txt', 'abc', 1_000_000);
+    dst.put('/same.txt', 'abc', 5_000_000);
+    src.put('/changed.txt', 'new', 1_000_000);
+    dst.put('/changed.txt', 'old', 5_000_000);
+    src.put('/untouched.txt', 'zzz', 1_000_000);
+    dst.put('/untouched.txt', 'zzz', 1_000_400);
+    const s = await runTransfer({ source: at(src), target: at(dst), mode: 'copy' });
+    expect(s).toMatchObject({ copied: 1, skipped: 2 });
+    expect(dst.files.get('/changed.txt')?.data.toString()).toBe('new');
+    expect(src.hashed).toBe(2);
+  });
+
   it('syncs deletions only with --delete, and not after an error', async () => {
     const src = new MemoryProvider('src');
     const dst = new MemoryProvider('dst');

@@ -45,6 +45,7 @@ export class MemoryProvider implements Provider {
   readonly fakeSha1 = new Map<string, string>();
   bytesRead = 0;
   rangeBytesRead = 0;
+  hashed = 0;
 
   constructor(
     readonly remote: string,
@@ -186,6 +187,12 @@ export class MemoryProvider implements Provider {
         offset = 0;
       },
     };
+  }
+
+  /** Hashes on request, as local disk does for files its listing gives no SHA-1 for. */
+  async hash(entry: Entry): Promise<string> {
+    this.hashed++;
+    return createHash('sha1').update(this.data(entry)).digest('hex');
   }
 
   async remove(path: string): Promise<void> {
