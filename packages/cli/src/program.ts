@@ -1,8 +1,15 @@
 import { Command, CommanderError } from 'commander';
+import { addDemoCommand } from './commands/demo.js';
 import { addHashCommand } from './commands/hash.js';
+import { addJobsCommand } from './commands/jobs.js';
+import { addEmulate115Command } from './commands/emulate-115.js';
+import { addLoginCommands } from './commands/login.js';
 import { addLsCommand } from './commands/ls.js';
+import { addOfflineCommands } from './commands/offline.js';
 import { addRemoteCommands } from './commands/remote.js';
+import { addScheduleCommands } from './commands/schedule.js';
 import { addTransferCommands } from './commands/transfer.js';
+import { addWorkerCommand } from './commands/worker.js';
 import { UsageError, exitCodeFor, outputSettings, printError } from './output.js';
 
 const program = new Command('ferry')
@@ -22,10 +29,17 @@ Paths: "remote:/path" for a configured remote (see \`ferry remote\`), or a path 
 Config: $FERRY_CONFIG, else ~/.config/ferry/ferry.config.json (written with mode 0600).`,
   );
 
+addDemoCommand(program);
 addTransferCommands(program);
 addLsCommand(program);
 addHashCommand(program);
 addRemoteCommands(program);
+addLoginCommands(program);
+addOfflineCommands(program);
+addEmulate115Command(program);
+addWorkerCommand(program);
+addJobsCommand(program);
+addScheduleCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,1 +1,2 @@
-export {};
+export * from './aliyun-open/index.js';
+export * from './p115/index.js';

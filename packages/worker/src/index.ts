@@ -1,1 +1,14 @@
-export {};
+export { DEFAULT_REDIS_URL, RedisUnavailable, connectRedis, displayRedisUrl, openRedis, redisUrlFrom } from './redis.js';
+export { FILE_QUEUE, FerryKeys, TRANSFER_QUEUE, queuePrefix } from './keys.js';
+export { type FileJobData, type FileResult, type TransferJobData, type TransferSpec, type TransferSummary } from './job-data.js';
+export { fileJobId, transferKey } from './job-ids.js';
+export { Locations, accountOf, portablePath } from './locations.js';
+export { FerryQueues, openQueues } from './queues.js';
+export { AccountLimiter } from './rate-limit.js';
+export { TransferEvents } from './events.js';
+export { type Submitted, getTransferJob, submitTransfer } from './submit.js';
+export { TransferFailed, followTransfer } from './follow.js';
+export { type ScheduleInfo, addSchedule, listSchedules, removeSchedule } from './schedules.js';
+export { type FileFailure, type TransferInfo, cancelTransfer, listTransfers, retryTransfer, showTransfer } from './jobs.js';
+export { FerryWorker, QUEUE_NAMES, type QueueName, type WorkerOptions } from './worker.js';
+

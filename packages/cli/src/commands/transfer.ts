@@ -13,6 +13,8 @@ import { loadContext } from '../context.js';
 import { formatBytes, formatDuration } from '../format.js';
 import { UsageError } from '../output.js';
 import { ProgressReporter } from '../progress.js';
+import { addQueueOptions } from '../queue-options.js';
+import { runQueuedTransfer } from './queued-transfer.js';
 
 interface TransferFlags {
   dryRun?: boolean;
@@ -26,6 +28,10 @@ interface TransferFlags {
   json?: boolean;
   progress?: boolean;
   verbose?: boolean;
+  queue?: boolean;
+  wait?: boolean;
+  redis?: string;
+  prefix?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -53,7 +59,10 @@ export function addTransferCommands(program: Command): void {
       .option('--checksum', 'decide "already there" by SHA-1 (hashing files whose listing has none)')
       .option('--size-only', 'decide "already there" by size alone')
       .option('--json', 'print the summary as one JSON line on stdout')
-      .option('--no-progress', 'no progress bar or progress lines');
+      .option('--no-progress', 'no progress bar or progress lines')
+      .option('--queue', 'submit to the workers (`ferry worker`) instead of running here; prints the transfer id')
+      .option('--wait', 'with --queue: follow the queued transfer to its end, with progress and summary');
+    addQueueOptions(cmd);
     if (mode === 'sync') cmd.option('--delete', 'delete files on dest that source does not have (never after an error)');
     cmd.addHelpText(
       'after',
@@ -64,8 +73,11 @@ listings have one) are skipped. A run that is killed resumes where it stopped wh
     );
     cmd.action(async (source: string, dest: string, flags: TransferFlags, command: Command) => {
       const globals = command.optsWithGlobals<{ verbose?: boolean; quiet?: boolean }>();
-      const summary = await runTransferCommand(mode, source, dest, flags, globals);
-      if (summary.failed > 0) process.exitCode = 1;
+      const summary =
+        flags.queue || flags.wait
+          ? await runQueuedTransfer(mode, source, dest, flags, globals, printSummary)
+          : await runTransferCommand(mode, source, dest, flags, globals);
+      if (summary && summary.failed > 0) process.exitCode = 1;
     });
   }
 }

@@ -1,0 +1,169 @@
+#!/usr/bin/env node
+// Issue 5's benchmark: 20,000 tiny local -> local files through the BullMQ workers (1, 2 and 4
+// worker processes) against the in-process runner on the same files. Needs a Redis
+// ($REDIS_URL, else redis://127.0.0.1:6379) and the built packages. Standalone:
+// `node bench/queue.mjs`; `benchQueue()` is exported for bench/run.mjs.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, promises as fs, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveLocation, runTransfer } from '@ferry/core';
+import { registerAllProviders } from '@ferry/providers';
+import { followTransfer, openQueues, submitTransfer } from '@ferry/worker';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DATA = join(ROOT, 'bench', '.data');
+const CONCURRENCY = 4;
+/** The issue's target: what the queue adds to each file, over the in-process runner. */
+const TARGET_OVERHEAD_MS = 1;
+
+function makeTree(files) {
+  const tree = join(DATA, `queue-tree-${files}`);
+  const stamp = `${tree}.complete`;
+  if (existsSync(stamp)) return tree;
+  for (let i = 0; i < files; i++) {
+    const dir = join(tree, `d${Math.floor(i / 200)}`);
+    if (i % 200 === 0) mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `f${i}.txt`), `tiny file ${i}\n`);
+  }
+  writeFileSync(stamp, '');
+  return tree;
+}
+
+async function fresh(path) {
+  await fs.rm(path, { recursive: true, force: true });
+  await fs.mkdir(path, { recursive: true });
+}
+
+async function inProcess(tree, dst) {
+  const config = { remotes: {}, defaults: {} };
+  const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
+  const summary = await runTransfer({
+    source: resolveLocation(tree, config),
+    target: resolveLocation(dst, config),
+    mode: 'copy',
+    transfers: CONCURRENCY,
+    filter: undefined,
+  });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const used = process.cpuUsage(cpu);
+  return { ms, cpuMs: (used.user + used.system) / 1000, copied: summary.copied };
+}
+
+const WORKER_MAIN = `
+import { registerAllProviders } from '@ferry/providers';
+import { FerryWorker } from '@ferry/worker';
+registerAllProviders();
+const o = JSON.parse(process.env.BENCH_WORKER);
+const worker = await FerryWorker.start(o);
+process.stdout.write('ready\\n');
+process.once('SIGTERM', () => void worker.close().then(() => {
+  const used = process.cpuUsage();
+  process.stdout.write('cpu ' + (used.user + used.system) / 1000 + '\\n');
+  process.exit(0);
+}));
+`;
+
+function startWorker(options) {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', WORKER_MAIN], {
+    cwd: ROOT,
+    env: { ...process.env, BENCH_WORKER: JSON.stringify(options) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  child.cpuMs = 0;
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      const text = d.toString();
+      const cpu = /cpu ([\d.]+)/.exec(text);
+      if (cpu) child.cpuMs = Number(cpu[1]);
+      if (text.includes('ready')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`bench worker exited with ${code}`)));
+  });
+}
+
+async function stop(child) {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function dropPrefix(redis, prefix) {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+
+async function queued(redisUrl, workers, tree, dst) {
+  const prefix = `{ferry-bench-${randomBytes(3).toString('hex')}}`;
+  const queues = await openQueues(redisUrl, prefix);
+  const children = await Promise.all(Array.from({ length: workers }, () => startWorker({ redisUrl, prefix, concurrency: CONCURRENCY })));
+  let result;
+  try {
+    const started = process.hrtime.bigint();
+    const { id } = await submitTransfer(queues, { mode: 'copy', source: tree, target: dst });
+    const summary = await followTransfer(queues, id, () => {});
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    result = { ms, copied: summary.copied };
+  } finally {
+    await Promise.all(children.map(stop));
+    await dropPrefix(queues.redis, prefix);
+    await queues.close();
+    queues.redis.disconnect();
+  }
+  // Worker CPU includes start-up (a few hundred ms per process, not per file).
+  return { ...result, cpuMs: children.reduce((n, c) => n + c.cpuMs, 0) };
+}
+
+export async function benchQueue({ files = 20_000, redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379', log = console.log } = {}) {
+  registerAllProviders();
+  const tree = makeTree(files);
+  const dst = join(DATA, 'queue-dst');
+  // Read the tree once so every run copies from the page cache.
+  await fresh(dst);
+  await inProcess(tree, dst);
+
+  const results = [];
+  await fresh(dst);
+  const base = await inProcess(tree, dst);
+  results.push({ label: 'in-process runner', ...base });
+  log(`in-process: ${files} files in ${(base.ms / 1000).toFixed(2)} s`);
+  for (const n of [1, 2, 4]) {
+    await fresh(dst);
+    const r = await queued(redisUrl, n, tree, dst);
+    if (r.copied !== files) throw new Error(`${n} worker(s) copied ${r.copied} of ${files} files`);
+    results.push({ label: `${n} worker${n > 1 ? 's' : ''}`, workers: n, ...r });
+    log(`${n} worker(s): ${files} files in ${(r.ms / 1000).toFixed(2)} s`);
+  }
+  await fs.rm(dst, { recursive: true, force: true });
+
+  const rate = (r) => (files / r.ms) * 1000;
+  log(`\n${files} tiny files, local -> local, ${CONCURRENCY} files at once per process\n`);
+  log('| run | jobs/s | vs in-process | wall ms per file | CPU ms per file |');
+  log('| --- | ---: | ---: | ---: | ---: |');
+  for (const r of results) {
+    const cols = [rate(r).toFixed(0), `${(rate(r) / rate(base)).toFixed(2)}x`, (r.ms / files).toFixed(3), (r.cpuMs / files).toFixed(3)];
+    log(`| ${r.label} | ${cols.join(' | ')} |`);
+  }
+  const one = results.find((r) => r.workers === 1);
+  const overhead = (one.ms - base.ms) / files;
+  const verdict = overhead < TARGET_OVERHEAD_MS ? 'meets' : 'misses';
+  log(`\nQueue overhead per file (1 worker vs in-process): ${overhead.toFixed(3)} ms wall, ${((one.cpuMs - base.cpuMs) / files).toFixed(3)} ms worker CPU; ${verdict} the target of < ${TARGET_OVERHEAD_MS} ms`);
+  log('(Redis CPU is not counted; wall times on a shared machine swing with the disk, CPU times less.)');
+  return { files, results, overheadMs: overhead };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  benchQueue({ files: Number(process.env.BENCH_QUEUE_FILES ?? 20_000) }).then(
+    () => process.exit(0),
+    (err) => {
+      console.error(`bench: ${err.message}`);
+      process.exit(1);
+    },
+  );
+}

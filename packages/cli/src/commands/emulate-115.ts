@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { format115EmulatorJson, start115Emulator } from '@ferry/emulators';
+
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `ferry emulate 115 --seed DIR [--json]`: the 115 emulator, standalone, until SIGTERM or Ctrl-C. */
+export function addEmulate115Command(program: Command): void {
+  const emulate = program.commands.find((c) => c.name() === 'emulate') ?? program.command('emulate').description('Run a protocol-faithful fake cloud locally, for tests and demos');
+  emulate
+    .command('115')
+    .description('Run the 115 emulator on 127.0.0.1 and print a ready remote config (or, with --json, one JSON line)')
+    .option('--seed <dir>', "folder loaded into the first user's drive")
+    .option('--users <names>', 'comma-separated user names', 'alice')
+    .option('--json', 'print {hosts, users, rsa_n, rsa_e, ecdh_pub} as one JSON line on stdout')
+    .action(async (flags: { seed?: string; users: string; json?: boolean }) => {
+      const emu = await start115Emulator({ users: flags.users.split(',').filter(Boolean), ...(flags.seed ? { seedDir: flags.seed } : {}) });
+      if (flags.json) {
+        process.stdout.write(`${format115EmulatorJson(emu)}\n`);
+      } else {
+        process.stdout.write(`115 emulator on ${emu.baseUrl} (stop with Ctrl-C or SIGTERM). Remotes for its users:\n`);
+        for (const u of emu.users) {
+          const options = [
+            `cookie=${shellQuote(u.cookie)}`,
+            `webapi_url=${emu.hosts.webapi}`,
+            `proapi_url=${emu.hosts.proapi}`,
+            `passportapi_url=${emu.hosts.passportapi}`,
+            `qrcodeapi_url=${emu.hosts.qrcodeapi}`,
+            `lixian_url=${emu.hosts.lixian}`,
+            `rsa_n=${emu.rsa_n}`,
+            `rsa_e=${emu.rsa_e}`,
+          ];
+          process.stdout.write(`ferry remote add ${u.name} p115 ${options.join(' ')}\n`);
+        }
+      }
+      await new Promise<void>((resolve) => {
+        process.once('SIGTERM', resolve);
+        process.once('SIGINT', resolve);
+      });
+      await emu.close();
+    });
+}

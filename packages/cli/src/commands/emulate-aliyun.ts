@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { formatAliyunEmulatorJson, startAliyunEmulator } from '@ferry/emulators';
+
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `ferry emulate aliyun --seed DIR [--json]`: the Aliyun Drive Open emulator, standalone, until SIGTERM or Ctrl-C. */
+export function addEmulateAliyunCommand(program: Command): void {
+  const emulate =
+    program.commands.find((c) => c.name() === 'emulate') ??
+    program.command('emulate').description('Run a protocol-faithful fake cloud locally, for tests and demos');
+  emulate
+    .command('aliyun')
+    .description('Run the Aliyun Drive Open API emulator on 127.0.0.1 and print a ready remote config (or, with --json, one JSON line)')
+    .option('--seed <dir>', 'folder loaded into the default drive')
+    .option('--no-rate-limits', 'answer every call, without the documented per-second limits')
+    .option('--json', 'print {base, client_id, client_secret, refresh_token, drive_id} as one JSON line on stdout')
+    .action(async (flags: { seed?: string; rateLimits: boolean; json?: boolean }) => {
+      const emu = await startAliyunEmulator({ ...(flags.seed ? { seed: flags.seed } : {}), ...(flags.rateLimits ? {} : { rateLimits: false }) });
+      if (flags.json) {
+        process.stdout.write(`${formatAliyunEmulatorJson(emu)}\n`);
+      } else {
+        const options = [
+          `refresh_token=${shellQuote(emu.refresh_token)}`,
+          `client_id=${emu.client_id}`,
+          `client_secret=${shellQuote(emu.client_secret)}`,
+          `endpoint=${emu.base}`,
+        ];
+        process.stdout.write(
+          `Aliyun Drive Open emulator on ${emu.base}, drive ${emu.drive_id} (stop with Ctrl-C or SIGTERM).\n` +
+            `The refresh token is single use and rotates; Ferry saves each new one in its config.\n` +
+            `ferry remote add aliyun aliyun-open ${options.join(' ')}\n`,
+        );
+      }
+      await new Promise<void>((resolve) => {
+        process.once('SIGTERM', resolve);
+        process.once('SIGINT', resolve);
+      });
+      await emu.close();
+    });
+}

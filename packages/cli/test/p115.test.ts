@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Emulator115, start115Emulator } from '@ferry/emulators';
+import { type Sandbox, ferry, finished, sandbox, startFerry, summaryOf } from './helpers.js';
+
+let emu: Emulator115;
+let box: Sandbox;
+
+/** key=value options pointing a p115 remote at the emulator. */
+function endpointArgs(e: { hosts: Emulator115['hosts']; rsa_n: string; rsa_e: string }): string[] {
+  return [
+    `webapi_url=${e.hosts.webapi}`,
+    `proapi_url=${e.hosts.proapi}`,
+    `passportapi_url=${e.hosts.passportapi}`,
+    `qrcodeapi_url=${e.hosts.qrcodeapi}`,
+    `lixian_url=${e.hosts.lixian}`,
+    `rsa_n=${e.rsa_n}`,
+    `rsa_e=${e.rsa_e}`,
+    'qps=50',
+  ];
+}
+
+beforeAll(async () => {
+  emu = await start115Emulator();
+  box = await sandbox();
+  const added = await ferry(['remote', 'add', 'em', 'p115', ...endpointArgs(emu)], box);
+  expect(added.code).toBe(0);
+});
+afterAll(async () => {
+  await emu.close();
+  await fs.rm(box.dir, { recursive: true, force: true });
+});
+
+/** Resolves with the first stderr/stdout text matching `re` from a running child. */
+function waitFor(stream: NodeJS.ReadableStream, re: RegExp): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    stream.on('data', (d: Buffer) => {
+      text += d.toString();
+      const m = re.exec(text);
+      if (m) resolve(m);
+    });
+    stream.on('end', () => reject(new Error(`stream ended without ${re}: ${text}`)));
+  });
+}
+
+describe('ferry and 115', () => {
+  it('login 115 shows the QR code and its status, saves the cookie, and ls works with it', async () => {
+    const child = startFerry(['login', '115', 'em', '--app', 'tv', '--poll-ms', '20'], box);
+    const done = finished(child);
+    const [, uid] = await waitFor(child.stderr!, /QR code content: \S+dg-([0-9a-f]+)/);
+    emu.scanQr(uid!);
+    emu.confirmQr(uid!, 'alice');
+    const result = await done;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("logging in as 'tv' (slot I1) logs out");
+    expect(result.stderr).toContain('Status: confirmed');
+    expect(result.stderr).toContain("session saved into remote 'em'");
+    const config = JSON.parse(await fs.readFile(box.env['FERRY_CONFIG']!, 'utf8')) as { remotes: { em: { cookie: string } } };
+    expect(config.remotes.em.cookie).toMatch(/^UID=\d+_I1_\d+; CID=/);
+    expect(result.stderr).not.toContain(config.remotes.em.cookie);
+
+    emu.putFile('alice', 'docs/readme.txt', Buffer.from('hello 115'));
+    const ls = await ferry(['ls', 'em:/docs'], box);
+    expect(ls.code).toBe(0);
+    expect(ls.stdout).toContain('readme.txt');
+    const dst = join(box.dir, 'copied');
+    const copy = await ferry(['copy', 'em:/docs', dst, '--json'], box);
+    expect(summaryOf(copy)).toMatchObject({ copied: 1, failed: 0 });
+    expect(await fs.readFile(join(dst, 'readme.txt'), 'utf8')).toBe('hello 115');
+  });
+
+  it('login refuses the withdrawn desktop apps with 115\'s reason', async () => {
+    const r = await ferry(['login', '115', 'em', '--app', 'linux'], box);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('系统已下架');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('offline add, list and rm', async () => {
+    const payload = randomBytes(5000);
+    const origin = createServer((_req, res) => res.end(payload));
+    await new Promise<void>((r) => origin.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(origin.address() as AddressInfo).port}/pub/file.iso`;
+      const add = await ferry(['offline', 'add', url, 'bogus', 'em:/'], box);
+      expect(add.code).toBe(1);
+      const hash = /added {2}([0-9a-f]{40}) {2}/.exec(add.stdout)?.[1];
+      expect(hash).toBeDefined();
+      expect(add.stdout).toContain('refused  -  bogus: not a link 115 can download (10004)');
+      let list = await ferry(['offline', 'list', 'em'], box);
+      while (!list.stdout.startsWith('done')) list = await ferry(['offline', 'list', 'em'], box);
+      expect(list.stdout).toContain(`${hash}  file.iso`);
+      const rm = await ferry(['offline', 'rm', 'em', hash!], box);
+      expect(rm.code).toBe(0);
+      expect((await ferry(['offline', 'list', 'em'], box)).stdout).toBe('');
+    } finally {
+      await new Promise((r) => origin.close(r));
+    }
+  });
+
+  it('emulate 115 --json prints one line any client can use, and stops on SIGTERM', async () => {
+    const seed = join(box.dir, 'seed');
+    await fs.mkdir(join(seed, 'a'), { recursive: true });
+    await fs.writeFile(join(seed, 'a', 'x.txt'), 'seeded');
+    const child = startFerry(['emulate', '115', '--seed', seed, '--json'], box);
+    const done = finished(child);
+    const [line] = await waitFor(child.stdout!, /^\{.*\}\n/);
+    const info = JSON.parse(line!) as { hosts: Emulator115['hosts']; users: { cookie: string }[]; rsa_n: string; rsa_e: string };
+    const other = await sandbox();
+    await ferry(['remote', 'add', 'seeded', 'p115', `cookie=${info.users[0]!.cookie}`, ...endpointArgs(info)], other);
+    const ls = await ferry(['ls', '-R', 'seeded:/'], other);
+    expect(ls.code).toBe(0);
+    expect(ls.stdout).toContain('a/x.txt');
+    child.kill('SIGTERM');
+    expect((await done).code).toBe(0);
+    await fs.rm(other.dir, { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { openRedis } from '@ferry/worker';
+import { afterEach, expect, it } from 'vitest';
+import { type Sandbox, ferry, finished, sandbox, startFerry } from './helpers.js';
+
+// The workers' Redis: a real server, each test under its own queue prefix.
+const REDIS_URL = 'redis://127.0.0.1:6379';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function queueSandbox(): Promise<Sandbox> {
+  const box = await sandbox();
+  const prefix = `{ferry-cli-${randomBytes(4).toString('hex')}}`;
+  box.env = { ...box.env, REDIS_URL, FERRY_PREFIX: prefix };
+  cleanups.push(async () => {
+    const redis = openRedis(REDIS_URL);
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+    redis.disconnect();
+    await fs.rm(box.dir, { recursive: true, force: true });
+  });
+  return box;
+}
+
+it('copy --queue --wait runs on `ferry worker`, prints the id and the summary; jobs list shows it done', async () => {
+  const box = await queueSandbox();
+  const src = join(box.dir, 'src');
+  for (let i = 0; i < 20; i++) {
+    await fs.mkdir(join(src, `d${i % 3}`), { recursive: true });
+    await fs.writeFile(join(src, `d${i % 3}`, `f${i}.txt`), `file ${i}\n`);
+  }
+  const worker = startFerry(['worker', '--concurrency', '2'], box);
+  const workerDone = finished(worker);
+  cleanups.push(async () => {
+    if (worker.exitCode === null) worker.kill('SIGTERM');
+    await workerDone;
+  });
+
+  const run = await ferry(['copy', 'src', 'dst', '--queue', '--wait'], box);
+  expect(run.stderr).toContain('Files: 20 copied, 0 rapid, 0 skipped, 0 failed, 0 deleted');
+  expect(run.code).toBe(0);
+  const id = run.stdout.trim();
+  expect(id).toMatch(/^t[0-9a-z]+$/);
+  expect(await fs.readFile(join(box.dir, 'dst', 'd1', 'f4.txt'), 'utf8')).toBe('file 4\n');
+
+  const list = await ferry(['jobs', 'list'], box);
+  expect(list.stdout).toMatch(new RegExp(`^${id}\\s+done\\s`, 'm'));
+
+  worker.kill('SIGTERM');
+  const stopped = await workerDone;
+  expect(stopped.code).toBe(0);
+  const lines = stopped.stdout.split('\n').filter((l) => / copied: /.test(l));
+  expect(lines).toHaveLength(20);
+});
+
+it('an unreachable Redis is one line naming the URL', async () => {
+  const box = await queueSandbox();
+  await fs.mkdir(join(box.dir, 'src'));
+  const run = await ferry(['copy', 'src', 'dst', '--queue', '--redis', 'redis://:hunter2@127.0.0.1:1'], box);
+  expect(run.code).toBe(1);
+  expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  expect(run.stderr).toContain('cannot reach Redis at redis://:***@127.0.0.1:1');
+  expect(run.stderr).not.toContain('hunter2');
+});

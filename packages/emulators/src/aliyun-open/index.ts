@@ -1,0 +1,156 @@
+import type { Server } from 'node:http';
+import type { AliyunCheckNameMode, AliyunRateGroup } from '@ferry/protocols';
+import { Content } from './content.js';
+import { FaultPlan, type Fault } from './faults.js';
+import { newId } from './ids.js';
+import { RateLimiter } from './rate-limit.js';
+import { seedFromFolder } from './seed.js';
+import { RELAY_TOKEN_PATH, listen, newSecret } from './server.js';
+import { UrlSigner } from './signing.js';
+import { type AliyunEmulatorStats, type EmulatorState, emptyStats } from './state.js';
+import { DriveStore } from './store.js';
+import { TokenAuthority } from './tokens.js';
+import { UploadSessions } from './uploads.js';
+
+export type { Fault as AliyunFault, FaultKind as AliyunFaultKind, FaultTarget as AliyunFaultTarget } from './faults.js';
+export type { AliyunEmulatorStats } from './state.js';
+
+export interface AliyunEmulatorOptions {
+  /** A folder whose files are copied into the default drive at start. */
+  seed?: string;
+  /** Lifetime of access tokens in seconds (7200 as commonly reported). */
+  accessTokenTtlSec?: number;
+  /** Lifetime of presigned part URLs in seconds (3600 as the Android SDK assumes). */
+  partUrlTtlSec?: number;
+  /** Per-second limits per endpoint group; false turns throttling off. Documented rates by default. */
+  rateLimits?: Partial<Record<AliyunRateGroup, number>> | false;
+  strictListLimit?: boolean;
+  wrongProof?: 'session' | 'error';
+  defaultCheckNameMode?: AliyunCheckNameMode;
+  /** Whether the user granted the app the resource drive (getDriveInfo omits it otherwise). */
+  grantResourceDrive?: boolean;
+}
+
+export type DriveKind = 'default' | 'resource';
+
+export interface AliyunEmulator {
+  base: string;
+  client_id: string;
+  client_secret: string;
+  /** A refresh token issued at start; it is spent by the first refresh that uses it. */
+  refresh_token: string;
+  /** The default drive's id. */
+  drive_id: string;
+  resource_drive_id: string;
+  /** URL of the token-refresh service (same body as /oauth/access_token, no client_secret needed). */
+  token_url: string;
+  readonly stats: AliyunEmulatorStats;
+  resetStats(): void;
+  /** Another refresh token for the same user, as a second authorization would give. */
+  issueRefreshToken(): string;
+  /** Writes a file by path (folders made on the way), replacing any file of that name. */
+  put(path: string, data: Buffer, drive?: DriveKind): void;
+  mkdir(path: string, drive?: DriveKind): void;
+  /** The bytes of a file by path, or undefined. */
+  read(path: string, drive?: DriveKind): Buffer | undefined;
+  /** Names directly under a folder, or undefined when it does not exist. */
+  names(path: string, drive?: DriveKind): string[] | undefined;
+  /** Content some other user of the service holds: rapid upload can land it, no listing shows it. */
+  addBlob(data: Buffer): void;
+  inject(fault: Fault): void;
+  clearFaults(): void;
+  /** Moves the emulator's clock forward: tokens and presigned URLs expire as time passes. */
+  advanceClock(ms: number): void;
+  expireAccessTokens(): void;
+  setRateLimits(limits: Partial<Record<AliyunRateGroup, number>> | false): void;
+  setPartUrlTtl(seconds: number): void;
+  close(): Promise<void>;
+}
+
+/** Starts an Aliyun Drive Open API emulator on 127.0.0.1 at a random port. */
+export async function startAliyunEmulator(options: AliyunEmulatorOptions = {}): Promise<AliyunEmulator> {
+  let clockOffset = 0;
+  const now = () => Date.now() + clockOffset;
+  const config = {
+    clientId: newSecret('').slice(0, 32),
+    clientSecret: newSecret(''),
+    userId: newId().slice(0, 32),
+    userName: 'ferry-emulator',
+    defaultDriveId: String(10_000_000 + Math.floor(Math.random() * 80_000_000)),
+    resourceDriveId: String(90_000_000 + Math.floor(Math.random() * 9_000_000)),
+    partUrlTtlSec: options.partUrlTtlSec ?? 3600,
+    strictListLimit: options.strictListLimit ?? false,
+    wrongProof: options.wrongProof ?? 'session',
+    defaultCheckNameMode: options.defaultCheckNameMode ?? 'ignore',
+    grantResourceDrive: options.grantResourceDrive ?? true,
+  };
+  const tokens = new TokenAuthority(now, options.accessTokenTtlSec ?? 7200);
+  const state: EmulatorState = {
+    base: '',
+    config,
+    now,
+    store: new DriveStore(config.grantResourceDrive ? [config.defaultDriveId, config.resourceDriveId] : [config.defaultDriveId], now),
+    tokens,
+    uploads: new UploadSessions(),
+    signer: new UrlSigner(now),
+    limiter: new RateLimiter(options.rateLimits ?? {}, now),
+    faults: new FaultPlan(),
+    stats: emptyStats(),
+  };
+  if (options.seed) await seedFromFolder(state.store, config.defaultDriveId, options.seed);
+  const server: Server = await listen(state);
+  const driveOf = (kind: DriveKind = 'default') => (kind === 'resource' ? config.resourceDriveId : config.defaultDriveId);
+
+  return {
+    base: state.base,
+    client_id: config.clientId,
+    client_secret: config.clientSecret,
+    refresh_token: tokens.issueRefreshToken(config.userId),
+    drive_id: config.defaultDriveId,
+    resource_drive_id: config.resourceDriveId,
+    token_url: `${state.base}${RELAY_TOKEN_PATH}`,
+    get stats() {
+      return { ...state.stats, requests: { ...state.stats.requests }, refreshGrants: tokens.refreshGrants };
+    },
+    resetStats() {
+      state.stats = emptyStats();
+      tokens.refreshGrants = 0;
+    },
+    issueRefreshToken: () => tokens.issueRefreshToken(config.userId),
+    put: (path, data, drive) => void state.store.putPath(driveOf(drive), path, data),
+    mkdir: (path, drive) => void state.store.mkdirPath(driveOf(drive), path),
+    read(path, drive) {
+      const node = state.store.byPath(driveOf(drive), path);
+      return node?.type === 'file' && node.content ? node.content.read(0, node.content.size) : undefined;
+    },
+    names(path, drive) {
+      const node = state.store.byPath(driveOf(drive), path);
+      if (node?.type !== 'folder') return undefined;
+      return state.store.children(driveOf(drive), node.file_id).map((n) => n.name).sort();
+    },
+    addBlob: (data) => state.store.blobs.add(Content.of(data)),
+    inject: (fault) => state.faults.inject(fault),
+    clearFaults: () => state.faults.clear(),
+    advanceClock(ms) {
+      clockOffset += ms;
+    },
+    expireAccessTokens: () => tokens.expireAccessTokens(),
+    setRateLimits(limits) {
+      state.limiter.limits = limits === false ? false : new RateLimiter(limits, now).limits;
+    },
+    setPartUrlTtl(seconds) {
+      config.partUrlTtlSec = seconds;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** The one JSON line `ferry emulate aliyun --json` prints, for any outside client. */
+export function formatAliyunEmulatorJson(emulator: AliyunEmulator): string {
+  const { base, client_id, client_secret, refresh_token, drive_id } = emulator;
+  return JSON.stringify({ base, client_id, client_secret, refresh_token, drive_id });
+}

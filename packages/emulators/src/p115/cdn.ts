@@ -1,0 +1,159 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import type { Faults } from './risk.js';
+import { type Node, type UserTree, readContent } from './store.js';
+import { sendText } from './http-io.js';
+
+interface IssuedUrl {
+  userId: string;
+  fileId: string;
+  userAgent: string;
+  serial: number;
+}
+
+/**
+ * The download CDN. URLs look like 115's (reference 3.4):
+ * `/cdn/<40 hex>/<name>?t=<expiry s>&u=<user id>&s=<size>&c=0&f=1&k=<signature>&v=1`,
+ * bound to the User-Agent of the downurl request (f=1). Expiry and UA are checked when a request
+ * starts; a response already flowing finishes, as a CDN checks auth once per request. Refusals
+ * are HTTP 403 (the reference leaves the status open and suggests 403).
+ */
+export class Cdn {
+  bytesServed = 0;
+  /** Requests refused for an expired, forged or UA-mismatched URL. */
+  refused = 0;
+  private readonly secret = randomBytes(32);
+  private readonly issued = new Map<string, IssuedUrl>();
+  private serial = 0;
+  /** URLs with a serial below this are expired (the "expired URL" fault). */
+  private revokedBelow = 0;
+  private revokeAtBytes: number | undefined;
+
+  /** Set once the server listens; URLs are issued only after that. */
+  baseUrl = '';
+
+  constructor(
+    public urlLifetimeS: number,
+    private readonly faults: Faults,
+  ) {}
+
+  issue(user: UserTree, node: Node, userAgent: string): string {
+    const token = randomBytes(20).toString('hex');
+    const t = Math.floor(Date.now() / 1000) + this.urlLifetimeS;
+    this.issued.set(token, { userId: user.userId, fileId: node.id, userAgent, serial: this.serial++ });
+    const k = this.sign(token, t, user.userId);
+    const query = `t=${t}&u=${user.userId}&s=${node.size}&d=0&c=0&f=1&k=${k}&us=0&uc=0&v=1`;
+    return `${this.baseUrl}/cdn/${token}/${encodeURIComponent(node.name)}?${query}`;
+  }
+
+  /** Expires every URL issued so far, now or after `afterBytes` more bytes leave the CDN. */
+  expireIssued(afterBytes = 0): void {
+    if (afterBytes <= 0) this.revokedBelow = this.serial;
+    else this.revokeAtBytes = this.bytesServed + afterBytes;
+  }
+
+  private refuse(res: ServerResponse, why: string): void {
+    this.refused++;
+    sendText(res, 403, `Forbidden: ${why}`);
+  }
+
+  private sign(token: string, t: number, userId: string): string {
+    return createHmac('sha1', this.secret).update(`${token}|${t}|${userId}`).digest('hex');
+  }
+
+  async serve(req: IncomingMessage, res: ServerResponse, url: URL, users: Map<string, UserTree>): Promise<void> {
+    const pending = this.faults.takeExpireUrls();
+    if (pending !== undefined) this.expireIssued(pending);
+    if (this.revokeAtBytes !== undefined && this.bytesServed >= this.revokeAtBytes) {
+      this.revokedBelow = this.serial;
+      this.revokeAtBytes = undefined;
+    }
+    const token = url.pathname.split('/')[2] ?? '';
+    const entry = this.issued.get(token);
+    const t = Number(url.searchParams.get('t'));
+    const u = url.searchParams.get('u') ?? '';
+    const k = Buffer.from(url.searchParams.get('k') ?? '');
+    const expected = Buffer.from(entry ? this.sign(token, t, u) : '');
+    if (!entry || k.length !== expected.length || !timingSafeEqual(k, expected) || u !== entry.userId) {
+      return this.refuse(res, 'bad signature');
+    }
+    if (t < Date.now() / 1000 || entry.serial < this.revokedBelow) return this.refuse(res, 'URL expired');
+    if ((req.headers['user-agent'] ?? '') !== entry.userAgent) return this.refuse(res, 'User-Agent mismatch');
+    const node = users.get(entry.userId)?.live(entry.fileId);
+    if (!node || node.isDir || !node.content) return sendText(res, 404, 'Not Found');
+
+    const range = parseRange(req.headers.range, node.size);
+    if (range === 'unsatisfiable') {
+      res.writeHead(416, { 'content-range': `bytes */${node.size}`, 'content-length': 0 });
+      return void res.end();
+    }
+    const [start, end] = range ?? [0, node.size - 1];
+    const length = Math.max(0, end - start + 1);
+    const headers: Record<string, string | number> = {
+      'content-type': 'application/octet-stream',
+      'content-length': length,
+      'accept-ranges': 'bytes',
+      etag: `"${node.sha1}"`,
+    };
+    if (range) headers['content-range'] = `bytes ${start}-${end}/${node.size}`;
+    res.writeHead(range ? 206 : 200, headers);
+    if (req.method === 'HEAD' || length === 0) return void res.end();
+
+    const dropAfter = this.faults.takeDrop();
+    const body = readContent(node.content, start, end);
+    const stream = Buffer.isBuffer(body) ? Readable.from(chunks(body)) : body;
+    let sent = 0;
+    try {
+      for await (const raw of stream) {
+        let chunk = raw as Buffer;
+        if (dropAfter !== undefined && sent + chunk.length >= dropAfter) {
+          chunk = chunk.subarray(0, Math.max(0, dropAfter - sent));
+          if (chunk.length) res.write(chunk);
+          this.bytesServed += chunk.length;
+          res.socket?.destroy();
+          return;
+        }
+        sent += chunk.length;
+        this.bytesServed += chunk.length;
+        if (!res.write(chunk)) await drainedOrClosed(res);
+        if (res.destroyed) return;
+      }
+      res.end();
+    } finally {
+      if (!Buffer.isBuffer(body)) body.destroy();
+    }
+  }
+}
+
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+function* chunks(data: Buffer, size = 256 * 1024): Generator<Buffer> {
+  for (let off = 0; off < data.length; off += size) yield data.subarray(off, off + size);
+}
+
+/** `bytes=a-b`, `bytes=a-` and suffix `bytes=-n`; one range only (115's CDN is not known to do multipart). */
+function parseRange(header: string | undefined, size: number): [number, number] | 'unsatisfiable' | undefined {
+  if (!header) return undefined;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return undefined;
+  if (m[1] === '') {
+    const n = Number(m[2]);
+    if (n === 0 || size === 0) return 'unsatisfiable';
+    return [Math.max(0, size - n), size - 1];
+  }
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (start >= size || end < start) return 'unsatisfiable';
+  return [start, end];
+}

@@ -1,0 +1,282 @@
+import { createECDH, generateKeyPairSync } from 'node:crypto';
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type App115, ERR, type RsaPrivateKey } from '@ferry/protocols';
+import { Cdn } from './cdn.js';
+import { type AuthedCall, type Call, type Emu115Context, apiError } from './context.js';
+import { androidDownload, chromeDownurl } from './download-routes.js';
+import { batchRename, categoryGet, copy, getId, getInfo, listFiles, mkdir, move, recycle } from './files-routes.js';
+import { sendJson, sendText } from './http-io.js';
+import { loginStatus, qrLogin, qrStatus, qrToken, userNav } from './login-routes.js';
+import { addTasks, deleteTasks, listTasks } from './offline-routes.js';
+import { QrTokens } from './qrcode.js';
+import { type Fault, Faults, RiskControl, type RiskControlOptions, WAF_405_PAGE } from './risk.js';
+import { Sessions, cookieKey, cookieOf } from './sessions.js';
+import { type Node, UserTree } from './store.js';
+
+/**
+ * Layout: every 115 host lives behind ONE port, under a path prefix named after the host:
+ *
+ *   webapi.115.com       -> http://127.0.0.1:PORT/webapi       (files, getid, get_info, category/get, file ops)
+ *   proapi.115.com       -> http://127.0.0.1:PORT/proapi       (m115 download routes)
+ *   passportapi.115.com  -> http://127.0.0.1:PORT/passportapi  (QR login step 3)
+ *   qrcodeapi.115.com    -> http://127.0.0.1:PORT/qrcodeapi    (QR token, status, login)
+ *   lixian.115.com       -> http://127.0.0.1:PORT/lixian       (offline download)
+ *   my.115.com           -> http://127.0.0.1:PORT/my           (login status, user info)
+ *   uplb.115.com         -> http://127.0.0.1:PORT/uplb         (uploads: reserved, next issue)
+ *   download CDN         -> http://127.0.0.1:PORT/cdn          (signed, expiring, UA-bound URLs)
+ *
+ * A client configured with these base URLs calls `${base}/files` exactly where it would call
+ * `https://webapi.115.com/files`.
+ */
+export const HOST_NAMES = ['webapi', 'proapi', 'passportapi', 'qrcodeapi', 'lixian', 'my', 'uplb', 'cdn'] as const;
+export type HostName = (typeof HOST_NAMES)[number];
+
+export interface Emulator115Options {
+  /** User names; each gets a numeric user id, an empty tree and a `web` session. Default ['alice']. */
+  users?: string[];
+  /** A folder loaded into the first user's tree (bytes stay on disk). */
+  seedDir?: string;
+  /** Lifetime of download URLs (`t` = now + this). The real one is not documented; default 1 h. */
+  urlLifetimeS?: number;
+  /** How long a QR code waits before it expires (status -1). Default 5 min. */
+  qrLifetimeMs?: number;
+  riskControl?: RiskControlOptions;
+  /** Offline tasks a user may add in total (the "quota"). Default 100. */
+  offlineQuota?: number;
+  port?: number;
+}
+
+export interface Emulator115User {
+  name: string;
+  cookie: string;
+  user_id: string;
+  root_cid: string;
+}
+
+export interface Emulator115 {
+  baseUrl: string;
+  hosts: Record<HostName, string>;
+  users: Emulator115User[];
+  /** The emulator's own RSA-1024 key (hex); clients take `rsa_n` in place of 115's modulus. */
+  rsa_n: string;
+  rsa_e: string;
+  /** A P-224 public key (X‖Y hex) held for uploads; nothing uses it until uploads are emulated. */
+  ecdh_pub: string;
+  /** Bytes the CDN has sent (body bytes only). */
+  readonly cdnBytesServed: number;
+  /** CDN requests refused (expired, forged or UA-mismatched URL). */
+  readonly cdnRefused: number;
+  /** Requests refused by risk control so far. */
+  readonly blockedRequests: number;
+  tree(user: string): UserTree;
+  putFile(user: string, path: string, data: Buffer): Node;
+  /** A fresh login of `user` in `app`'s slot, as if by QR; returns the cookie string. */
+  login(user: string, app: App115): string;
+  scanQr(uid: string): void;
+  confirmQr(uid: string, user: string): void;
+  cancelQr(uid: string): void;
+  expireQr(uid: string): void;
+  setRiskControl(options: RiskControlOptions | undefined): void;
+  injectFault(fault: Fault): void;
+  clearFaults(): void;
+  /** Expires every URL issued so far, now or once the CDN has served `afterBytes` more bytes. */
+  expireUrls(afterBytes?: number): void;
+  setUrlLifetime(seconds: number): void;
+  setOfflineTask(user: string, infoHash: string, patch: { status: number; percentDone?: number }): void;
+  close(): Promise<void>;
+}
+
+function generateRsa(): RsaPrivateKey {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024, publicExponent: 0x10001 });
+  const jwk = privateKey.export({ format: 'jwk' });
+  const big = (b64: string | undefined) => BigInt(`0x${Buffer.from(b64 ?? '', 'base64url').toString('hex')}`);
+  return { n: big(jwk.n), e: big(jwk.e), d: big(jwk.d) };
+}
+
+type Handler = (call: AuthedCall) => void | Promise<void>;
+type PublicHandler = (call: Call) => void | Promise<void>;
+
+/** Routes that need a cookie session, by host and path below the host prefix. */
+const AUTHED: Record<string, Handler> = {
+  'webapi GET /files': listFiles,
+  'webapi GET /files/getid': getId,
+  'webapi GET /files/get_info': getInfo,
+  'webapi GET /category/get': categoryGet,
+  'webapi POST /files/add': mkdir,
+  'webapi POST /files/batch_rename': batchRename,
+  'webapi POST /files/move': move,
+  'webapi POST /files/copy': copy,
+  'webapi POST /rb/delete': recycle,
+  'proapi POST /app/chrome/downurl': chromeDownurl,
+  'proapi POST /android/2.0/ufile/download': androidDownload,
+  'lixian POST /lixianssp/': addTasks,
+};
+
+function lixianAction(call: Call): Handler | undefined {
+  if (call.path !== '/lixian/' || call.url.searchParams.get('ct') !== 'lixian') return undefined;
+  const ac = call.url.searchParams.get('ac');
+  if (ac === 'task_lists') return listTasks;
+  if (ac === 'task_del' && call.req.method === 'POST') return deleteTasks;
+  return undefined;
+}
+
+function publicRoute(host: string, method: string, path: string): PublicHandler | undefined {
+  if (host === 'qrcodeapi' && method === 'GET' && /^\/api\/1\.0\/[a-z0-9_]+\/1\.0\/token\/?$/.test(path)) return qrToken;
+  if (host === 'qrcodeapi' && method === 'GET' && /^\/get\/status\/?$/.test(path)) return qrStatus;
+  if ((host === 'passportapi' || host === 'qrcodeapi') && method === 'POST' && /^\/app\/1\.0\/[a-z0-9_]+\/1\.0\/login\/qrcode\/?$/.test(path)) return qrLogin;
+  return undefined;
+}
+
+/** Answers a refused request the way 115's risk control does. */
+function refuse(res: ServerResponse, answer: RiskControlOptions['answer']): void {
+  if (answer === 'waf405') return sendText(res, 405, WAF_405_PAGE, 'text/html; charset=utf-8');
+  if (answer === 'errno911') return sendJson(res, apiError(ERR.verifyAccount, '请验证账号'));
+  sendJson(res, apiError(ERR.tooFrequent, '操作太频繁，请稍候再试'));
+}
+
+export async function start115Emulator(options: Emulator115Options = {}): Promise<Emulator115> {
+  const faults = new Faults();
+  const userNames = options.users?.length ? options.users : ['alice'];
+  const ctx: Emu115Context = {
+    baseUrl: '',
+    users: new Map(),
+    sessions: new Sessions(),
+    qr: new QrTokens(options.qrLifetimeMs ?? 5 * 60_000),
+    risk: new RiskControl(options.riskControl),
+    faults,
+    rsa: generateRsa(),
+    cdn: new Cdn(options.urlLifetimeS ?? 3600, faults),
+    offline: new Map(),
+    offlineQuota: options.offlineQuota ?? 100,
+  };
+  const byName = new Map<string, UserTree>();
+  userNames.forEach((name, i) => {
+    const tree = new UserTree(name, String(306_000_000 + i * 1_117));
+    ctx.users.set(tree.userId, tree);
+    byName.set(name, tree);
+  });
+  if (options.seedDir) await byName.get(userNames[0]!)!.seedFrom(options.seedDir);
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', ctx.baseUrl);
+    const [, host = '', ...rest] = url.pathname.split('/');
+    const path = `/${rest.join('/')}`;
+    const method = req.method ?? 'GET';
+    if (host === 'cdn') {
+      if (method !== 'GET' && method !== 'HEAD') return sendText(res, 405, 'Method Not Allowed');
+      return ctx.cdn.serve(req, res, url, ctx.users);
+    }
+    const injected = faults.takeHttp5xx(url.pathname);
+    if (injected) return sendText(res, injected, `<html><body><h1>${injected}</h1></body></html>`, 'text/html');
+    const call: Call = { ctx, req, res, url, path };
+    const pub = publicRoute(host, method, path);
+    if (pub) return pub(call);
+    if (host === 'my' && path === '/' && url.searchParams.get('ac') === 'status') return loginStatus(call);
+
+    const authed =
+      AUTHED[`${host} ${method} ${path}`] ??
+      (host === 'lixian' ? lixianAction(call) : undefined) ??
+      (host === 'my' && path === '/' && url.searchParams.get('ac') === 'nav' ? userNav : undefined);
+    if (!authed) return sendJson(res, apiError(980006, '404 Not Found'));
+    const refused = ctx.risk.check(cookieKey(req.headers.cookie));
+    if (refused) return refuse(res, refused);
+    const found = ctx.sessions.lookup(req.headers.cookie);
+    if (!found.ok) {
+      return sendJson(
+        res,
+        found.reason === 'kicked' ? apiError(ERR.sessionExpired, '登陆超时，请重新登陆。', { data: [] }) : apiError(ERR.notLoggedIn, '请重新登录', { data: [] }),
+      );
+    }
+    const tree = ctx.users.get(found.session.userId)!;
+    return authed({ ...call, session: found.session, tree });
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) sendJson(res, apiError(990003, `操作失败: ${(err as Error).message}`), 500);
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  ctx.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ctx.cdn.baseUrl = ctx.baseUrl;
+
+  const users: Emulator115User[] = [...byName.values()].map((tree) => ({
+    name: tree.name,
+    cookie: cookieOf(ctx.sessions.login(tree.userId, 'web')),
+    user_id: tree.userId,
+    root_cid: '0',
+  }));
+  const ecdh = createECDH('secp224r1');
+  ecdh.generateKeys();
+  const treeOf = (user: string): UserTree => {
+    const tree = byName.get(user);
+    if (!tree) throw new Error(`emulator has no user '${user}'`);
+    return tree;
+  };
+
+  return {
+    baseUrl: ctx.baseUrl,
+    hosts: Object.fromEntries(HOST_NAMES.map((h) => [h, `${ctx.baseUrl}/${h}`])) as Record<HostName, string>,
+    users,
+    rsa_n: ctx.rsa.n.toString(16),
+    rsa_e: ctx.rsa.e.toString(16),
+    ecdh_pub: ecdh.getPublicKey('hex', 'uncompressed').slice(2),
+    get cdnBytesServed() {
+      return ctx.cdn.bytesServed;
+    },
+    get cdnRefused() {
+      return ctx.cdn.refused;
+    },
+    get blockedRequests() {
+      return ctx.risk.blockedRequests;
+    },
+    tree: treeOf,
+    putFile: (user, path, data) => treeOf(user).putBuffer(path, data),
+    login: (user, app) => cookieOf(ctx.sessions.login(treeOf(user).userId, app)),
+    scanQr: (uid) => {
+      const token = ctx.qr.require(uid);
+      if (token.status === 0) token.status = 1;
+    },
+    confirmQr: (uid, user) => {
+      const token = ctx.qr.require(uid);
+      if (token.status !== 1) throw new Error(`QR ${uid} is not scanned (status ${token.status})`);
+      token.status = 2;
+      token.userId = treeOf(user).userId;
+    },
+    cancelQr: (uid) => {
+      ctx.qr.require(uid).status = -2;
+    },
+    expireQr: (uid) => {
+      ctx.qr.require(uid).status = -1;
+    },
+    setRiskControl: (opts) => {
+      ctx.risk.options = opts;
+      ctx.risk.reset();
+    },
+    injectFault: (fault) => faults.add(fault),
+    clearFaults: () => faults.clear(),
+    expireUrls: (afterBytes = 0) => ctx.cdn.expireIssued(afterBytes),
+    setUrlLifetime: (seconds) => {
+      ctx.cdn.urlLifetimeS = seconds;
+    },
+    setOfflineTask: (user, infoHash, patch) => {
+      const task = ctx.offline.get(treeOf(user).userId)?.tasks.get(infoHash);
+      if (!task) throw new Error(`no offline task ${infoHash}`);
+      Object.assign(task, patch);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The `ferry emulate 115 --json` line: everything an outside client needs to talk to the emulator. */
+export function format115EmulatorJson(emu: Emulator115): string {
+  const { hosts, users, rsa_n, rsa_e, ecdh_pub } = emu;
+  return JSON.stringify({ hosts, users, rsa_n, rsa_e, ecdh_pub });
+}

@@ -1,0 +1,5 @@
+export * from './endpoints.js';
+export * from './parts.js';
+export * from './pre-hash.js';
+export * from './proof.js';
+export * from './schemas.js';

@@ -1,0 +1,17 @@
+import { registerProvider } from '@ferry/core';
+import { aliyunOpenOptions } from './options.js';
+import { AliyunOpenProvider } from './provider.js';
+
+export function registerAliyunOpen(): void {
+  registerProvider({
+    type: 'aliyun-open',
+    description: 'Aliyun Drive (阿里云盘) through its Open Platform API, or any server that speaks it',
+    options: aliyunOpenOptions,
+    secrets: ['refresh_token', 'client_secret'],
+    create: (remote, options, context) =>
+      new AliyunOpenProvider(remote, options, context.saveOptions ? (patch) => context.saveOptions!(patch) : undefined),
+  });
+}
+
+export { AliyunOpenProvider, aliyunOpenOptions };
+export type { AliyunOpenOptions } from './options.js';

@@ -1,0 +1,214 @@
+import type { Readable } from 'node:stream';
+import {
+  BadInput,
+  type Capabilities,
+  Conflict,
+  type Entry,
+  type Provider,
+  type RapidResult,
+  type RapidSource,
+  type ReadOptions,
+  type UploadRequest,
+  type UploadSession,
+} from '@ferry/core';
+import {
+  ALIYUN_PATHS,
+  aliyunDriveInfoSchema,
+  aliyunFileRefResponseSchema,
+  aliyunMoveResponseSchema,
+  aliyunPartCount,
+  aliyunPartNumbers,
+  aliyunPartSize,
+} from '@ferry/protocols';
+import { AliyunApi } from './api.js';
+import { type FileCreate, NamePolicy, createFile } from './create-file.js';
+import { Downloads } from './download.js';
+import type { AliyunOpenOptions } from './options.js';
+import { type OpenSession, tryRapid } from './rapid.js';
+import { Account } from './token.js';
+import { Tree, joinRemote, pathNames, toEntry } from './tree.js';
+import { AliyunUpload, isAliyunUploadState } from './upload.js';
+
+/** How long an upload session a rapid-upload miss left open waits for the streamed copy. */
+const OPEN_SESSION_TTL_MS = 10 * 60_000;
+
+/**
+ * Aliyun Drive through its Open Platform API, as a source (lazy listing with SHA-1, ranged reads)
+ * and as a target (rapid upload first, else a streamed multipart upload checked by SHA-1).
+ */
+export class AliyunOpenProvider implements Provider {
+  readonly type = 'aliyun-open';
+  readonly capabilities: Capabilities = {
+    read: true,
+    write: true,
+    rapidUpload: true,
+    serverSideImport: false,
+    hashes: ['sha1'],
+    rangeRead: true,
+  };
+  private readonly api: AliyunApi;
+  private drive: Promise<{ tree: Tree; downloads: Downloads }> | undefined;
+  private readonly open = new Map<string, OpenSession & { at: number }>();
+
+  constructor(
+    readonly remote: string,
+    private readonly options: AliyunOpenOptions,
+    saveOptions?: (patch: Record<string, unknown>) => Promise<void>,
+  ) {
+    if (!(options.client_id && options.client_secret) && !options.token_url) {
+      throw new BadInput(`remote '${remote}': aliyun-open needs client_id and client_secret, or a token_url`);
+    }
+    const endpoint = options.endpoint.replace(/\/+$/, '');
+    const account = Account.for(options.refresh_token, {
+      remote,
+      endpoint,
+      clientId: options.client_id,
+      clientSecret: options.client_secret,
+      tokenUrl: options.token_url,
+      ...(saveOptions ? { saveOptions } : {}),
+    });
+    this.api = new AliyunApi(endpoint, account);
+  }
+
+  private display = (path: string): string => `${this.remote}:${path}`;
+
+  /** The drive id comes from getDriveInfo once, on first use. */
+  private ready(): Promise<{ tree: Tree; downloads: Downloads }> {
+    this.drive ??= (async () => {
+      const info = await this.api.call(ALIYUN_PATHS.driveInfo, {}, aliyunDriveInfoSchema, `remote '${this.remote}'`);
+      const driveId = this.options.drive === 'resource' ? info.resource_drive_id : info.default_drive_id;
+      if (!driveId) throw new BadInput(`remote '${this.remote}': the account did not grant the ${this.options.drive} drive; authorize it or use drive=default`);
+      return { tree: new Tree(this.api, driveId, this.options.root_id, this.display), downloads: new Downloads(this.api, driveId) };
+    })();
+    this.drive.catch(() => {
+      this.drive = undefined;
+    });
+    return this.drive;
+  }
+
+  async stat(path: string): Promise<Entry> {
+    const { tree } = await this.ready();
+    const names = pathNames(path, this.display(path));
+    if (names.length === 0) return { path: '/', name: '', isDir: true, size: 0, id: tree.rootId };
+    const normal = `/${names.join('/')}`;
+    const file = await tree.lookup(normal);
+    if (file.type === 'folder') tree.rememberFolder(normal, file.file_id);
+    return toEntry(normal, file);
+  }
+
+  async *list(dir: string): AsyncIterable<Entry> {
+    const { tree } = await this.ready();
+    const names = pathNames(dir, this.display(dir));
+    const base = names.length ? `/${names.join('/')}` : '/';
+    const parentId = await tree.folderId(base);
+    for await (const items of tree.pages(parentId, this.display(base))) {
+      for (const file of items) {
+        const path = joinRemote(base, file.name);
+        if (file.type === 'folder') tree.rememberFolder(path, file.file_id);
+        yield toEntry(path, file);
+      }
+    }
+  }
+
+  private async fileId(entry: Entry): Promise<string> {
+    return entry.id ?? (await this.stat(entry.path)).id!;
+  }
+
+  async openRead(entry: Entry, options: ReadOptions = {}): Promise<Readable> {
+    const { downloads } = await this.ready();
+    const start = options.start ?? 0;
+    const end = options.end ?? entry.size;
+    return downloads.open(await this.fileId(entry), start, end, entry.size, this.display(entry.path));
+  }
+
+  async readRange(entry: Entry, start: number, end: number): Promise<Buffer> {
+    const { downloads } = await this.ready();
+    return downloads.read(await this.fileId(entry), start, end, entry.size, this.display(entry.path));
+  }
+
+  async mkdirp(dir: string): Promise<void> {
+    const { tree } = await this.ready();
+    await tree.mkdirp(dir);
+  }
+
+  /** Where a file lands: its checked name and its parent folder's id. */
+  private async placement(path: string): Promise<FileCreate & { dir: string }> {
+    const { tree } = await this.ready();
+    const where = this.display(path);
+    const names = pathNames(path, where);
+    const name = names.pop();
+    if (!name) throw new BadInput(`${where}: cannot write a file over the remote's root`);
+    const dir = names.length ? `/${names.join('/')}` : '/';
+    return { api: this.api, driveId: tree.driveId, parentId: await tree.folderId(dir), name, where, dir };
+  }
+
+  private partSize(size: number): number {
+    return aliyunPartSize(size, this.options.part_size);
+  }
+
+  async tryRapidUpload(path: string, source: RapidSource): Promise<RapidResult> {
+    const target = await this.placement(path);
+    const names = new NamePolicy(this.options.on_conflict);
+    const { result, open } = await tryRapid(target, names, source, this.partSize(source.size));
+    if (open) this.open.set(path, { ...open, at: Date.now() });
+    return result;
+  }
+
+  async beginUpload(path: string, request: UploadRequest): Promise<UploadSession> {
+    const target = await this.placement(path);
+    const names = new NamePolicy(this.options.on_conflict);
+    const open = this.open.get(path);
+    this.open.delete(path);
+    const usable = open && open.size === request.size && Date.now() - open.at < OPEN_SESSION_TTL_MS;
+    if (isAliyunUploadState(request.resume) && request.resume.drive_id === target.driveId) {
+      const resumed = await AliyunUpload.resume(target, names, request.size, request.resume);
+      if (resumed) {
+        // The session the retry's rapid attempt opened is not needed: the checkpointed one goes on.
+        if (open) await AliyunUpload.fromCreate(target, open.names, open.size, open.partSize, open.created, open.parts).abort();
+        return resumed;
+      }
+    }
+    if (open && usable) {
+      return AliyunUpload.fromCreate(target, open.names, open.size, open.partSize, open.created, open.parts);
+    }
+    const partSize = this.partSize(request.size);
+    const parts = aliyunPartCount(request.size, partSize);
+    const created = await createFile(target, names, {
+      size: request.size,
+      part_info_list: aliyunPartNumbers(1, parts),
+      ...(request.mtime !== undefined ? { local_modified_at: new Date(request.mtime).toISOString() } : {}),
+    });
+    return AliyunUpload.fromCreate(target, names, request.size, partSize, created, parts);
+  }
+
+  /** Files and folders go to the recycle bin, where the user can still restore them. */
+  async remove(path: string): Promise<void> {
+    const { tree } = await this.ready();
+    const where = this.display(path);
+    const names = pathNames(path, where);
+    if (names.length === 0) throw new BadInput(`${where}: refusing to remove the remote's root`);
+    const normal = `/${names.join('/')}`;
+    const file = await tree.lookup(normal);
+    await this.api.call(ALIYUN_PATHS.trash, { drive_id: tree.driveId, file_id: file.file_id }, aliyunFileRefResponseSchema, where);
+    tree.forget(normal);
+  }
+
+  async move(from: string, to: string): Promise<Entry> {
+    const { tree } = await this.ready();
+    const where = this.display(from);
+    const names = pathNames(from, where);
+    if (names.length === 0) throw new BadInput(`${where}: cannot move the remote's root`);
+    const source = await tree.lookup(`/${names.join('/')}`);
+    const target = await this.placement(to);
+    const moved = await this.api.call(
+      ALIYUN_PATHS.move,
+      { drive_id: tree.driveId, file_id: source.file_id, to_parent_file_id: target.parentId, new_name: target.name, check_name_mode: 'refuse' },
+      aliyunMoveResponseSchema,
+      where,
+    );
+    if (moved.exist) throw new Conflict(`${this.display(to)}: the name is taken; nothing was moved`);
+    tree.forget(`/${names.join('/')}`);
+    return this.stat(joinRemote(target.dir, target.name));
+  }
+}
+

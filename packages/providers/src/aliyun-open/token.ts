@@ -1,0 +1,118 @@
+import { AuthError, TransientError } from '@ferry/core';
+import { ALIYUN_PATHS, type AliyunRateGroup, aliyunTokenResponseSchema } from '@ferry/protocols';
+import { request } from 'undici';
+import { networkError, parseFailure } from './errors.js';
+import { type RequestSpacer, accountSpacers } from './rate.js';
+
+export interface TokenSettings {
+  remote: string;
+  endpoint: string;
+  clientId: string;
+  clientSecret: string;
+  tokenUrl: string;
+  saveOptions?: (patch: Record<string, unknown>) => Promise<void>;
+}
+
+/** Refresh this long before the announced expiry, so a call never starts on a dying token. */
+const EXPIRY_MARGIN_MS = 60_000;
+
+/**
+ * One authorization's tokens, shared by every provider instance of the process that holds the
+ * same refresh token: the refresh token is single use, so two instances refreshing on their own
+ * would make the second one fail. Refreshes run one at a time (the in-process lock) and the
+ * rotated token is persisted before anyone else may refresh again.
+ */
+export class Account {
+  private static readonly byRefreshToken = new Map<string, Account>();
+
+  readonly spacers: Record<AliyunRateGroup, RequestSpacer> = accountSpacers();
+  private access: { token: string; expiresAt: number } | undefined;
+  private refreshing: Promise<string> | undefined;
+
+  private constructor(
+    private refreshToken: string,
+    private readonly settings: TokenSettings,
+  ) {}
+
+  static for(refreshToken: string, settings: TokenSettings): Account {
+    let account = Account.byRefreshToken.get(refreshToken);
+    if (!account) {
+      account = new Account(refreshToken, settings);
+      Account.byRefreshToken.set(refreshToken, account);
+    }
+    return account;
+  }
+
+  /** A valid access token, refreshing first when there is none or it is about to expire. */
+  async accessToken(): Promise<string> {
+    if (this.access && this.access.expiresAt - EXPIRY_MARGIN_MS > Date.now()) return this.access.token;
+    return this.refresh();
+  }
+
+  /**
+   * The service refused `token`: refresh, unless another caller already replaced it, in which case
+   * the newer token is the answer. However many calls fail together, one refresh happens.
+   */
+  async replace(token: string): Promise<string> {
+    if (this.access && this.access.token !== token) return this.access.token;
+    this.access = undefined;
+    return this.refresh();
+  }
+
+  private refresh(): Promise<string> {
+    this.refreshing ??= this.grant().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async grant(): Promise<string> {
+    const { remote, endpoint, clientId, clientSecret, tokenUrl } = this.settings;
+    const viaService = !clientSecret && tokenUrl !== '';
+    const url = viaService ? tokenUrl : `${endpoint}${ALIYUN_PATHS.token}`;
+    const body = {
+      ...(clientId ? { client_id: clientId } : {}),
+      ...(viaService ? {} : { client_secret: clientSecret }),
+      grant_type: 'refresh_token',
+      refresh_token: this.refreshToken,
+    };
+    const where = `remote '${remote}'`;
+    let status: number;
+    let text: string;
+    try {
+      const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      status = res.statusCode;
+      text = await res.body.text();
+    } catch (err) {
+      throw networkError(err, `${where}: token refresh`);
+    }
+    if (status >= 500) throw new TransientError(`${where}: token refresh answered ${status}; try again later`);
+    if (status !== 200) {
+      const failure = parseFailure(status, text);
+      throw new AuthError(
+        `${where}: Aliyun Drive refused the refresh token (${failure.code}); it is single use, so another process may have spent it. Authorize again and run \`ferry remote add ${remote} aliyun-open refresh_token=...\``,
+        { cause: failure },
+      );
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    const parsed = aliyunTokenResponseSchema.safeParse(json);
+    if (!parsed.success) throw new AuthError(`${where}: the token refresh answered an unexpected body`);
+    const { access_token, refresh_token, expires_in } = parsed.data;
+    Account.byRefreshToken.set(refresh_token, this);
+    this.refreshToken = refresh_token;
+    this.access = { token: access_token, expiresAt: Date.now() + expires_in * 1000 };
+    try {
+      await this.settings.saveOptions?.({ refresh_token });
+    } catch (err) {
+      // The new token works in this process either way; failing the transfer would not bring the
+      // config back, so the user is told instead.
+      process.emitWarning(`${where}: could not save the rotated refresh token (${(err as Error).message}); the next run may need a new authorization`);
+    }
+    return access_token;
+  }
+}

@@ -1,0 +1,170 @@
+import { Agent, request } from 'undici';
+import type { z } from 'zod';
+import { AuthError, BadInput, Conflict, NotFound, RateLimited, TransientError, sleep } from '@ferry/core';
+import {
+  ERR,
+  type Failure115,
+  NOT_FOUND_CODES,
+  RISK_CODES,
+  SESSION_CODES,
+  envelope115,
+  failureOf,
+  isWafPage,
+  parseCookie115,
+  parseUid,
+} from '@ferry/protocols';
+import type { P115Options } from './options.js';
+import { type AccountThrottle, throttleFor } from './throttle.js';
+
+export type Host115 = 'webapi' | 'proapi' | 'lixian';
+
+/** Risk-control pauses in a row before a call gives up and lets the engine decide. */
+const MAX_STRIKES = 6;
+/** Attempts for 5xx answers and dropped connections before a call gives up. */
+const MAX_TRANSIENT = 4;
+
+export interface CallOptions {
+  query?: Record<string, string | number>;
+  form?: URLSearchParams;
+}
+
+/** A 115 API failure that no generic rule handled; callers map the code to what it means for them. */
+export class Api115Failure extends Error {
+  constructor(
+    readonly failure: Failure115,
+    readonly where: string,
+  ) {
+    super(`${where}: 115 said ${failure.code ?? 'error'} ${failure.text}`.trim());
+  }
+}
+
+/**
+ * The cookie-authenticated 115 API: one account, its token bucket, cookies and UA on every call,
+ * risk control turned into account-wide pauses, and expired sessions into AuthError. Replies are
+ * returned as unknown JSON for the caller to parse with its zod schema.
+ */
+export class Api115 {
+  readonly userId: string;
+  readonly throttle: AccountThrottle;
+  readonly dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: 16 });
+
+  constructor(
+    readonly remote: string,
+    readonly options: P115Options,
+  ) {
+    const cookie = parseCookie115(options.cookie);
+    if (!options.cookie) throw new AuthError(`remote '${remote}' has no 115 cookie: run \`ferry login 115 ${remote}\``);
+    const uid = cookie && parseUid(cookie.UID);
+    if (!uid) throw new BadInput(`remote '${remote}': the 115 cookie must read "UID=<id>_<app>_<time>; CID=…; SEID=…" (run \`ferry login 115 ${remote}\`)`);
+    this.userId = uid.userId;
+    this.throttle = throttleFor(`${options.webapi_url}|${uid.userId}`, options.qps, options.backoff_ms);
+  }
+
+  base(host: Host115): string {
+    return { webapi: this.options.webapi_url, proapi: this.options.proapi_url, lixian: this.options.lixian_url }[host].replace(/\/+$/, '');
+  }
+
+  sessionExpired(): AuthError {
+    return new AuthError(`115 session expired: run \`ferry login 115 ${this.remote}\``);
+  }
+
+  /** Calls an endpoint and parses the reply; throws typed errors for every failure it understands. */
+  async call<S extends z.ZodType>(host: Host115, path: string, schema: S, options: CallOptions = {}): Promise<z.infer<S>> {
+    const json = await this.callRaw(host, path, options);
+    const failure = failureIn(json);
+    if (failure) throw this.mapFailure(failure, `${this.remote}: ${path}`);
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw new TransientError(`${this.remote}: unexpected reply from 115 ${path}: ${parsed.error.issues[0]?.message ?? 'bad shape'}`);
+    return parsed.data;
+  }
+
+  /** Maps a failure code to a typed error (callers catch the few codes they expect first). */
+  mapFailure(failure: Failure115, where: string): Error {
+    const code = failure.code;
+    if (code !== undefined && NOT_FOUND_CODES.has(code)) return new NotFound(`${where}: not found on 115 (${code} ${failure.text})`);
+    if (code === ERR.nameExists) return new Conflict(`${where}: already exists on 115`);
+    if (code !== undefined && [ERR.nameEmpty, ERR.nameTooLong, ERR.nameForbidden, ERR.copyIntoSelf, ERR.cyclicMove].includes(code as never)) {
+      return new BadInput(`${where}: 115 refused the name or target (${code} ${failure.text})`);
+    }
+    return new Api115Failure(failure, where);
+  }
+
+  /** The JSON body of a call after throttling, risk control, 5xx retries and session checks. */
+  async callRaw(host: Host115, path: string, options: CallOptions = {}): Promise<unknown> {
+    const url = new URL(`${this.base(host)}${path}`);
+    for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, String(v));
+    if (!options.form) url.searchParams.set('app_ver', this.options.app_version);
+    let transient = 0;
+    for (;;) {
+      await this.throttle.take();
+      let status: number;
+      let text: string;
+      try {
+        const res = await request(url, {
+          method: options.form ? 'POST' : 'GET',
+          dispatcher: this.dispatcher,
+          headers: {
+            accept: '*/*',
+            'user-agent': this.options.user_agent,
+            cookie: this.options.cookie,
+            ...(options.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+          },
+          ...(options.form ? { body: options.form.toString() } : {}),
+          headersTimeout: 60_000,
+          bodyTimeout: 60_000,
+        });
+        status = res.statusCode;
+        text = await res.body.text();
+      } catch (err) {
+        if (++transient >= MAX_TRANSIENT) throw new TransientError(`${this.remote}: cannot reach 115 (${(err as Error).message})`, { cause: err });
+        await sleep(250 * 2 ** transient);
+        continue;
+      }
+      if (status === 405 || isWafPage(status, text)) {
+        this.riskControlled(`HTTP 405 page on ${path}`);
+        continue;
+      }
+      if (status >= 500) {
+        if (++transient >= MAX_TRANSIENT) throw new TransientError(`${this.remote}: 115 answered HTTP ${status} on ${path}`);
+        await sleep(250 * 2 ** transient);
+        continue;
+      }
+      const json = parseJson(text);
+      if (json === undefined && text.trim() !== '') throw new TransientError(`${this.remote}: 115 answered HTTP ${status} without JSON on ${path}`);
+      const failure = failureIn(json);
+      if (failure?.code !== undefined && RISK_CODES.has(failure.code)) {
+        this.riskControlled(`errno ${failure.code} on ${path}`);
+        continue;
+      }
+      if (failure?.code !== undefined && SESSION_CODES.has(failure.code)) throw this.sessionExpired();
+      this.throttle.passed();
+      return json;
+    }
+  }
+
+  /** Pauses the account; past MAX_STRIKES the call gives up with RateLimited for the engine to retry later. */
+  private riskControlled(what: string): void {
+    const delay = this.throttle.pause();
+    if (this.throttle.strikes > MAX_STRIKES) {
+      throw new RateLimited(`${this.remote}: 115 risk control (${what}) persists; paused ${Math.round(delay / 1000)} s, try again later`, delay);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+}
+
+/** The failure a reply reports, if it is an object that reports one. */
+function failureIn(json: unknown): Failure115 | undefined {
+  const envelope = envelope115.safeParse(json);
+  return envelope.success ? failureOf(envelope.data) : undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

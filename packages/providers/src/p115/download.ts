@@ -1,0 +1,123 @@
+import { Readable } from 'node:stream';
+import { request } from 'undici';
+import { BadInput, type Entry, NotFound, TransientError } from '@ferry/core';
+import { type RsaPublicKey, downUrlChrome115, m115DecodeResponse, m115EncodeRequest, m115Envelope, rsaPublicKey } from '@ferry/protocols';
+import type { Api115 } from './api.js';
+
+/** p115client keeps a URL until `t` − 300 s; short-lived URLs keep at least a quarter of their life. */
+const RENEW_MARGIN_S = 300;
+/** Refusals or dropped bodies in a row, without a byte of progress, before a read gives up. */
+const MAX_READ_FAILURES = 5;
+
+interface CachedUrl {
+  url: string;
+  /** When to fetch a fresh one (ms). */
+  renewAt: number;
+}
+
+/**
+ * Download URLs through the m115 chrome route, cached per pick code until shortly before their
+ * expiry `t`, and ranged reads that fetch `segmentBytes` per request so a URL that expires
+ * mid-file is renewed between requests (or as soon as the CDN refuses it).
+ */
+export class Downloads {
+  private readonly urls = new Map<string, CachedUrl>();
+  private readonly pub: RsaPublicKey;
+
+  constructor(
+    private readonly api: Api115,
+    private readonly segmentBytes: number,
+  ) {
+    this.pub = rsaPublicKey(api.options.rsa_n, api.options.rsa_e);
+  }
+
+  async url(pickCode: string, where: string, fresh = false): Promise<string> {
+    const cached = this.urls.get(pickCode);
+    if (!fresh && cached && Date.now() < cached.renewAt) return cached.url;
+    const { data, key } = m115EncodeRequest(JSON.stringify({ pickcode: pickCode }), this.pub);
+    const form = new URLSearchParams({ data });
+    const reply = await this.api.call('proapi', '/app/chrome/downurl', m115Envelope, { query: { t: Math.floor(Date.now() / 1000) }, form });
+    let payload: unknown;
+    try {
+      payload = JSON.parse(m115DecodeResponse(reply.data, key, this.pub).toString('utf8'));
+    } catch (err) {
+      throw new BadInput(`${where}: cannot decode 115's download reply (is rsa_n right for this endpoint?)`, { cause: err });
+    }
+    const parsed = downUrlChrome115.safeParse(payload);
+    if (!parsed.success) throw new TransientError(`${where}: unexpected download reply from 115`);
+    const item = Object.values(parsed.data).find((v) => v.pick_code === pickCode);
+    if (!item || typeof item.url !== 'object' || Array.isArray(item.url)) throw new NotFound(`${where}: 115 gives no download URL (a folder, or deleted)`);
+    const url = item.url.url;
+    const t = Number(new URL(url).searchParams.get('t'));
+    const now = Date.now() / 1000;
+    const margin = Number.isFinite(t) && t > now ? Math.min(RENEW_MARGIN_S, (t - now) / 4) : 0;
+    this.urls.set(pickCode, { url, renewAt: Number.isFinite(t) && t > 0 ? (t - margin) * 1000 : Date.now() + 60_000 });
+    return url;
+  }
+
+  open(entry: Entry, pickCode: string, start: number, end: number, where: string): Readable {
+    return Readable.from(this.bytes(entry, pickCode, start, end, where), { objectMode: false });
+  }
+
+  private async *bytes(entry: Entry, pickCode: string, start: number, end: number, where: string): AsyncGenerator<Buffer> {
+    let pos = start;
+    let failures = 0;
+    let fresh = false;
+    const fail = (why: string) => {
+      if (++failures >= MAX_READ_FAILURES) throw new TransientError(`${where}: download keeps failing at byte ${pos} (${why})`);
+    };
+    while (pos < end) {
+      const segEnd = Math.min(end, pos + this.segmentBytes);
+      const url = await this.url(pickCode, where, fresh);
+      fresh = false;
+      let res;
+      try {
+        res = await request(url, {
+          dispatcher: this.api.dispatcher,
+          headers: { 'user-agent': this.api.options.user_agent, range: `bytes=${pos}-${segEnd - 1}` },
+          headersTimeout: 60_000,
+          bodyTimeout: 60_000,
+        });
+      } catch (err) {
+        fail((err as Error).message);
+        continue;
+      }
+      if (res.statusCode === 403 || res.statusCode === 410 || res.statusCode === 404) {
+        // 115's CDN refuses expired or UA-mismatched URLs: renew and carry on from `pos`.
+        await res.body.dump();
+        fresh = true;
+        fail(`CDN answered HTTP ${res.statusCode}`);
+        continue;
+      }
+      if (res.statusCode === 416) {
+        await res.body.dump();
+        throw new BadInput(`${where}: range ${pos}-${segEnd - 1} is beyond the file's ${entry.size} bytes`);
+      }
+      if (res.statusCode !== 206 && !(res.statusCode === 200 && pos === 0)) {
+        await res.body.dump();
+        fail(`CDN answered HTTP ${res.statusCode}`);
+        continue;
+      }
+      try {
+        for await (const chunk of res.body) {
+          const buf = chunk as Buffer;
+          const room = segEnd - pos;
+          const take = buf.length > room ? buf.subarray(0, room) : buf;
+          if (take.length) {
+            pos += take.length;
+            failures = 0;
+            yield take;
+          }
+          if (pos >= segEnd) break;
+        }
+      } catch (err) {
+        fail((err as Error).message);
+        continue;
+      } finally {
+        // Frees the socket when the consumer stops early or the CDN sent more than the segment.
+        res.body.destroy();
+      }
+      if (pos < segEnd) fail('the body ended early');
+    }
+  }
+}

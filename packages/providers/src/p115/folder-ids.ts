@@ -1,0 +1,60 @@
+import { NotFound } from '@ferry/core';
+import { categoryGet115, getId115 } from '@ferry/protocols';
+import type { Api115 } from './api.js';
+
+/**
+ * Path -> folder id, through `files/getid` (folders only; id 0 = missing) and a cache. With a
+ * `root_id` other than 0, remote paths are relative to that folder, so its own path on the drive
+ * is looked up once and prefixed.
+ */
+export class FolderIds {
+  private readonly cache = new Map<string, string>();
+  private rootPrefix: Promise<string> | undefined;
+
+  constructor(
+    private readonly api: Api115,
+    private readonly rootId: string,
+  ) {
+    this.cache.set('/', rootId);
+  }
+
+  remember(path: string, id: string): void {
+    this.cache.set(path, id);
+  }
+
+  /** Forgets a path and everything below it (after a move or delete). */
+  forget(path: string): void {
+    for (const key of [...this.cache.keys()]) {
+      if (key !== '/' && (key === path || key.startsWith(`${path}/`))) this.cache.delete(key);
+    }
+  }
+
+  /** The folder id of `path`, or undefined when no folder is there. */
+  async find(path: string): Promise<string | undefined> {
+    const cached = this.cache.get(path);
+    if (cached) return cached;
+    const prefix = await this.prefix();
+    const reply = await this.api.call('webapi', '/files/getid', getId115, { query: { path: `${prefix}${path.slice(1)}` } });
+    if (reply.id === '0') return undefined;
+    this.cache.set(path, reply.id);
+    return reply.id;
+  }
+
+  async require(path: string): Promise<string> {
+    const id = await this.find(path);
+    if (id === undefined) throw new NotFound(`${this.api.remote}:${path}: no such folder on 115`);
+    return id;
+  }
+
+  private prefix(): Promise<string> {
+    if (this.rootId === '0') return Promise.resolve('');
+    this.rootPrefix ??= (async () => {
+      const json = await this.api.callRaw('webapi', '/category/get', { query: { cid: this.rootId, aid: 1 } });
+      const parsed = categoryGet115.safeParse(json);
+      if (!parsed.success) throw new NotFound(`${this.api.remote}: root_id ${this.rootId} is not a folder on this 115 account`);
+      const names = [...(parsed.data.paths ?? []).slice(1).map((p) => p.file_name), parsed.data.file_name];
+      return `${names.join('/')}/`;
+    })();
+    return this.rootPrefix;
+  }
+}

@@ -1,0 +1,20 @@
+import { registerProvider } from '@ferry/core';
+import { p115Options } from './options.js';
+import { P115Provider } from './provider.js';
+
+export function registerP115(): void {
+  registerProvider({
+    type: 'p115',
+    description: '115 cloud drive (cookie login; `ferry login 115 REMOTE` sets the cookie by QR code)',
+    options: p115Options,
+    secrets: ['cookie'],
+    create: (remote, options) => new P115Provider(remote, options),
+  });
+}
+
+export { P115Provider, p115Options };
+export type { P115Options } from './options.js';
+export { offlineAdd, offlineList, offlineRemove, offlineStatusText } from './offline.js';
+export type { OfflineAddResult } from './offline.js';
+export { LOGIN_APPS, finishQrLogin, refuseWithdrawnApp, pollQrStatus, slotNotice, startQrLogin, waitForQrLogin } from './qrcode-login.js';
+export type { QrLoginEndpoints, QrLoginResult, QrTicket } from './qrcode-login.js';

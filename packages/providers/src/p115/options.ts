@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { M115_RSA_E_HEX, M115_RSA_N_HEX } from '@ferry/protocols';
+
+/** OpenList's fallback app version (reference section 0); 115Browser UA as OpenList sends it. */
+const APP_VERSION = '35.6.0.3';
+
+export const p115Options = z.object({
+  cookie: z
+    .string()
+    .default('')
+    .describe('Login cookie "UID=…; CID=…; SEID=…; KID=…"; `ferry login 115 REMOTE` sets it by QR code'),
+  root_id: z.string().regex(/^\d+$/, 'a numeric folder id').default('0').describe('Id of the 115 folder shown as "/" (0 = the whole drive)'),
+  page_size: z.number().int().min(1).max(1150).default(1000).describe('Entries per listing page (115 allows at most 1150)'),
+  qps: z.number().positive().max(100).default(2).describe('API calls per second for this account, shared by every transfer (OpenList uses 2)'),
+  app_version: z.string().min(1).default(APP_VERSION).describe('115 app version sent to the API'),
+  user_agent: z.string().min(1).default(`Mozilla/5.0 115Browser/${APP_VERSION}`).describe('User-Agent for API calls and downloads (download URLs are bound to it)'),
+  webapi_url: z.string().url().default('https://webapi.115.com').describe('Base URL of webapi.115.com (listing, file operations)'),
+  proapi_url: z.string().url().default('https://proapi.115.com').describe('Base URL of proapi.115.com (download URLs)'),
+  passportapi_url: z.string().url().default('https://passportapi.115.com').describe('Base URL of passportapi.115.com (QR login)'),
+  qrcodeapi_url: z.string().url().default('https://qrcodeapi.115.com').describe('Base URL of qrcodeapi.115.com (QR login)'),
+  lixian_url: z.string().url().default('https://lixian.115.com').describe('Base URL of lixian.115.com (offline download)'),
+  rsa_n: z.string().regex(/^[0-9a-fA-F]+$/).default(M115_RSA_N_HEX).describe("RSA modulus (hex) of the m115 envelope; 115's own by default"),
+  rsa_e: z.string().regex(/^[0-9a-fA-F]+$/).default(M115_RSA_E_HEX).describe('RSA public exponent (hex) of the m115 envelope'),
+  download_segment_mib: z.number().int().min(1).max(4096).default(64).describe('MiB fetched per download request; URLs are renewed between requests'),
+  backoff_ms: z.number().int().min(1).default(5000).describe('First pause after 115 risk control (HTTP 405, errno 911/590075); doubles up to 10 min'),
+});
+
+export type P115Options = z.infer<typeof p115Options>;

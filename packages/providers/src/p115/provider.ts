@@ -1,0 +1,153 @@
+import type { Readable } from 'node:stream';
+import {
+  BadInput,
+  type Capabilities,
+  Conflict,
+  type Entry,
+  NotFound,
+  type Provider,
+  type ReadOptions,
+  baseName,
+  checkName,
+  normalizePath,
+  parentPath,
+} from '@ferry/core';
+import { getInfo115 } from '@ferry/protocols';
+import { Api115 } from './api.js';
+import { Downloads } from './download.js';
+import { makeFolder, moveItems, recycleItems, renameItem } from './file-ops.js';
+import { FolderIds } from './folder-ids.js';
+import { type ListedItem, listFolder } from './listing.js';
+import type { P115Options } from './options.js';
+
+/**
+ * 115 through its cookie web/app API: a source for now (uploads come with the next issue), plus
+ * folder operations. Paths are relative to `root_id`.
+ */
+export class P115Provider implements Provider {
+  readonly type = 'p115';
+  readonly capabilities: Capabilities = {
+    read: true,
+    write: false,
+    rapidUpload: false,
+    serverSideImport: true,
+    hashes: ['sha1'],
+    rangeRead: true,
+  };
+  readonly api: Api115;
+  readonly folders: FolderIds;
+  private readonly downloads: Downloads;
+  /** File id -> pick code, filled by listings; downloads need the pick code. */
+  private readonly pickCodes = new Map<string, string>();
+
+  constructor(
+    readonly remote: string,
+    readonly options: P115Options,
+  ) {
+    this.api = new Api115(remote, options);
+    this.folders = new FolderIds(this.api, options.root_id);
+    this.downloads = new Downloads(this.api, options.download_segment_mib * 1024 * 1024);
+  }
+
+  private where(path: string): string {
+    return `${this.remote}:${path}`;
+  }
+
+  private remember(item: ListedItem): Entry {
+    if (item.entry.isDir) this.folders.remember(item.entry.path, item.entry.id!);
+    else if (item.pickCode) this.pickCodes.set(item.entry.id!, item.pickCode);
+    return item.entry;
+  }
+
+  async stat(path: string): Promise<Entry> {
+    const p = normalizePath(path);
+    if (p === '/') return { path: '/', name: '', isDir: true, size: 0, id: this.options.root_id };
+    const folderId = await this.folders.find(p);
+    if (folderId !== undefined) return { path: p, name: baseName(p), isDir: true, size: 0, id: folderId };
+    const parentId = await this.folders.find(parentPath(p));
+    if (parentId === undefined) throw new NotFound(`${this.where(p)}: no such file or folder`);
+    const name = baseName(p);
+    for await (const item of listFolder(this.api, parentPath(p), parentId, this.options.page_size)) {
+      const entry = this.remember(item);
+      if (entry.name === name) return entry;
+    }
+    throw new NotFound(`${this.where(p)}: no such file or folder`);
+  }
+
+  async *list(dir: string): AsyncIterable<Entry> {
+    const p = normalizePath(dir);
+    const id = await this.folders.find(p);
+    if (id === undefined) throw new NotFound(`${this.where(p)}: no such folder`);
+    for await (const item of listFolder(this.api, p, id, this.options.page_size)) yield this.remember(item);
+  }
+
+  private async pickCodeOf(entry: Entry): Promise<string> {
+    if (entry.isDir) throw new BadInput(`${this.where(entry.path)}: is a folder`);
+    const id = entry.id ?? (await this.stat(entry.path)).id!;
+    const known = this.pickCodes.get(id);
+    if (known) return known;
+    const info = await this.api.call('webapi', '/files/get_info', getInfo115, { query: { file_id: id } });
+    const pc = info.data[0]?.pc;
+    if (!pc) throw new NotFound(`${this.where(entry.path)}: 115 lists no pick code for this file`);
+    this.pickCodes.set(id, pc);
+    return pc;
+  }
+
+  async openRead(entry: Entry, options: ReadOptions = {}): Promise<Readable> {
+    const start = options.start ?? 0;
+    const end = Math.min(options.end ?? entry.size, entry.size);
+    const pickCode = await this.pickCodeOf(entry);
+    return this.downloads.open(entry, pickCode, start, end, this.where(entry.path));
+  }
+
+  async readRange(entry: Entry, start: number, end: number): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await this.openRead(entry, { start, end })) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  async mkdirp(dir: string): Promise<void> {
+    const parts = dir.split('/').filter((p) => p !== '');
+    for (const part of parts) checkName(part, this.where(dir));
+    let path = '/';
+    let id = this.options.root_id;
+    for (const part of parts) {
+      path = path === '/' ? `/${part}` : `${path}/${part}`;
+      const existing = await this.folders.find(path);
+      if (existing !== undefined) {
+        id = existing;
+        continue;
+      }
+      try {
+        id = await makeFolder(this.api, id, part);
+      } catch (err) {
+        if (!(err instanceof Conflict)) throw err;
+        id = await this.folders.require(path);
+      }
+      this.folders.remember(path, id);
+    }
+  }
+
+  async remove(path: string): Promise<void> {
+    const p = normalizePath(path);
+    if (p === '/') throw new BadInput(`${this.where(p)}: refusing to remove the root`);
+    const entry = await this.stat(p);
+    await recycleItems(this.api, [entry.id!]);
+    this.folders.forget(p);
+  }
+
+  async move(from: string, to: string): Promise<Entry> {
+    const src = normalizePath(from);
+    const dst = normalizePath(to);
+    const name = checkName(baseName(dst), this.where(dst));
+    const entry = await this.stat(src);
+    if (parentPath(src) !== parentPath(dst)) await moveItems(this.api, [entry.id!], await this.folders.require(parentPath(dst)));
+    if (entry.name !== name) await renameItem(this.api, entry.id!, name);
+    this.folders.forget(src);
+    return { ...entry, path: dst, name };
+  }
+
+  async close(): Promise<void> {
+    await this.api.close();
+  }
+}

@@ -1,0 +1,48 @@
+import { type AliyunEmulator, type AliyunEmulatorOptions, startAliyunEmulator } from '@ferry/emulators';
+import { AliyunOpenProvider, type AliyunOpenOptions, aliyunOpenOptions } from '../src/index.js';
+
+export interface AliyunFixture {
+  emulator: AliyunEmulator;
+  provider: AliyunOpenProvider;
+  /** Every options patch the provider asked core to persist. */
+  saved: Record<string, unknown>[];
+}
+
+/** A provider over a fresh emulator, with its own refresh token. */
+export async function aliyunFixture(
+  emulatorOptions: AliyunEmulatorOptions = {},
+  providerOptions: Partial<AliyunOpenOptions> = {},
+): Promise<AliyunFixture> {
+  const emulator = await startAliyunEmulator(emulatorOptions);
+  const saved: Record<string, unknown>[] = [];
+  const provider = newProvider(emulator, providerOptions, saved);
+  return { emulator, provider, saved };
+}
+
+export function newProvider(
+  emulator: AliyunEmulator,
+  providerOptions: Partial<AliyunOpenOptions> = {},
+  saved: Record<string, unknown>[] = [],
+): AliyunOpenProvider {
+  const options = aliyunOpenOptions.parse({
+    refresh_token: emulator.issueRefreshToken(),
+    client_id: emulator.client_id,
+    client_secret: emulator.client_secret,
+    endpoint: emulator.base,
+    ...providerOptions,
+  });
+  return new AliyunOpenProvider('ali', options, async (patch) => {
+    saved.push(patch);
+  });
+}
+
+/** Deterministic bytes that do not repeat within a part. */
+export function bytes(n: number, seed = 1): Buffer {
+  const out = Buffer.alloc(n);
+  let x = seed;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}

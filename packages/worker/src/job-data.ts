@@ -1,0 +1,101 @@
+import { z } from 'zod';
+
+/**
+ * What travels through Redis: remote names and paths, never credentials. Workers resolve the
+ * names with their own config store. Parsed at every edge: a job written by another version, or
+ * by hand, is untrusted input.
+ */
+export const transferSpecSchema = z.object({
+  /** copy and sync today; import-share will join. */
+  mode: z.string().min(1),
+  /** "remote:/path", or an absolute path on the workers' local disk. */
+  source: z.string().min(1),
+  target: z.string().min(1),
+  deleteExtraneous: z.boolean().default(false),
+  compare: z.enum(['default', 'checksum', 'size-only']).default('default'),
+  include: z.array(z.string()).default([]),
+  exclude: z.array(z.string()).default([]),
+  retries: z.number().int().min(0).max(20).default(3),
+});
+export type TransferSpec = z.infer<typeof transferSpecSchema>;
+
+const planErrorSchema = z.object({ rel: z.string(), message: z.string() });
+
+export const transferJobDataSchema = z.object({
+  spec: transferSpecSchema,
+  /** Set for runs started by a job scheduler: one run at a time per schedule. */
+  schedule: z.string().optional(),
+  /** The dedupe key of submissions (same transfer submitted twice runs once). */
+  key: z.string().optional(),
+  step: z.enum(['plan', 'finish']).default('plan'),
+  planned: z
+    .object({
+      files: z.number(),
+      bytes: z.number(),
+      skipped: z.number(),
+      errors: z.array(planErrorSchema),
+      deletes: z.array(z.object({ rel: z.string(), path: z.string(), isDir: z.boolean() })),
+    })
+    .optional(),
+});
+export type TransferJobData = z.infer<typeof transferJobDataSchema>;
+
+const entrySchema = z.object({
+  path: z.string(),
+  name: z.string(),
+  isDir: z.boolean(),
+  size: z.number(),
+  mtime: z.number().optional(),
+  sha1: z.string().optional(),
+  id: z.string().optional(),
+});
+
+export const checkpointSchema = z.object({
+  source: z.object({ size: z.number(), mtime: z.number().optional(), sha1: z.string().optional() }),
+  target: z.string(),
+  upload: z.record(z.string(), z.unknown()),
+  offset: z.number(),
+  hasher: z.string().optional(),
+});
+
+export const fileJobDataSchema = z.object({
+  transferId: z.string(),
+  source: z.string(),
+  target: z.string(),
+  rel: z.string(),
+  src: entrySchema,
+  dstPath: z.string(),
+  checkpoint: checkpointSchema.optional(),
+});
+export type FileJobData = z.infer<typeof fileJobDataSchema>;
+
+export const fileResultSchema = z.object({
+  rel: z.string(),
+  outcome: z.enum(['copied', 'rapid']),
+  size: z.number(),
+  /** Bytes delivered to the target by this attempt's streamed copy. */
+  bytes: z.number(),
+  sourceBytesRead: z.number(),
+  resumedFrom: z.number(),
+});
+export type FileResult = z.infer<typeof fileResultSchema>;
+
+export interface TransferSummary {
+  /** "partial" whenever a single file failed: such a transfer is never "done". */
+  state: 'done' | 'partial' | 'skipped';
+  copied: number;
+  rapid: number;
+  skipped: number;
+  failed: number;
+  deleted: number;
+  deletesPending: number;
+  bytes: number;
+  plannedFiles: number;
+  plannedBytes: number;
+  sourceBytesRead: number;
+  resumedBytes: number;
+  errors: { rel: string; message: string }[];
+  durationMs: number;
+  /** Why a run did nothing (a schedule's previous run still going). */
+  reason?: string;
+}

@@ -1,0 +1,22 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { TransferSpec } from './job-data.js';
+
+/**
+ * A file job's id is a function of (transfer, source path): planning the same transfer again, or
+ * submitting it twice, finds the job already there and BullMQ adds nothing. BullMQ ids may not
+ * hold ':' (a scheduler's run ids do), hence the substitution.
+ */
+export function fileJobId(transferId: string, rel: string): string {
+  const digest = createHash('sha1').update(rel).digest('hex').slice(0, 24);
+  return `${transferId.replaceAll(':', '_')}-${digest}`;
+}
+
+/** What makes two submissions the same transfer. */
+export function transferKey(spec: TransferSpec): string {
+  const identity = [spec.mode, spec.source, spec.target, spec.deleteExtraneous, spec.compare, spec.include, spec.exclude];
+  return createHash('sha1').update(JSON.stringify(identity)).digest('hex').slice(0, 16);
+}
+
+export function newTransferId(): string {
+  return `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+}

@@ -1,0 +1,110 @@
+import type { Job } from 'bullmq';
+import { BadInput } from '@ferry/core';
+import { type TransferSpec, type TransferSummary, fileJobDataSchema, transferJobDataSchema } from './job-data.js';
+import type { FerryQueues } from './queues.js';
+import { type Submitted, submitTransfer } from './submit.js';
+
+export interface TransferInfo {
+  id: string;
+  /** BullMQ's state, with "done" / "partial" for finished transfers. */
+  state: string;
+  spec?: TransferSpec;
+  schedule?: string;
+  createdAt: number;
+  finishedAt?: number;
+  files?: { planned: number; done: number; failed: number; waiting: number };
+  summary?: TransferSummary;
+  failedReason?: string;
+}
+
+export interface FileFailure {
+  rel: string;
+  reason: string;
+  attempts: number;
+}
+
+const STATES = ['active', 'waiting', 'waiting-children', 'delayed', 'prioritized', 'completed', 'failed'] as const;
+
+async function describe(job: Job): Promise<TransferInfo> {
+  const state = await job.getState();
+  const data = transferJobDataSchema.safeParse(job.data);
+  const info: TransferInfo = { id: job.id!, state, createdAt: job.timestamp };
+  if (data.success) {
+    info.spec = data.data.spec;
+    if (data.data.schedule) info.schedule = data.data.schedule;
+  }
+  if (job.finishedOn) info.finishedAt = job.finishedOn;
+  if (state === 'completed') {
+    const summary = job.returnvalue as TransferSummary | undefined;
+    if (summary) {
+      info.summary = summary;
+      info.state = summary.state;
+    }
+  } else if (state === 'failed') {
+    info.failedReason = job.failedReason;
+  } else {
+    const counts = await job.getDependenciesCount();
+    const planned = (job.progress as { plannedFiles?: number } | undefined)?.plannedFiles ?? 0;
+    info.files = {
+      planned,
+      done: counts.processed ?? 0,
+      failed: (counts.ignored ?? 0) + (counts.failed ?? 0),
+      waiting: counts.unprocessed ?? 0,
+    };
+  }
+  return info;
+}
+
+export async function listTransfers(queues: FerryQueues, limit = 50): Promise<TransferInfo[]> {
+  const jobs = await queues.transfers.getJobs([...STATES], 0, limit - 1, false);
+  return Promise.all(jobs.filter((j): j is Job => !!j).map(describe));
+}
+
+async function requireJob(queues: FerryQueues, id: string): Promise<Job> {
+  const job = await queues.transfers.getJob(id);
+  if (!job) throw new BadInput(`no transfer '${id}' (see \`ferry jobs list\`)`);
+  return job;
+}
+
+export async function showTransfer(queues: FerryQueues, id: string): Promise<{ info: TransferInfo; failures: FileFailure[] }> {
+  const job = await requireJob(queues, id);
+  const info = await describe(job);
+  const failures: FileFailure[] = [];
+  const failedIds = Object.keys(await job.getIgnoredChildrenFailures()).map((k) => k.slice(k.lastIndexOf(':') + 1));
+  for (const fileId of failedIds.slice(0, 200)) {
+    const file = await queues.files.getJob(fileId);
+    const data = fileJobDataSchema.safeParse(file?.data);
+    failures.push({ rel: data.success ? data.data.rel : fileId, reason: file?.failedReason ?? '?', attempts: file?.attemptsMade ?? 0 });
+  }
+  return { info, failures };
+}
+
+/**
+ * A finished transfer is run again as a new one: the planner skips what landed, so only the
+ * files that failed (or changed since) are copied. A transfer that failed as a whole is retried.
+ */
+export async function retryTransfer(queues: FerryQueues, id: string): Promise<Submitted> {
+  const job = await requireJob(queues, id);
+  const state = await job.getState();
+  if (state === 'failed') {
+    await job.retry('failed');
+    return { id, existing: true };
+  }
+  if (state !== 'completed') throw new BadInput(`transfer ${id} is still ${state}; retry it once it has finished`);
+  const data = transferJobDataSchema.parse(job.data);
+  return submitTransfer(queues, data.spec);
+}
+
+/**
+ * Removes the transfer and its files that have not started. Files already being copied finish
+ * (a half-copied file is never left under its final name); their results are dropped.
+ */
+export async function cancelTransfer(queues: FerryQueues, id: string): Promise<void> {
+  const job = await requireJob(queues, id);
+  const state = await job.getState();
+  if (state === 'completed' || state === 'failed') throw new BadInput(`transfer ${id} has already finished (${state})`);
+  await job.removeUnprocessedChildren();
+  await queues.transfers.remove(id, { removeChildren: true });
+  const data = transferJobDataSchema.safeParse(job.data);
+  if (data.success && data.data.key) await queues.redis.del(queues.keys.running(data.data.key));
+}

@@ -1,0 +1,41 @@
+/**
+ * Every key Ferry writes carries one hash tag (`{ferry}`): a flow parent in the transfer queue and
+ * its children in the file queue are updated by the same Lua scripts, so on Redis Cluster they
+ * must share a slot. Scale a cluster out with several deployments under different prefixes.
+ */
+export function queuePrefix(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  const raw = flag || env.FERRY_PREFIX || 'ferry';
+  return /\{[^}]+\}/.test(raw) ? raw : `{${raw}}`;
+}
+
+export const TRANSFER_QUEUE = 'transfers';
+export const FILE_QUEUE = 'files';
+
+/** Ferry's own keys next to BullMQ's, under the same hash tag. */
+export class FerryKeys {
+  constructor(readonly prefix: string) {}
+
+  events(transferId: string): string {
+    return `${this.prefix}:ferry:events:${transferId}`;
+  }
+
+  running(transferKey: string): string {
+    return `${this.prefix}:ferry:running:${transferKey}`;
+  }
+
+  scheduleRun(schedule: string): string {
+    return `${this.prefix}:ferry:schedule-run:${schedule}`;
+  }
+
+  bucket(account: string): string {
+    return `${this.prefix}:ferry:bucket:${account}`;
+  }
+
+  pause(account: string): string {
+    return `${this.prefix}:ferry:pause:${account}`;
+  }
+
+  rateLimits(): string {
+    return `${this.prefix}:ferry:rate-limits`;
+  }
+}

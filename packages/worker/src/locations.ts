@@ -1,0 +1,52 @@
+import { isAbsolute, resolve } from 'node:path';
+import { BadInput, ConfigStore, type FerryConfig, type Location, parseRemotePath, resolveLocation } from '@ferry/core';
+
+/**
+ * Turns the names in job data into providers, with the worker's own config store: credentials
+ * stay on the machines that run the work. Providers are kept per name so their caches (known
+ * folders, hashes) serve every file of a transfer; a config change is seen after `refresh`.
+ */
+export class Locations {
+  private config: Promise<FerryConfig> | undefined;
+  private readonly cache = new Map<string, Location>();
+
+  constructor(readonly store: ConfigStore = new ConfigStore()) {}
+
+  async locate(arg: string): Promise<Location> {
+    const hit = this.cache.get(arg);
+    if (hit) return hit;
+    this.config ??= this.store.load();
+    let location: Location;
+    try {
+      location = resolveLocation(arg, await this.config, this.store);
+    } catch (err) {
+      // A remote added after this worker started: read the config again, once.
+      if (!(err instanceof BadInput)) throw err;
+      this.config = this.store.load();
+      location = resolveLocation(arg, await this.config, this.store);
+    }
+    this.cache.set(arg, location);
+    return location;
+  }
+
+  refresh(): void {
+    this.config = undefined;
+    this.cache.clear();
+  }
+}
+
+/**
+ * The account a location spends API calls of: the remote's name (one remote, one login).
+ * Bare local paths are nobody's account.
+ */
+export function accountOf(arg: string): string | undefined {
+  return parseRemotePath(arg).remote;
+}
+
+/** A local path in job data must mean the same on every worker: absolute, from the submitter's cwd. */
+export function portablePath(arg: string, cwd: string = process.cwd()): string {
+  const parsed = parseRemotePath(arg);
+  if (parsed.remote !== undefined) return arg;
+  // An absolute path starts with "/", so it never reads as "remote:path".
+  return isAbsolute(parsed.path) ? parsed.path : resolve(cwd, parsed.path);
+}

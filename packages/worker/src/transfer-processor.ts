@@ -1,0 +1,205 @@
+import { Job, UnrecoverableError, WaitingChildrenError } from 'bullmq';
+import { type RunEvent, PathFilter, errorMessage, isRetryable, plan } from '@ferry/core';
+import { type FileJobData, type TransferJobData, type TransferSummary, fileResultSchema, fileJobDataSchema, transferJobDataSchema } from './job-data.js';
+import { fileJobId } from './job-ids.js';
+import type { Locations } from './locations.js';
+import type { FerryQueues } from './queues.js';
+import { claimScheduleRun, releaseScheduleRun } from './schedule-runs.js';
+import { releaseTransferKey } from './submit.js';
+
+/** File jobs go to Redis in batches: one round trip per batch, not per file. */
+const BATCH = 500;
+/** Failed files whose reasons the summary spells out; the rest are counted. */
+const MAX_LISTED_ERRORS = 100;
+
+export interface TransferProcessorDeps {
+  queues: FerryQueues;
+  locations: Locations;
+}
+
+type Planned = NonNullable<TransferJobData['planned']>;
+
+/**
+ * A transfer job in two steps (BullMQ's step-job pattern): `plan` walks the source with core's
+ * planner and adds one child file job per copy; the job then waits for its children
+ * (`waiting-children`) and `finish` sums their results, deletes extraneous files when nothing
+ * failed, and returns the summary.
+ */
+export function transferProcessor(deps: TransferProcessorDeps) {
+  return async (job: Job, token?: string): Promise<TransferSummary> => {
+    let data = transferJobDataSchema.parse(job.data);
+    if (data.schedule && !(await claimScheduleRun(deps.queues, data.schedule, job.id!))) {
+      return { ...emptySummary('skipped'), reason: `the previous run of schedule '${data.schedule}' is still going` };
+    }
+    if (data.step === 'plan') {
+      const planned = await planTransfer(job, data, deps).catch((err: unknown) => {
+        // A missing source or an unknown remote will not get better with retries.
+        throw isRetryable(err) || err instanceof UnrecoverableError ? err : new UnrecoverableError(errorMessage(err));
+      });
+      data = { ...data, step: 'finish', planned };
+      await job.updateData(data);
+    }
+    // Also reached by a worker that took the job over between planning and waiting.
+    if (token && (await job.moveToWaitingChildren(token))) throw new WaitingChildrenError();
+    return finish(job, data, deps);
+  };
+}
+
+async function planTransfer(job: Job, data: TransferJobData, deps: TransferProcessorDeps): Promise<Planned> {
+  const { spec } = data;
+  if (spec.mode !== 'copy' && spec.mode !== 'sync') {
+    throw new UnrecoverableError(`transfer mode '${spec.mode}' cannot run on workers yet`);
+  }
+  const [source, target] = await Promise.all([deps.locations.locate(spec.source), deps.locations.locate(spec.target)]);
+  const planned: Planned = { files: 0, bytes: 0, skipped: 0, errors: [], deletes: [] };
+  const parent = { id: job.id!, queue: job.queueQualifiedName };
+  const attempts = spec.retries + 1;
+  let batch: { name: string; data: FileJobData; opts: object }[] = [];
+  let events: RunEvent[] = [];
+
+  const flush = async () => {
+    if (batch.length > 0) await deps.queues.files.addBulk(batch);
+    await deps.queues.events.publish(job.id!, events);
+    await job.updateProgress({ plannedFiles: planned.files, plannedBytes: planned.bytes, skipped: planned.skipped });
+    batch = [];
+    events = [];
+  };
+
+  const actions = plan({
+    source,
+    target,
+    mode: spec.mode,
+    deleteExtraneous: spec.deleteExtraneous,
+    compare: spec.compare,
+    filter: new PathFilter({ include: spec.include, exclude: spec.exclude }),
+  });
+  for await (const action of actions) {
+    switch (action.kind) {
+      case 'copy': {
+        planned.files++;
+        planned.bytes += action.src.size;
+        const fileData: FileJobData = {
+          transferId: job.id!,
+          source: spec.source,
+          target: spec.target,
+          rel: action.rel,
+          src: action.src,
+          dstPath: action.dstPath,
+        };
+        batch.push({
+          name: 'file',
+          data: fileData,
+          opts: {
+            jobId: fileJobId(job.id!, action.rel),
+            parent,
+            attempts,
+            backoff: { type: 'ferry' },
+            // A failed file must not block its transfer: it is counted, and the transfer ends partial.
+            ignoreDependencyOnFailure: true,
+          },
+        });
+        events.push({ type: 'planned', action: { kind: 'copy', rel: action.rel, src: action.src, dstPath: action.dstPath } });
+        break;
+      }
+      case 'skip':
+        planned.skipped++;
+        events.push(
+          { type: 'planned', action },
+          { type: 'file', rel: action.rel, outcome: 'skipped', size: action.src.size, sourceBytesRead: 0, resumedFrom: 0 },
+        );
+        break;
+      case 'delete':
+        planned.deletes.push({ rel: action.rel, path: action.dst.path, isDir: action.dst.isDir });
+        break;
+      case 'error': {
+        const message = errorMessage(action.error);
+        planned.errors.push({ rel: action.rel, message });
+        events.push({ type: 'failed', rel: action.rel, message });
+        break;
+      }
+    }
+    if (batch.length >= BATCH) await flush();
+  }
+  await flush();
+  return planned;
+}
+
+async function finish(job: Job, data: TransferJobData, deps: TransferProcessorDeps): Promise<TransferSummary> {
+  const planned = data.planned ?? { files: 0, bytes: 0, skipped: 0, errors: [], deletes: [] };
+  const summary = emptySummary('done');
+  summary.plannedFiles = planned.files;
+  summary.plannedBytes = planned.bytes;
+  summary.skipped = planned.skipped;
+  summary.errors.push(...planned.errors);
+  summary.failed = planned.errors.length;
+
+  for (const raw of Object.values(await job.getChildrenValues())) {
+    const result = fileResultSchema.safeParse(raw);
+    if (!result.success) continue;
+    summary[result.data.outcome]++;
+    summary.bytes += result.data.bytes;
+    summary.sourceBytesRead += result.data.sourceBytesRead;
+    summary.resumedBytes += result.data.resumedFrom;
+  }
+  const failures = Object.entries(await job.getIgnoredChildrenFailures());
+  summary.failed += failures.length;
+  for (const [key, reason] of failures.slice(0, MAX_LISTED_ERRORS)) {
+    summary.errors.push({ rel: await relOfFileJob(deps.queues, key), message: reason });
+  }
+
+  const events: RunEvent[] = [];
+  if (planned.deletes.length > 0) {
+    if (summary.failed > 0) {
+      // rclone's rule, as in the in-process runner: never delete on the strength of a partial view.
+      summary.deletesPending = planned.deletes.length;
+      events.push({ type: 'deletes-skipped', count: planned.deletes.length, reason: `${summary.failed} error(s) in this run` });
+    } else {
+      const target = await deps.locations.locate(data.spec.target);
+      for (const d of planned.deletes) {
+        try {
+          if (!target.provider.remove) throw new Error(`remote '${target.provider.remote}' cannot delete files`);
+          await target.provider.remove(d.path);
+          summary.deleted++;
+          events.push({ type: 'deleted', rel: d.rel });
+        } catch (err) {
+          summary.failed++;
+          summary.errors.push({ rel: d.rel, message: errorMessage(err) });
+          events.push({ type: 'failed', rel: d.rel, message: errorMessage(err) });
+        }
+      }
+    }
+  }
+  await deps.queues.events.publish(job.id!, events);
+  summary.state = summary.failed > 0 ? 'partial' : 'done';
+  summary.durationMs = Date.now() - job.timestamp;
+  if (data.key) await releaseTransferKey(deps.queues, data.key, job.id!);
+  if (data.schedule) await releaseScheduleRun(deps.queues, data.schedule, job.id!);
+  return summary;
+}
+
+/** "{ferry}:files:ID" -> the file's path in the transfer, read from the failed job kept in Redis. */
+async function relOfFileJob(queues: FerryQueues, key: string): Promise<string> {
+  const id = key.slice(key.lastIndexOf(':') + 1);
+  const job = await Job.fromId(queues.files, id);
+  const data = fileJobDataSchema.safeParse(job?.data);
+  return data.success ? data.data.rel : id;
+}
+
+export function emptySummary(state: TransferSummary['state']): TransferSummary {
+  return {
+    state,
+    copied: 0,
+    rapid: 0,
+    skipped: 0,
+    failed: 0,
+    deleted: 0,
+    deletesPending: 0,
+    bytes: 0,
+    plannedFiles: 0,
+    plannedBytes: 0,
+    sourceBytesRead: 0,
+    resumedBytes: 0,
+    errors: [],
+    durationMs: 0,
+  };
+}

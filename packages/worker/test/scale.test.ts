@@ -1,0 +1,55 @@
+import { readFileSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, expect, it } from 'vitest';
+import { registerAllProviders } from '@ferry/providers';
+import { followTransfer, openQueues, submitTransfer } from '../src/index.js';
+import { REDIS_URL, dropPrefix, makeTree, tempDir, uniquePrefix } from './helpers.js';
+import { type WorkerProcess, spawnWorker, stopWorker, writeConfig } from './processes.js';
+// @ts-expect-error: a plain JS fixture, shared with the worker processes
+import { registerTestLocal } from './fixtures/test-provider.mjs';
+
+beforeAll(() => {
+  registerAllProviders();
+  (registerTestLocal as () => void)();
+});
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+it('three worker processes copy one transfer of 2,000 files, every file exactly once', async () => {
+  const prefix = uniquePrefix();
+  const dir = tempDir('scale');
+  const src = join(dir, 'src');
+  const dst = join(dir, 'dst');
+  mkdirSync(src);
+  mkdirSync(dst);
+  const rels = makeTree(src, 2000, 100);
+  const log = join(dir, 'io.log');
+  const configPath = writeConfig(dir, { s: { root: src }, d: { root: dst, log } });
+  const queues = await openQueues(REDIS_URL, prefix);
+  const workers: WorkerProcess[] = [];
+  cleanups.push(async () => {
+    for (const w of workers) await stopWorker(w);
+    await queues.close();
+    queues.redis.disconnect();
+    await dropPrefix(REDIS_URL, prefix);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const options = { redisUrl: REDIS_URL, prefix, concurrency: 4 };
+  workers.push(...(await Promise.all([0, 1, 2].map(() => spawnWorker(options, { FERRY_CONFIG: configPath })))));
+
+  const { id } = await submitTransfer(queues, {
+    mode: 'copy', source: 's:/', target: 'd:/', deleteExtraneous: false, compare: 'default', include: [], exclude: [], retries: 3,
+  });
+  const summary = await followTransfer(queues, id, () => {});
+  expect(summary).toMatchObject({ state: 'done', copied: 2000, failed: 0, plannedFiles: 2000 });
+
+  const landed = readFileSync(log, 'utf8').split('\n').filter((l) => l.startsWith('done '));
+  expect(landed).toHaveLength(2000);
+  expect(new Set(landed).size).toBe(2000);
+  const perWorker = workers.map((w) => w.lines.filter((l) => l.startsWith('copied: ')).length);
+  expect(perWorker.reduce((a, b) => a + b, 0)).toBe(2000);
+  for (const rel of rels) expect(readFileSync(join(dst, rel), 'utf8')).toBe(readFileSync(join(src, rel), 'utf8'));
+});

@@ -1,0 +1,79 @@
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, expect, it } from 'vitest';
+import { registerAllProviders } from '@ferry/providers';
+import { FerryWorker, addSchedule, listSchedules, listTransfers, openQueues, removeSchedule, type TransferInfo } from '../src/index.js';
+import { REDIS_URL, dropPrefix, tempDir, uniquePrefix, until } from './helpers.js';
+import { writeConfig } from './processes.js';
+// @ts-expect-error: a plain JS fixture, shared with the worker processes
+import { registerTestLocal } from './fixtures/test-provider.mjs';
+
+beforeAll(() => {
+  registerAllProviders();
+  (registerTestLocal as () => void)();
+});
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function setup(remote: Record<string, unknown> = {}) {
+  const prefix = uniquePrefix();
+  const dir = tempDir('schedule');
+  const src = join(dir, 'src');
+  const dst = join(dir, 'dst');
+  mkdirSync(src);
+  mkdirSync(dst);
+  const configPath = writeConfig(dir, { s: { root: src, ...remote }, d: { root: dst, ...remote } });
+  const worker = await FerryWorker.start({ redisUrl: REDIS_URL, prefix, concurrency: 2, configPath });
+  const queues = await openQueues(REDIS_URL, prefix);
+  cleanups.push(async () => {
+    await worker.close();
+    await queues.close();
+    queues.redis.disconnect();
+    await dropPrefix(REDIS_URL, prefix);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { src, dst, queues };
+}
+
+const syncSpec = { mode: 'sync', source: 's:/', target: 'd:/', deleteExtraneous: true, compare: 'default' as const, include: [], exclude: [], retries: 1 };
+
+const finishedRuns = async (queues: Awaited<ReturnType<typeof setup>>['queues']): Promise<TransferInfo[]> =>
+  (await listTransfers(queues, 100)).filter((t) => t.schedule === 'mirror' && t.summary);
+
+it('a schedule fires on its cron, runs a sync, and fires again; adding it twice keeps one', async () => {
+  const { src, dst, queues } = await setup();
+  writeFileSync(join(src, 'one.txt'), '1');
+  writeFileSync(join(dst, 'stale.txt'), 'extra');
+  await addSchedule(queues, 'mirror', '*/1 * * * * *', syncSpec);
+  await addSchedule(queues, 'mirror', '*/1 * * * * *', syncSpec);
+  expect((await listSchedules(queues)).map((s) => s.name)).toEqual(['mirror']);
+
+  await until(() => existsSync(join(dst, 'one.txt')) && !existsSync(join(dst, 'stale.txt')), 'the first run');
+  writeFileSync(join(src, 'two.txt'), '2');
+  await until(() => existsSync(join(dst, 'two.txt')), 'a later run');
+  const runs = await finishedRuns(queues);
+  // Ticks that found the previous run still going finish as "skipped"; every run that ran is done.
+  const ran = runs.filter((r) => r.state !== 'skipped');
+  expect(ran.length).toBeGreaterThanOrEqual(2);
+  expect(ran.every((r) => r.state === 'done')).toBe(true);
+
+  expect(await removeSchedule(queues, 'mirror')).toBe(true);
+  expect(await listSchedules(queues)).toEqual([]);
+});
+
+it('a run still going when the next tick is due is not started twice', async () => {
+  // Three parts of 64 KiB, 1 s each: one run outlasts several ticks of a one-second cron.
+  const { src, dst, queues } = await setup({ partSize: 65536, partDelayMs: 1000 });
+  writeFileSync(join(src, 'slow.bin'), Buffer.alloc(3 * 65536, 7));
+  await addSchedule(queues, 'mirror', '*/1 * * * * *', syncSpec);
+  await until(async () => (await finishedRuns(queues)).some((r) => r.summary?.copied === 1), 'the slow run');
+  await until(async () => (await finishedRuns(queues)).some((r) => r.state === 'skipped'), 'a skipped tick');
+  await removeSchedule(queues, 'mirror');
+  const runs = await finishedRuns(queues);
+  const copies = runs.reduce((n, r) => n + (r.summary?.copied ?? 0), 0);
+  expect(copies).toBe(1);
+  expect(runs.find((r) => r.state === 'skipped')?.summary?.reason).toMatch(/still going/);
+});

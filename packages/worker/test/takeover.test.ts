@@ -1,0 +1,76 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, expect, it } from 'vitest';
+import { registerAllProviders } from '@ferry/providers';
+import { fileJobId, followTransfer, openQueues, submitTransfer } from '../src/index.js';
+import { REDIS_URL, dropPrefix, tempDir, uniquePrefix, until } from './helpers.js';
+import { type WorkerProcess, spawnWorker, stopWorker, writeConfig } from './processes.js';
+// @ts-expect-error: a plain JS fixture, shared with the worker processes
+import { registerTestLocal } from './fixtures/test-provider.mjs';
+
+const PART = 1024 * 1024;
+const SIZE = 8 * PART + 12345;
+
+beforeAll(() => {
+  registerAllProviders();
+  (registerTestLocal as () => void)();
+});
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const sha1 = (path: string) => createHash('sha1').update(readFileSync(path)).digest('hex');
+
+it('a worker SIGKILLed mid-upload is replaced by another that continues from the last finished part', async () => {
+  const prefix = uniquePrefix();
+  const dir = tempDir('takeover');
+  const src = join(dir, 'src');
+  const dst = join(dir, 'dst');
+  mkdirSync(src);
+  mkdirSync(dst);
+  writeFileSync(join(src, 'big.bin'), randomBytes(SIZE));
+  const log = join(dir, 'io.log');
+  const remote = { partSize: PART, partDelayMs: 300, log };
+  const config = writeConfig(dir, { s: { root: src, ...remote }, d: { root: dst, ...remote } });
+  const queues = await openQueues(REDIS_URL, prefix);
+  const workers: WorkerProcess[] = [];
+  cleanups.push(async () => {
+    for (const w of workers) await stopWorker(w, 'SIGKILL');
+    await queues.close();
+    queues.redis.disconnect();
+    await dropPrefix(REDIS_URL, prefix);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  // A quick take-over: locks lapse after 2 s, and the stalled check runs every second.
+  const options = { redisUrl: REDIS_URL, prefix, concurrency: 1, lockDuration: 2000, stalledInterval: 1000 };
+  const env = { FERRY_CONFIG: config };
+
+  workers.push(await spawnWorker(options, env));
+  const { id } = await submitTransfer(queues, {
+    mode: 'copy', source: 's:/', target: 'd:/', deleteExtraneous: false, compare: 'default', include: [], exclude: [], retries: 2,
+  });
+  let offsetAtKill = 0;
+  await until(async () => {
+    const job = await queues.files.getJob(fileJobId(id, 'big.bin'));
+    offsetAtKill = (job?.data as { checkpoint?: { offset: number } } | undefined)?.checkpoint?.offset ?? 0;
+    return offsetAtKill >= 3 * PART;
+  }, 'three parts checkpointed');
+  await stopWorker(workers[0]!, 'SIGKILL');
+
+  workers.push(await spawnWorker(options, env));
+  const summary = await followTransfer(queues, id, () => {});
+  expect(summary).toMatchObject({ state: 'done', copied: 1, failed: 0 });
+  expect(summary.resumedBytes).toBeGreaterThanOrEqual(offsetAtKill);
+  expect(sha1(join(dst, 'big.bin'))).toBe(sha1(join(src, 'big.bin')));
+  expect(existsSync(join(dst, '.ferry-partial-big.bin'))).toBe(false);
+
+  const read = readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('read '))
+    .reduce((n, l) => n + Number(l.slice(5)), 0);
+  expect(read - SIZE).toBeLessThan(2 * PART);
+  expect(workers[1]!.lines.some((l) => l.startsWith('copied: big.bin') && l.includes('resumed at byte'))).toBe(true);
+});

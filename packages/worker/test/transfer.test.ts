@@ -1,0 +1,99 @@
+import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { registerAllProviders } from '@ferry/providers';
+import type { RunEvent } from '@ferry/core';
+import { FerryWorker, followTransfer, openQueues, showTransfer, submitTransfer, type FerryQueues } from '../src/index.js';
+import { REDIS_URL, dropPrefix, makeTree, tempDir, uniquePrefix } from './helpers.js';
+
+beforeAll(() => registerAllProviders());
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function setup(options: { concurrency?: number } = {}) {
+  const prefix = uniquePrefix();
+  const src = tempDir('src');
+  const dst = tempDir('dst');
+  const worker = await FerryWorker.start({ redisUrl: REDIS_URL, prefix, concurrency: options.concurrency ?? 4, backoff: { baseMs: 10, maxMs: 50 } });
+  const queues = await openQueues(REDIS_URL, prefix);
+  cleanups.push(async () => {
+    await worker.close();
+    await queues.close();
+    queues.redis.disconnect();
+    await dropPrefix(REDIS_URL, prefix);
+    rmSync(src, { recursive: true, force: true });
+    rmSync(dst, { recursive: true, force: true });
+  });
+  return { prefix, src, dst, worker, queues };
+}
+
+function spec(mode: 'copy' | 'sync', source: string, target: string, extra: { deleteExtraneous?: boolean } = {}) {
+  return { mode, source, target, deleteExtraneous: !!extra.deleteExtraneous, compare: 'default' as const, include: [], exclude: [], retries: 2 };
+}
+
+async function run(queues: FerryQueues, s: ReturnType<typeof spec>) {
+  const { id } = await submitTransfer(queues, s);
+  const events: RunEvent[] = [];
+  const summary = await followTransfer(queues, id, (e) => events.push(e));
+  return { id, summary, events };
+}
+
+describe('queued transfers', () => {
+  it('copies a tree through transfer and file jobs, and reports the summary and run events', async () => {
+    const { src, dst, queues } = await setup();
+    const rels = makeTree(src, 120, 30);
+    const { summary, events } = await run(queues, spec('copy', src, dst));
+    expect(summary).toMatchObject({ state: 'done', copied: 120, failed: 0, skipped: 0, plannedFiles: 120 });
+    for (const rel of rels) expect(readFileSync(join(dst, rel), 'utf8')).toBe(readFileSync(join(src, rel), 'utf8'));
+    expect(events.filter((e) => e.type === 'planned')).toHaveLength(120);
+    expect(events.filter((e) => e.type === 'file')).toHaveLength(120);
+    expect(events.filter((e) => e.type === 'bytes').reduce((n, e) => n + (e.type === 'bytes' ? e.n : 0), 0)).toBe(summary.bytes);
+
+    const again = await run(queues, spec('copy', src, dst));
+    expect(again.summary).toMatchObject({ state: 'done', copied: 0, skipped: 120 });
+  });
+
+  it('ends "partial" when a file fails, with the reason, and sync --delete then deletes nothing', async () => {
+    const { src, dst, queues } = await setup();
+    makeTree(src, 10, 5);
+    mkdirSync(join(dst, 'd0'), { recursive: true });
+    writeFileSync(join(dst, 'extra.txt'), 'not on the source');
+    // A folder on the target where the source has a file: a non-retryable error at plan time.
+    mkdirSync(join(dst, 'd1', 'f5.txt'), { recursive: true });
+    const { summary } = await run(queues, spec('sync', src, dst, { deleteExtraneous: true }));
+    expect(summary.state).toBe('partial');
+    expect(summary.failed).toBe(1);
+    expect(summary.errors[0]?.rel).toBe('d1/f5.txt');
+    expect(summary.deletesPending).toBe(1);
+    expect(existsSync(join(dst, 'extra.txt'))).toBe(true);
+
+    rmSync(join(dst, 'd1', 'f5.txt'), { recursive: true });
+    const clean = await run(queues, spec('sync', src, dst, { deleteExtraneous: true }));
+    expect(clean.summary).toMatchObject({ state: 'done', failed: 0, deleted: 1, copied: 1 });
+    expect(existsSync(join(dst, 'extra.txt'))).toBe(false);
+  });
+
+  it('fails a file whose copy cannot succeed at once, keeps it for `jobs show`, and marks the transfer partial', async () => {
+    const { src, dst, queues } = await setup();
+    makeTree(src, 4, 4);
+    // The target folder is read-only for this file: a BadInput (permission) error, not retryable.
+    mkdirSync(join(dst, 'd0'), { recursive: true });
+    writeFileSync(join(src, 'd0', 'big.bin'), 'x');
+    mkdirSync(join(dst, 'd0', '.ferry-partial-big.bin'), { recursive: true });
+    const { id, summary } = await run(queues, spec('copy', src, dst));
+    expect(summary).toMatchObject({ state: 'partial', failed: 1, copied: 4 });
+    const shown = await showTransfer(queues, id);
+    expect(shown.failures).toHaveLength(1);
+    expect(shown.failures[0]).toMatchObject({ rel: 'd0/big.bin', attempts: 1 });
+  });
+
+  it('a transfer whose source is missing fails at once with the reason, not after retries', async () => {
+    const { src, dst, queues } = await setup();
+    const { id } = await submitTransfer(queues, spec('copy', join(src, 'nope'), dst));
+    await expect(followTransfer(queues, id, () => {})).rejects.toThrow(/transfer .* failed: .*nope.*no such file/);
+    expect((await queues.transfers.getJob(id))?.attemptsMade).toBe(1);
+  });
+});
