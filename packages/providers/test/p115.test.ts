@@ -15,6 +15,7 @@ let roots = 0;
 
 runConformanceSuite({
   name: 'p115 (emulator)',
+  readOnly: true,
   async setup() {
     const emu = await emulator.get();
     // A fresh folder per test, used as root_id: also exercises paths relative to a non-zero root.
