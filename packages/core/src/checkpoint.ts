@@ -5,8 +5,10 @@ import type { UploadState } from './provider.js';
  * journal holds it; on workers it lives in the BullMQ job's data.
  */
 export interface FileCheckpoint {
-  /** The source as it was when the upload began; a changed source starts over. */
+  /** The source as its listing showed it when the upload began; a changed source starts over. */
   source: { size: number; mtime?: number; sha1?: string };
+  /** The file's SHA-1 when known before the bytes flowed (listed, or computed for a rapid attempt). */
+  sha1?: string;
   target: string;
   upload: UploadState;
   /** Bytes landed and hashed so far: the next part starts here. */

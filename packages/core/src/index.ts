@@ -7,6 +7,7 @@ export * from './errors.js';
 export * from './filter.js';
 export * from './hash.js';
 export * from './journal.js';
+export * from './listing.js';
 export * from './location.js';
 export * from './names.js';
 export * from './planner.js';

@@ -2,6 +2,8 @@ import type { Entry } from './entry.js';
 import { FerryError, NotFound, BadInput, errorMessage } from './errors.js';
 import { type CompareMode, sameByListing } from './compare.js';
 import { PathFilter } from './filter.js';
+import { listWithRetry } from './listing.js';
+import type { BackoffPolicy } from './backoff.js';
 import { checkName, isPartialName, joinPath } from './names.js';
 import type { Location, Provider } from './provider.js';
 
@@ -21,6 +23,9 @@ export interface PlanOptions {
   deleteExtraneous?: boolean;
   filter?: PathFilter;
   compare?: CompareMode;
+  /** Extra attempts for a folder listing that fails with a temporary error. */
+  retries?: number;
+  backoff?: BackoffPolicy;
 }
 
 /**
@@ -48,7 +53,7 @@ export async function* plan(options: PlanOptions): AsyncGenerator<Action> {
     const { rel, srcDir, dstDir } = stack.pop()!;
     const dstEntries = new Map<string, Entry>();
     try {
-      for await (const e of target.provider.list(dstDir)) {
+      for await (const e of listWithRetry(target.provider, dstDir, options.retries, options.backoff)) {
         if (!isPartialName(e.name)) dstEntries.set(e.name, e);
       }
     } catch (err) {
@@ -60,7 +65,7 @@ export async function* plan(options: PlanOptions): AsyncGenerator<Action> {
 
     const subdirs: typeof stack = [];
     try {
-      for await (const e of source.provider.list(srcDir)) {
+      for await (const e of listWithRetry(source.provider, srcDir, options.retries, options.backoff)) {
         if (isPartialName(e.name)) continue;
         const childRel = rel ? `${rel}/${e.name}` : e.name;
         try {

@@ -19,11 +19,8 @@ export type RunEvent =
 export interface RunOptions extends PlanOptions {
   /** Files in flight at once (`--transfers`). */
   transfers?: number;
-  /** Extra attempts for a file that failed with a retryable error. */
-  retries?: number;
   dryRun?: boolean;
   journal?: Journal;
-  backoff?: BackoffPolicy;
   onEvent?: (event: RunEvent) => void;
 }
 

@@ -50,8 +50,11 @@ export async function transferFile(t: FileTransfer, ctx: TransferContext = {}): 
 
   await dst.mkdirp?.(parentPath(dstPath));
 
-  let sha1 = srcEntry.sha1;
-  if (dst.capabilities.rapidUpload && dst.tryRapidUpload) {
+  // A checkpoint means a streamed upload was under way: its rapid attempt already missed, and the
+  // SHA-1 it computed for that attempt is kept, so resuming reads no byte twice.
+  const saved = await usableCheckpoint(checkpoint, t);
+  let sha1 = srcEntry.sha1 ?? saved?.sha1;
+  if (!saved && dst.capabilities.rapidUpload && dst.tryRapidUpload) {
     if (!sha1) {
       sha1 = src.hash
         ? await src.hash(srcEntry)
@@ -76,7 +79,6 @@ export async function transferFile(t: FileTransfer, ctx: TransferContext = {}): 
     }
   }
 
-  const saved = await usableCheckpoint(checkpoint, t);
   const request = {
     size: srcEntry.size,
     ...(sha1 ? { sha1 } : {}),
@@ -180,7 +182,12 @@ async function streamParts(
       // A file that fits in one part has nothing to resume: its checkpoint would be pure cost.
       if (offset >= size && index === 0) break;
       await checkpoint.save({
-        source: { size, ...(srcEntry.mtime !== undefined ? { mtime: srcEntry.mtime } : {}), ...(sha1 ? { sha1 } : {}) },
+        source: {
+          size,
+          ...(srcEntry.mtime !== undefined ? { mtime: srcEntry.mtime } : {}),
+          ...(srcEntry.sha1 ? { sha1: srcEntry.sha1 } : {}),
+        },
+        ...(sha1 ? { sha1 } : {}),
         target: t.dstPath,
         upload: session.state(),
         offset,

@@ -163,3 +163,23 @@ describe('planner and in-process runner', () => {
     await j2.discard();
   });
 });
+
+describe('listings that fail for a moment', () => {
+  it('are listed again, and every child is planned exactly once', async () => {
+    const src = new MemoryProvider('src');
+    for (let i = 0; i < 10; i++) src.put(`/f${i}`, `file ${i}`);
+    const dst = new MemoryProvider('dst');
+    let failures = 2;
+    const flaky = Object.assign(Object.create(src) as MemoryProvider, {
+      async *list(dir: string) {
+        let n = 0;
+        for await (const e of src.list(dir)) {
+          if (n++ === 4 && failures-- > 0) throw new TransientError('connection reset while listing');
+          yield e;
+        }
+      },
+    });
+    const s = await runTransfer({ source: at(flaky), target: at(dst), mode: 'copy', backoff: fast });
+    expect(s).toMatchObject({ copied: 10, failed: 0 });
+  });
+});

@@ -137,3 +137,33 @@ describe('one-file transfer', () => {
     expect(result.resumedFrom).toBe(0);
   });
 });
+
+describe('resuming towards a rapid-capable target', () => {
+  it('skips the rapid attempt and the SHA-1 pass, and continues from the checkpoint', async () => {
+    const data = randomBytes(4 * 1024 * 1024);
+    const src = new MemoryProvider('src');
+    src.put('/f.bin', data);
+    let failAt: number | undefined = 2;
+    const dst = new MemoryProvider('dst', {
+      rapidUpload: true,
+      needsSha1: true,
+      partSize: 1024 * 1024,
+      beforePart: ({ index }) => {
+        if (index === failAt) {
+          failAt = undefined;
+          throw new TransientError('part URL expired');
+        }
+      },
+    });
+    const entry = await src.stat('/f.bin');
+    const cp = memoryCheckpoint();
+    await expect(transferFile({ src, srcEntry: entry, dst, dstPath: '/f.bin' }, { checkpoint: cp })).rejects.toThrow('part URL');
+    expect(cp.current).toMatchObject({ offset: 2 * 1024 * 1024, sha1: sha1(data) });
+    src.bytesRead = 0;
+    src.hashed = 0;
+    const result = await transferFile({ src, srcEntry: entry, dst, dstPath: '/f.bin' }, { checkpoint: cp });
+    expect(result).toMatchObject({ kind: 'copied', resumedFrom: 2 * 1024 * 1024, sha1: sha1(data) });
+    expect(src.bytesRead).toBe(2 * 1024 * 1024);
+    expect(src.hashed).toBe(0);
+  });
+});

@@ -1,0 +1,31 @@
+import { type BackoffPolicy, defaultBackoff, retryDelay, sleep } from './backoff.js';
+import type { Entry } from './entry.js';
+import { isRetryable } from './errors.js';
+import type { Provider } from './provider.js';
+
+/**
+ * A folder listing that survives temporary failures (a dropped connection, a rate limit half-way
+ * through a 115 folder of many pages): it starts the listing again after a backoff and skips the
+ * names it has already yielded, so the walk sees every child exactly once.
+ */
+export async function* listWithRetry(
+  provider: Provider,
+  dir: string,
+  retries = 3,
+  backoff: BackoffPolicy = defaultBackoff,
+): AsyncGenerator<Entry> {
+  const seen = new Set<string>();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      for await (const entry of provider.list(dir)) {
+        if (seen.has(entry.name)) continue;
+        seen.add(entry.name);
+        yield entry;
+      }
+      return;
+    } catch (err) {
+      if (!isRetryable(err) || attempt > retries) throw err;
+      await sleep(retryDelay(attempt, err, backoff));
+    }
+  }
+}
