@@ -116,3 +116,16 @@ export function summaryOf(result: RunResult): Summary {
     throw new Error(`no JSON summary in output:\n${result.stdout}\n${result.stderr}`);
   }
 }
+
+/** Resolves with the first match of `re` in what the stream has written so far. */
+export function waitFor(stream: NodeJS.ReadableStream, re: RegExp): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    stream.on('data', (d: Buffer) => {
+      text += d.toString();
+      const m = re.exec(text);
+      if (m) resolve(m);
+    });
+    stream.on('end', () => reject(new Error(`stream ended without ${re}: ${text}`)));
+  });
+}

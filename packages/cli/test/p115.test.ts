@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator115, start115Emulator } from '@ferry/emulators';
-import { type Sandbox, ferry, finished, sandbox, startFerry, summaryOf } from './helpers.js';
+import { type Sandbox, ferry, finished, sandbox, startFerry, summaryOf, waitFor } from './helpers.js';
 
 let emu: Emulator115;
 let box: Sandbox;
@@ -36,18 +36,6 @@ afterAll(async () => {
 });
 
 /** Resolves with the first stderr/stdout text matching `re` from a running child. */
-function waitFor(stream: NodeJS.ReadableStream, re: RegExp): Promise<RegExpExecArray> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    stream.on('data', (d: Buffer) => {
-      text += d.toString();
-      const m = re.exec(text);
-      if (m) resolve(m);
-    });
-    stream.on('end', () => reject(new Error(`stream ended without ${re}: ${text}`)));
-  });
-}
-
 describe('ferry and 115', () => {
   it('login 115 shows the QR code and its status, saves the cookie, and ls works with it', async () => {
     const child = startFerry(['login', '115', 'em', '--app', 'tv', '--poll-ms', '20'], box);
