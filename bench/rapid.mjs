@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { ConfigStore, resolveLocation, runTransfer } from '@ferry/core';
 import { start115Emulator, startAliyunEmulator } from '@ferry/emulators';
 import { registerAllProviders } from '@ferry/providers';
+import { aliyunRemoteFor, p115RemoteFor } from '../packages/cli/dist/emulator-remotes.js';
 import { formatTable } from './report.mjs';
 
 const FILES = Number(process.env.BENCH_RAPID_FILES ?? 1000);
@@ -23,27 +24,10 @@ async function remotes(dir, p115, aliyun) {
   const store = new ConfigStore(join(dir, `ferry-${Date.now()}.config.json`));
   await store.save({
     remotes: {
-      src: {
-        type: 'p115',
-        cookie: p115.users[0].cookie,
-        // 115's own pace (2 calls/s) would make this a benchmark of the throttle; the
-        // emulator has no budget here, so the client is let go faster.
-        qps: 100,
-        webapi_url: p115.hosts.webapi,
-        proapi_url: p115.hosts.proapi,
-        passportapi_url: p115.hosts.passportapi,
-        qrcodeapi_url: p115.hosts.qrcodeapi,
-        lixian_url: p115.hosts.lixian,
-        rsa_n: p115.rsa_n,
-        rsa_e: p115.rsa_e,
-      },
-      dst: {
-        type: 'aliyun-open',
-        refresh_token: aliyun.refresh_token,
-        client_id: aliyun.client_id,
-        client_secret: aliyun.client_secret,
-        endpoint: aliyun.base,
-      },
+      // 115's own pace (2 calls a second) would make this a benchmark of the throttle; the
+      // emulator has no request budget, so the client may go faster.
+      src: { ...p115RemoteFor(p115, p115.users[0]), qps: 100 },
+      dst: aliyunRemoteFor(aliyun),
     },
     defaults: {},
   });

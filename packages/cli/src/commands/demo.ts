@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { ConfigStore, type RunEvent, resolveLocation, runTransfer } from '@ferry/core';
 import { startAliyunEmulator, start115Emulator } from '@ferry/emulators';
 import '../context.js';
+import { aliyunRemoteFor, p115RemoteFor } from '../emulator-remotes.js';
 import { formatBytes, formatDuration } from '../format.js';
 import { ProgressReporter } from '../progress.js';
 
@@ -76,25 +77,10 @@ async function runDemo(keep: string | undefined): Promise<void> {
     const store = new ConfigStore(join(work, 'ferry.config.json'));
     await store.save({
       remotes: {
-        demo115: {
-          type: 'p115',
-          cookie: user.cookie,
-          qps: 50,
-          webapi_url: p115.hosts.webapi,
-          proapi_url: p115.hosts.proapi,
-          passportapi_url: p115.hosts.passportapi,
-          qrcodeapi_url: p115.hosts.qrcodeapi,
-          lixian_url: p115.hosts.lixian,
-          rsa_n: p115.rsa_n,
-          rsa_e: p115.rsa_e,
-        },
-        demoali: {
-          type: 'aliyun-open',
-          refresh_token: aliyun.refresh_token,
-          client_id: aliyun.client_id,
-          client_secret: aliyun.client_secret,
-          endpoint: aliyun.base,
-        },
+        // 115's own pace (2 calls a second) would turn the demo into a wait; the emulator sets
+        // no request budget, so the client may go faster here.
+        demo115: { ...p115RemoteFor(p115, user), qps: 50 },
+        demoali: aliyunRemoteFor(aliyun),
       },
       defaults: {},
     });

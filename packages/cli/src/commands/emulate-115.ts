@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
 import { format115EmulatorJson, start115Emulator } from '@ferry/emulators';
-
-function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
+import { p115RemoteFor, remoteAddLine } from '../emulator-remotes.js';
 
 /** `ferry emulate 115 --seed DIR [--json]`: the 115 emulator, standalone, until SIGTERM or Ctrl-C. */
 export function addEmulate115Command(program: Command): void {
@@ -20,19 +17,7 @@ export function addEmulate115Command(program: Command): void {
         process.stdout.write(`${format115EmulatorJson(emu)}\n`);
       } else {
         process.stdout.write(`115 emulator on ${emu.baseUrl} (stop with Ctrl-C or SIGTERM). Remotes for its users:\n`);
-        for (const u of emu.users) {
-          const options = [
-            `cookie=${shellQuote(u.cookie)}`,
-            `webapi_url=${emu.hosts.webapi}`,
-            `proapi_url=${emu.hosts.proapi}`,
-            `passportapi_url=${emu.hosts.passportapi}`,
-            `qrcodeapi_url=${emu.hosts.qrcodeapi}`,
-            `lixian_url=${emu.hosts.lixian}`,
-            `rsa_n=${emu.rsa_n}`,
-            `rsa_e=${emu.rsa_e}`,
-          ];
-          process.stdout.write(`ferry remote add ${u.name} p115 ${options.join(' ')}\n`);
-        }
+        for (const u of emu.users) process.stdout.write(`${remoteAddLine(u.name, p115RemoteFor(emu, u))}\n`);
       }
       await new Promise<void>((resolve) => {
         process.once('SIGTERM', resolve);

@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
 import { formatAliyunEmulatorJson, startAliyunEmulator } from '@ferry/emulators';
-
-function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
+import { aliyunRemoteFor, remoteAddLine } from '../emulator-remotes.js';
 
 /** `ferry emulate aliyun --seed DIR [--json]`: the Aliyun Drive Open emulator, standalone, until SIGTERM or Ctrl-C. */
 export function addEmulateAliyunCommand(program: Command): void {
@@ -21,16 +18,10 @@ export function addEmulateAliyunCommand(program: Command): void {
       if (flags.json) {
         process.stdout.write(`${formatAliyunEmulatorJson(emu)}\n`);
       } else {
-        const options = [
-          `refresh_token=${shellQuote(emu.refresh_token)}`,
-          `client_id=${emu.client_id}`,
-          `client_secret=${shellQuote(emu.client_secret)}`,
-          `endpoint=${emu.base}`,
-        ];
         process.stdout.write(
           `Aliyun Drive Open emulator on ${emu.base}, drive ${emu.drive_id} (stop with Ctrl-C or SIGTERM).\n` +
             `The refresh token is single use and rotates; Ferry saves each new one in its config.\n` +
-            `ferry remote add aliyun aliyun-open ${options.join(' ')}\n`,
+            `${remoteAddLine('aliyun', aliyunRemoteFor(emu))}\n`,
         );
       }
       await new Promise<void>((resolve) => {
