@@ -2,7 +2,8 @@
 // Issue 5's benchmark: 20,000 tiny local -> local files through the BullMQ workers (1, 2 and 4
 // worker processes) against the in-process runner on the same files. Needs a Redis
 // ($REDIS_URL, else redis://127.0.0.1:6379) and the built packages. Standalone:
-// `node bench/queue.mjs`; `benchQueue()` is exported for bench/run.mjs.
+// `node bench/queue.mjs`; `benchQueue()` is exported for bench/run.mjs. Knobs for a smoke run:
+// BENCH_QUEUE_FILES (20000), BENCH_QUEUE_CONCURRENCY (8 files in flight per process, both sides).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, promises as fs, writeFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { followTransfer, openQueues, submitTransfer } from '@ferry/worker';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATA = join(ROOT, 'bench', '.data');
-const CONCURRENCY = 4;
+const CONCURRENCY = Number(process.env.BENCH_QUEUE_CONCURRENCY ?? 8);
 /** The issue's target: what the queue adds to each file, over the in-process runner. */
 const TARGET_OVERHEAD_MS = 1;
 
@@ -45,7 +46,6 @@ async function inProcess(tree, dst) {
     target: resolveLocation(dst, config),
     mode: 'copy',
     transfers: CONCURRENCY,
-    filter: undefined,
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const used = process.cpuUsage(cpu);
@@ -53,9 +53,7 @@ async function inProcess(tree, dst) {
 }
 
 const WORKER_MAIN = `
-import { registerAllProviders } from '@ferry/providers';
 import { FerryWorker } from '@ferry/worker';
-registerAllProviders();
 const o = JSON.parse(process.env.BENCH_WORKER);
 const worker = await FerryWorker.start(o);
 process.stdout.write('ready\\n');

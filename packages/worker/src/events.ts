@@ -8,8 +8,8 @@ const EVENTS_TTL_S = 24 * 3600;
 const EVENTS_MAX = 50_000;
 /** Events of many files go out together: a round trip per file would cost more than a tiny copy. */
 const FLUSH_MS = 100;
-/** How long a follower keeps reading after the end, for events still in a worker's buffer. */
-export const EVENTS_GRACE_MS = 2 * FLUSH_MS + 100;
+/** How long a follower waits after the end, at most, for events still in a worker's buffer. */
+export const EVENTS_GRACE_MS = 3000;
 
 /**
  * The run events of a transfer (the very RunEvents of the in-process runner), in a Redis stream,
@@ -73,9 +73,5 @@ export class TransferEvents {
       if (json) events.push(...(JSON.parse(json) as RunEvent[]));
     }
     return { last, events };
-  }
-
-  async remove(transferId: string): Promise<void> {
-    await this.redis.del(this.keys.events(transferId));
   }
 }

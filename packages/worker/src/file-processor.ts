@@ -23,10 +23,11 @@ export interface FileProcessorDeps {
 export function fileProcessor(deps: FileProcessorDeps) {
   const { queues, locations } = deps;
   return async (job: Job, token?: string): Promise<FileResult> => {
-    const data = fileJobDataSchema.parse(job.data);
+    const parsed = fileJobDataSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`file job ${job.id} holds unreadable data: ${parsed.error.message}`);
+    const data = parsed.data;
     const accounts = [accountOf(data.source), accountOf(data.target)].filter((a): a is string => !!a);
     await waitForAccounts(job, token, accounts, queues);
-    const [source, target] = await Promise.all([locations.locate(data.source), locations.locate(data.target)]);
 
     let attemptBytes = 0;
     let unsent = 0;
@@ -42,6 +43,8 @@ export function fileProcessor(deps: FileProcessorDeps) {
       }
     };
     try {
+      // Inside the try: a remote this worker's config lacks fails the file with that reason.
+      const [source, target] = await Promise.all([locations.locate(data.source), locations.locate(data.target)]);
       const result = await transferFile(
         { src: source.provider, srcEntry: data.src, dst: target.provider, dstPath: data.dstPath },
         { checkpoint: jobCheckpoint(job, data), onBytes },

@@ -22,18 +22,31 @@ export async function followTransfer(
   reader.on('error', () => {});
   const events = new TransferEvents(reader, queues.keys);
   let last = '0';
+  // Planned files, and files that ended: a follower that has seen fewer ends than plans when the
+  // transfer completes waits a moment for the events still in workers' batches.
+  let planned = 0;
+  let ended = 0;
+  const deliver = (batch: RunEvent[]) => {
+    for (const event of batch) {
+      if (event.type === 'planned') planned++;
+      else if (event.type === 'file' || event.type === 'failed') ended++;
+      onEvent(event);
+    }
+  };
   try {
     for (;;) {
       const batch = await events.read(id, last, 500);
       last = batch.last;
-      batch.events.forEach(onEvent);
+      deliver(batch.events);
       if (batch.events.length > 0) continue;
       const state = await queues.transfers.getJobState(id);
       if (state === 'completed') {
-        // Workers send events in batches: the last of them may trail the end by a moment.
-        for (let more = await events.read(id, last, EVENTS_GRACE_MS); more.events.length > 0; more = await events.read(id, last, EVENTS_GRACE_MS)) {
+        const deadline = Date.now() + EVENTS_GRACE_MS;
+        for (;;) {
+          const more = await events.read(id, last, ended < planned ? 100 : 1);
           last = more.last;
-          more.events.forEach(onEvent);
+          deliver(more.events);
+          if (more.events.length === 0 && (ended >= planned || Date.now() > deadline)) break;
         }
         const job = await queues.transfers.getJob(id);
         return job!.returnvalue as TransferSummary;

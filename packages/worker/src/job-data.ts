@@ -50,8 +50,10 @@ const entrySchema = z.object({
   id: z.string().optional(),
 });
 
-export const checkpointSchema = z.object({
+/** core's FileCheckpoint; loose, so fields core adds later survive the round trip through Redis. */
+export const checkpointSchema = z.looseObject({
   source: z.object({ size: z.number(), mtime: z.number().optional(), sha1: z.string().optional() }),
+  sha1: z.string().optional(),
   target: z.string(),
   upload: z.record(z.string(), z.unknown()),
   offset: z.number(),

@@ -104,7 +104,10 @@ export async function cancelTransfer(queues: FerryQueues, id: string): Promise<v
   const state = await job.getState();
   if (state === 'completed' || state === 'failed') throw new BadInput(`transfer ${id} has already finished (${state})`);
   await job.removeUnprocessedChildren();
-  await queues.transfers.remove(id, { removeChildren: true });
+  // A file being copied holds its lock and cannot be removed: the transfer then goes alone, and
+  // that file's result, when it comes, has no parent to report to.
+  const removed = (await queues.transfers.remove(id, { removeChildren: true })) || (await queues.transfers.remove(id, { removeChildren: false }));
+  if (!removed) throw new BadInput(`transfer ${id} is being planned or summed up right now; try again in a moment`);
   const data = transferJobDataSchema.safeParse(job.data);
   if (data.success && data.data.key) await queues.redis.del(queues.keys.running(data.data.key));
 }

@@ -35,6 +35,11 @@ export class FerryKeys {
     return `${this.prefix}:ferry:pause:${account}`;
   }
 
+  /** One lock per config file (by path), shared by the workers that write it. */
+  configLock(configPath: string): string {
+    return `${this.prefix}:ferry:config-lock:${configPath}`;
+  }
+
   rateLimits(): string {
     return `${this.prefix}:ferry:rate-limits`;
   }

@@ -4,7 +4,7 @@ import { BadInput, ConfigStore, type FerryConfig, type Location, parseRemotePath
 /**
  * Turns the names in job data into providers, with the worker's own config store: credentials
  * stay on the machines that run the work. Providers are kept per name so their caches (known
- * folders, hashes) serve every file of a transfer; a config change is seen after `refresh`.
+ * folders, hashes) serve every file of a transfer; a remote added later is found on a re-read.
  */
 export class Locations {
   private config: Promise<FerryConfig> | undefined;
@@ -27,11 +27,6 @@ export class Locations {
     }
     this.cache.set(arg, location);
     return location;
-  }
-
-  refresh(): void {
-    this.config = undefined;
-    this.cache.clear();
   }
 }
 

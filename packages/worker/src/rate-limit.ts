@@ -70,11 +70,6 @@ export class AccountLimiter {
     this.snapshot = undefined;
   }
 
-  async limits(): Promise<Record<string, number>> {
-    const raw = await this.redis.hgetall(this.keys.rateLimits());
-    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
-  }
-
   /** 0 when each of the accounts may make a call now, else how long to wait. */
   async take(...accounts: string[]): Promise<number> {
     if (accounts.length === 0) return 0;

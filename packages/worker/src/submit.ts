@@ -1,4 +1,3 @@
-import { Job } from 'bullmq';
 import { type TransferJobData, type TransferSpec, transferSpecSchema } from './job-data.js';
 import { newTransferId, transferKey } from './job-ids.js';
 import type { FerryQueues } from './queues.js';
@@ -39,8 +38,4 @@ export async function releaseTransferKey(queues: FerryQueues, key: string, id: s
     queues.keys.running(key),
     id,
   );
-}
-
-export async function getTransferJob(queues: FerryQueues, id: string): Promise<Job | undefined> {
-  return (await Job.fromId(queues.transfers, id)) ?? undefined;
 }

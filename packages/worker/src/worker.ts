@@ -1,12 +1,16 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { type BackoffPolicy, ConfigStore, defaultBackoff, retryDelay } from '@ferry/core';
+import { type BackoffPolicy, defaultBackoff, retryDelay } from '@ferry/core';
+import { registerAllProviders } from '@ferry/providers';
+import { LockedConfigStore } from './config-lock.js';
 import { fileProcessor } from './file-processor.js';
 import { FILE_QUEUE, TRANSFER_QUEUE } from './keys.js';
 import { Locations } from './locations.js';
 import { FerryQueues } from './queues.js';
 import { connectRedis, displayRedisUrl } from './redis.js';
 import { transferProcessor } from './transfer-processor.js';
+
+const CONNECTION_ERROR = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|Connection is closed|LOADING/;
 
 export type QueueName = typeof TRANSFER_QUEUE | typeof FILE_QUEUE;
 export const QUEUE_NAMES: readonly QueueName[] = [TRANSFER_QUEUE, FILE_QUEUE];
@@ -33,9 +37,10 @@ export class FerryWorker {
   ) {}
 
   static async start(options: WorkerOptions): Promise<FerryWorker> {
+    registerAllProviders();
     const redis: Redis = await connectRedis(options.redisUrl);
     const queues = new FerryQueues(redis, options.prefix);
-    const locations = new Locations(options.configPath ? new ConfigStore(options.configPath) : new ConfigStore());
+    const locations = new Locations(new LockedConfigStore(redis, queues.keys, options.configPath));
     const log = options.log;
     const backoff = options.backoff ?? defaultBackoff;
     const concurrency = options.concurrency ?? 4;
@@ -64,6 +69,10 @@ export class FerryWorker {
     for (const w of workers) {
       let down = false;
       w.on('error', (err) => {
+        if (!CONNECTION_ERROR.test(err.message)) {
+          log?.(`worker: ${err.message}`);
+          return;
+        }
         // One line per outage, not one per reconnect attempt.
         if (down) return;
         down = true;

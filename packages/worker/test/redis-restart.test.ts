@@ -65,7 +65,9 @@ it('workers ride out a Redis restart mid-run: no job is lost and the transfer co
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const options = { redisUrl: URL, prefix, concurrency: 2 };
+  // A job fetched just as Redis went away can be active with nobody working on it: stalled-job
+  // recovery hands it out again once its lock lapses (30 s + 30 s by default; shorter here).
+  const options = { redisUrl: URL, prefix, concurrency: 2, lockDuration: 4000, stalledInterval: 2000 };
   for (let i = 0; i < 2; i++) workers.push(await spawnWorker(options, { FERRY_CONFIG: configPath }));
   const { id } = await submitTransfer(queues, {
     mode: 'copy', source: 's:/', target: 'd:/', deleteExtraneous: false, compare: 'default', include: [], exclude: [], retries: 3,

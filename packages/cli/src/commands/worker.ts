@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { FerryWorker, QUEUE_NAMES, type QueueName, queuePrefix, redisUrlFrom, displayRedisUrl } from '@ferry/worker';
-import { registerAllProviders } from '@ferry/providers';
 import { formatTime } from '../format.js';
 import { UsageError } from '../output.js';
 import { type QueueFlags, addQueueOptions } from '../queue-options.js';
@@ -36,7 +35,6 @@ export function addWorkerCommand(program: Command): void {
     if (unknown.length) throw new UsageError(`unknown queue(s): ${unknown.join(', ')} (known: ${QUEUE_NAMES.join(', ')})`);
     const limits = flags.rateLimit.map(parseRateLimit);
 
-    registerAllProviders();
     const redisUrl = redisUrlFrom(flags.redis);
     const prefix = queuePrefix(flags.prefix);
     const log = (line: string) => process.stdout.write(`${formatTime(Date.now())} ${line}\n`);
