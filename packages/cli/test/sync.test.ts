@@ -82,3 +82,27 @@ describe('ferry sync', () => {
     await fs.rm(box.dir, { recursive: true, force: true });
   });
 });
+
+describe('--on-conflict', () => {
+  it('overwrites by default, keeps the target file with skip, copies beside it with rename', async () => {
+    const box = await sandbox();
+    const src = join(box.dir, 'src');
+    const dst = join(box.dir, 'dst');
+    await write(src, { 'a.txt': 'from source' });
+    await write(dst, { 'a.txt': 'on target', 'b.txt': 'b' });
+    const skip = await ferry(['copy', src, dst, '--on-conflict', 'skip', '--json'], box);
+    expect(summaryOf(skip)).toMatchObject({ copied: 0, skipped: 1 });
+    expect(await snapshot(dst)).toEqual({ 'a.txt': 'on target', 'b.txt': 'b' });
+    const rename = await ferry(['copy', src, dst, '--on-conflict', 'rename', '--json'], box);
+    expect(summaryOf(rename)).toMatchObject({ copied: 1 });
+    expect(await snapshot(dst)).toEqual({ 'a.txt': 'on target', 'a(1).txt': 'from source', 'b.txt': 'b' });
+    const overwrite = await ferry(['copy', src, dst, '--json'], box);
+    expect(summaryOf(overwrite)).toMatchObject({ copied: 1 });
+    expect((await snapshot(dst))['a.txt']).toBe('from source');
+    const bad = await ferry(['copy', src, dst, '--on-conflict', 'merge'], box);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^ferry: --on-conflict must be one of overwrite, skip, rename/);
+    expect((await ferry(['sync', src, dst, '--delete', '--on-conflict', 'rename'], box)).code).toBe(2);
+    await fs.rm(box.dir, { recursive: true, force: true });
+  });
+});

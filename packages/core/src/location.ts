@@ -3,7 +3,7 @@ import { type ConfigStore, type FerryConfig, describeZodError } from './config.j
 import { BadInput } from './errors.js';
 import { normalizePath } from './names.js';
 import type { Location } from './provider.js';
-import { type ProviderFactory, getProviderFactory, listProviderFactories } from './registry.js';
+import { type ProviderContext, type ProviderFactory, getProviderFactory, listProviderFactories } from './registry.js';
 
 export type ParsedPath = { remote: string; path: string } | { remote: undefined; path: string };
 
@@ -25,12 +25,16 @@ function barePathFactory(): ProviderFactory {
   return factory;
 }
 
-export function resolveLocation(arg: string, config: FerryConfig, store?: ConfigStore): Location {
+/**
+ * `context` adds what only the host can give (a lock shared by worker processes); the store, when
+ * given, lets the provider persist and re-read this remote's options.
+ */
+export function resolveLocation(arg: string, config: FerryConfig, store?: ConfigStore, context: Partial<ProviderContext> = {}): Location {
   const parsed = parseRemotePath(arg);
   if (parsed.remote === undefined) {
     const root = resolve(parsed.path);
     const factory = barePathFactory();
-    const provider = factory.create('local', factory.options.parse({ root }), {});
+    const provider = factory.create('local', factory.options.parse({ root }), context);
     return { provider, path: '/', display: root };
   }
   const name = parsed.remote;
@@ -43,7 +47,20 @@ export function resolveLocation(arg: string, config: FerryConfig, store?: Config
   const options = factory.options.safeParse(raw);
   if (!options.success) throw new BadInput(`remote '${name}': ${describeZodError(options.error)}`);
   const provider = factory.create(name, options.data, {
-    ...(store ? { saveOptions: (patch: Record<string, unknown>) => store.updateRemote(name, patch) } : {}),
+    ...(store ? storeContext(store, name) : {}),
+    ...context,
   });
   return { provider, path: parsed.path, display: `${name}:${parsed.path}` };
+}
+
+function storeContext(store: ConfigStore, name: string): ProviderContext {
+  return {
+    saveOptions: (patch) => store.updateRemote(name, patch),
+    loadOptions: async () => {
+      const remote = (await store.load()).remotes[name];
+      if (!remote) throw new BadInput(`remote '${name}' is no longer configured`);
+      const { type: _type, ...options } = remote;
+      return options;
+    },
+  };
 }

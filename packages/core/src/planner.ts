@@ -4,10 +4,16 @@ import { type CompareMode, sameByListing } from './compare.js';
 import { PathFilter } from './filter.js';
 import { listWithRetry } from './listing.js';
 import type { BackoffPolicy } from './backoff.js';
-import { checkName, isPartialName, joinPath } from './names.js';
+import { checkName, isPartialName, joinPath, parentPath } from './names.js';
 import type { Location, Provider } from './provider.js';
 
 export type TransferMode = 'copy' | 'sync';
+
+/**
+ * What to do when the target holds a different file under the same name: replace it, keep it and
+ * skip the source file (rclone's --ignore-existing), or copy beside it as "name(1).ext".
+ */
+export type ConflictPolicy = 'overwrite' | 'skip' | 'rename';
 
 export type Action =
   | { kind: 'copy'; rel: string; src: Entry; dstPath: string; dst?: Entry }
@@ -23,6 +29,7 @@ export interface PlanOptions {
   deleteExtraneous?: boolean;
   filter?: PathFilter;
   compare?: CompareMode;
+  onConflict?: ConflictPolicy;
   /** Extra attempts for a folder listing that fails with a temporary error. */
   retries?: number;
   backoff?: BackoffPolicy;
@@ -36,7 +43,12 @@ export async function* plan(options: PlanOptions): AsyncGenerator<Action> {
   const { source, target } = options;
   assertNoOverlap(source, target);
   const filter = options.filter ?? new PathFilter();
-  const compare = options.compare ?? 'default';
+  const rules: DecideRules = {
+    source: source.provider,
+    target: target.provider,
+    compare: options.compare ?? 'default',
+    onConflict: options.onConflict ?? 'overwrite',
+  };
   const root = await source.provider.stat(source.path);
 
   if (!root.isDir) {
@@ -44,7 +56,7 @@ export async function* plan(options: PlanOptions): AsyncGenerator<Action> {
     const existing = await statOrUndefined(target.provider, target.path);
     const dstPath = existing && !existing.isDir ? target.path : joinPath(target.path, root.name);
     const dst = dstPath === target.path ? existing : await statOrUndefined(target.provider, dstPath);
-    yield* decide(root.name, root, dstPath, dst, target.provider, source.provider, compare);
+    yield* decide(root.name, root, dstPath, dst, rules, new Set(dst ? [dst.name] : []));
     return;
   }
 
@@ -63,6 +75,8 @@ export async function* plan(options: PlanOptions): AsyncGenerator<Action> {
       }
     }
 
+    // Every name the target folder holds, plus names this run gives to renamed copies.
+    const taken = new Set(dstEntries.keys());
     const subdirs: typeof stack = [];
     try {
       for await (const e of listWithRetry(source.provider, srcDir, options.retries, options.backoff)) {
@@ -98,7 +112,7 @@ export async function* plan(options: PlanOptions): AsyncGenerator<Action> {
           yield { kind: 'error', rel: childRel, error: new BadInput(`${target.display}: '${childRel}' is a folder on the target but a file on the source`) };
           continue;
         }
-        yield* decide(childRel, e, joinPath(dstDir, e.name), dst, target.provider, source.provider, compare);
+        yield* decide(childRel, e, joinPath(dstDir, e.name), dst, rules, taken);
       }
     } catch (err) {
       yield { kind: 'error', rel: rel || '.', error: asError(err) };
@@ -117,25 +131,53 @@ export async function* plan(options: PlanOptions): AsyncGenerator<Action> {
   }
 }
 
+interface DecideRules {
+  source: Provider;
+  target: Provider;
+  compare: CompareMode;
+  onConflict: ConflictPolicy;
+}
+
 async function* decide(
   rel: string,
   src: Entry,
   dstPath: string,
   dst: Entry | undefined,
-  target: Provider,
-  source: Provider,
-  compare: CompareMode,
+  rules: DecideRules,
+  taken: Set<string>,
 ): AsyncGenerator<Action> {
   if (!dst) {
     yield { kind: 'copy', rel, src, dstPath };
     return;
   }
+  if (rules.onConflict === 'skip') {
+    yield { kind: 'skip', rel, src, dst };
+    return;
+  }
   try {
-    let same = sameByListing(src, dst, compare);
-    if (same === 'need-hash') same = await sameByHash(src, dst, source, target);
-    yield same ? { kind: 'skip', rel, src, dst } : { kind: 'copy', rel, src, dstPath, dst };
+    let same = sameByListing(src, dst, rules.compare);
+    if (same === 'need-hash') same = await sameByHash(src, dst, rules.source, rules.target);
+    if (same) {
+      yield { kind: 'skip', rel, src, dst };
+    } else if (rules.onConflict === 'rename') {
+      const name = freeName(dst.name, taken);
+      taken.add(name);
+      yield { kind: 'copy', rel, src, dstPath: joinPath(parentPath(dstPath), name) };
+    } else {
+      yield { kind: 'copy', rel, src, dstPath, dst };
+    }
   } catch (err) {
     yield { kind: 'error', rel, error: asError(err) };
+  }
+}
+
+/** "film.mkv" -> "film(1).mkv", the first such name the folder does not hold (as Aliyun names them). */
+export function freeName(name: string, taken: ReadonlySet<string>): string {
+  const dot = name.lastIndexOf('.');
+  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+  for (let n = 1; ; n++) {
+    const candidate = `${stem}(${n})${ext}`;
+    if (!taken.has(candidate)) return candidate;
   }
 }
 

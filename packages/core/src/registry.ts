@@ -22,6 +22,14 @@ export interface ProviderFactory<S extends z.ZodObject = z.ZodObject> {
 export interface ProviderContext {
   /** Persists changed options of this remote (an Aliyun refresh token rotates on every use). */
   saveOptions?(patch: Record<string, unknown>): Promise<void>;
+  /**
+   * Runs `fn` holding the lock `name`, shared by every process using this config (a Redis lock in
+   * workers): a single-use token must be refreshed by one process at a time. In-process hosts
+   * leave it out and providers fall back to a lock of their own.
+   */
+  withLock?<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** This remote's options as the config store holds them now, which another process may have rotated. */
+  loadOptions?(): Promise<Record<string, unknown>>;
 }
 
 const factories = new Map<string, ProviderFactory>();

@@ -36,6 +36,33 @@ describe('planner and in-process runner', () => {
     expect(src.hashed).toBe(2);
   });
 
+  it('handles a different file under the same name by policy: overwrite, skip or rename', async () => {
+    const make = () => {
+      const src = new MemoryProvider('src');
+      const dst = new MemoryProvider('dst');
+      src.put('/a.txt', 'new a', 1_000_000);
+      src.put('/same.txt', 'same', 1_000_000);
+      src.put('/fresh.txt', 'fresh');
+      dst.put('/a.txt', 'old a!', 5_000_000);
+      dst.put('/a(1).txt', 'taken', 5_000_000);
+      dst.put('/same.txt', 'same', 1_000_000);
+      return { src, dst };
+    };
+    const contents = (p: MemoryProvider) => Object.fromEntries([...p.files].map(([k, v]) => [k, v.data.toString()]));
+
+    const o = make();
+    expect(await runTransfer({ source: at(o.src), target: at(o.dst), mode: 'copy' })).toMatchObject({ copied: 2, skipped: 1 });
+    expect(contents(o.dst)['/a.txt']).toBe('new a');
+
+    const k = make();
+    expect(await runTransfer({ source: at(k.src), target: at(k.dst), mode: 'copy', onConflict: 'skip' })).toMatchObject({ copied: 1, skipped: 2 });
+    expect(contents(k.dst)['/a.txt']).toBe('old a!');
+
+    const r = make();
+    expect(await runTransfer({ source: at(r.src), target: at(r.dst), mode: 'copy', onConflict: 'rename' })).toMatchObject({ copied: 2, skipped: 1 });
+    expect(contents(r.dst)).toMatchObject({ '/a.txt': 'old a!', '/a(1).txt': 'taken', '/a(2).txt': 'new a', '/fresh.txt': 'fresh' });
+  });
+
   it('syncs deletions only with --delete, and not after an error', async () => {
     const src = new MemoryProvider('src');
     const dst = new MemoryProvider('dst');

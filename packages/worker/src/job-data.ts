@@ -13,6 +13,7 @@ export const transferSpecSchema = z.object({
   target: z.string().min(1),
   deleteExtraneous: z.boolean().default(false),
   compare: z.enum(['default', 'checksum', 'size-only']).default('default'),
+  onConflict: z.enum(['overwrite', 'skip', 'rename']).default('overwrite'),
   include: z.array(z.string()).default([]),
   exclude: z.array(z.string()).default([]),
   retries: z.number().int().min(0).max(20).default(3),

@@ -71,6 +71,7 @@ async function planTransfer(job: Job, data: TransferJobData, deps: TransferProce
     mode: spec.mode,
     deleteExtraneous: spec.deleteExtraneous,
     compare: spec.compare,
+    onConflict: spec.onConflict,
     filter: new PathFilter({ include: spec.include, exclude: spec.exclude }),
   });
   for await (const action of actions) {

@@ -1,18 +1,15 @@
-import { type CompareMode, type RunSummary, type TransferMode } from '@ferry/core';
+import type { RunSummary, TransferMode } from '@ferry/core';
 import { type TransferSummary, TransferFailed, followTransfer, portablePath, submitTransfer } from '@ferry/worker';
 import { loadContext } from '../context.js';
 import { UsageError } from '../output.js';
 import { ProgressReporter } from '../progress.js';
+import { type TransferSettingFlags, transferSettings } from '../transfer-settings.js';
 import { type QueueFlags, withQueues } from '../queue-options.js';
 
-export interface QueuedTransferFlags extends QueueFlags {
+export interface QueuedTransferFlags extends QueueFlags, TransferSettingFlags {
   dryRun?: boolean;
-  retries?: string;
   include: string[];
   exclude: string[];
-  delete?: boolean;
-  checksum?: boolean;
-  sizeOnly?: boolean;
   json?: boolean;
   progress?: boolean;
   wait?: boolean;
@@ -32,13 +29,9 @@ export async function runQueuedTransfer(
   printSummary: (s: RunSummary, json: boolean) => void,
 ): Promise<TransferSummary | undefined> {
   if (flags.dryRun) throw new UsageError('--dry-run runs in-process; leave out --queue to see the plan');
-  if (flags.checksum && flags.sizeOnly) throw new UsageError('--checksum and --size-only cannot be used together');
-  const retries = flags.retries === undefined ? 3 : Number(flags.retries);
-  if (!Number.isInteger(retries) || retries < 0 || retries > 20) throw new UsageError(`--retries must be a whole number from 0 to 20`);
-  const compare: CompareMode = flags.checksum ? 'checksum' : flags.sizeOnly ? 'size-only' : 'default';
-
   // Named remotes and paths are checked here, with what the user typed, before anything is queued.
   const ctx = await loadContext();
+  const { retries, compare, onConflict } = transferSettings(flags, ctx.config.defaults);
   const source = ctx.locate(sourceArg);
   ctx.locate(destArg);
   await source.provider.stat(source.path);
@@ -49,6 +42,7 @@ export async function runQueuedTransfer(
     target: portablePath(destArg),
     deleteExtraneous: !!flags.delete,
     compare,
+    onConflict,
     include: flags.include,
     exclude: flags.exclude,
     retries,

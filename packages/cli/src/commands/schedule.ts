@@ -26,6 +26,7 @@ export function addScheduleCommands(program: Command): void {
       target: portablePath(dest),
       deleteExtraneous: !!flags.delete,
       compare: 'default' as const,
+      onConflict: 'overwrite' as const,
       include: [],
       exclude: [],
       retries: 3,

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import {
-  type CompareMode,
   type RunSummary,
   type TransferMode,
   Journal,
@@ -13,18 +12,14 @@ import { loadContext } from '../context.js';
 import { formatBytes, formatDuration } from '../format.js';
 import { UsageError } from '../output.js';
 import { ProgressReporter } from '../progress.js';
+import { type TransferSettingFlags, transferSettings } from '../transfer-settings.js';
 import { addQueueOptions } from '../queue-options.js';
 import { runQueuedTransfer } from './queued-transfer.js';
 
-interface TransferFlags {
+interface TransferFlags extends TransferSettingFlags {
   dryRun?: boolean;
-  transfers?: string;
-  retries?: string;
   include: string[];
   exclude: string[];
-  delete?: boolean;
-  checksum?: boolean;
-  sizeOnly?: boolean;
   json?: boolean;
   progress?: boolean;
   verbose?: boolean;
@@ -35,12 +30,6 @@ interface TransferFlags {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
-
-function positiveInt(name: string, value: string, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`--${name} must be a whole number from 1 to ${max}, got '${value}'`);
-  return n;
-}
 
 export function addTransferCommands(program: Command): void {
   for (const mode of ['copy', 'sync'] as const) {
@@ -58,6 +47,7 @@ export function addTransferCommands(program: Command): void {
       .option('--exclude <glob>', 'skip files and folders matching this glob (repeatable)', collect, [])
       .option('--checksum', 'decide "already there" by SHA-1 (hashing files whose listing has none)')
       .option('--size-only', 'decide "already there" by size alone')
+      .option('--on-conflict <policy>', 'a different file under the same name on dest: overwrite, skip (keep it), or rename (copy beside it as name(1).ext)', 'overwrite')
       .option('--json', 'print the summary as one JSON line on stdout')
       .option('--no-progress', 'no progress bar or progress lines')
       .option('--queue', 'submit to the workers (`ferry worker`) instead of running here; prints the transfer id')
@@ -89,12 +79,8 @@ async function runTransferCommand(
   flags: TransferFlags,
   globals: { verbose?: boolean; quiet?: boolean },
 ): Promise<RunSummary> {
-  if (flags.checksum && flags.sizeOnly) throw new UsageError('--checksum and --size-only cannot be used together');
   const ctx = await loadContext();
-  const transfers = flags.transfers === undefined ? (ctx.config.defaults.transfers ?? 4) : positiveInt('transfers', flags.transfers, 64);
-  const retries = flags.retries === undefined ? (ctx.config.defaults.retries ?? 3) : Number(flags.retries);
-  if (!Number.isInteger(retries) || retries < 0 || retries > 20) throw new UsageError(`--retries must be a whole number from 0 to 20`);
-  const compare: CompareMode = flags.checksum ? 'checksum' : flags.sizeOnly ? 'size-only' : 'default';
+  const { transfers, retries, compare, onConflict } = transferSettings(flags, ctx.config.defaults);
 
   const source = ctx.locate(sourceArg);
   const target = ctx.locate(destArg);
@@ -127,6 +113,7 @@ async function runTransferCommand(
       transfers,
       retries,
       compare,
+      onConflict,
       filter: new PathFilter({ include: flags.include, exclude: flags.exclude }),
       ...(journal ? { journal } : {}),
       onEvent: (event) => {
