@@ -31,8 +31,10 @@ export function newProvider(
     endpoint: emulator.base,
     ...providerOptions,
   });
-  return new AliyunOpenProvider('ali', options, async (patch) => {
-    saved.push(patch);
+  return new AliyunOpenProvider('ali', options, {
+    saveOptions: async (patch) => {
+      saved.push(patch);
+    },
   });
 }
 

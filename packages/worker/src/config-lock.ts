@@ -1,11 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { ConfigStore, TransientError, sleep } from '@ferry/core';
+import { ConfigStore } from '@ferry/core';
 import type { FerryKeys } from './keys.js';
+import { withRedisLock } from './redis-lock.js';
 
 /** Longer than any config write; a holder that died frees the lock by itself. */
-const LOCK_MS = 10_000;
-const WAIT_MS = 15_000;
+const CONFIG_LOCK = { ttlMs: 10_000, waitMs: 15_000 };
+/** A credential refresh is one HTTP exchange and a config write, but the endpoint may be slow. */
+const CREDENTIAL_LOCK = { ttlMs: 30_000, waitMs: 90_000 };
 
 /**
  * The config store of a worker process, whose read-modify-write of a remote (a rotated refresh
@@ -23,17 +24,14 @@ export class LockedConfigStore extends ConfigStore {
   }
 
   override async updateRemote(name: string, patch: Record<string, unknown>): Promise<void> {
-    const key = this.keys.configLock(this.path);
-    const token = randomBytes(8).toString('hex');
-    const deadline = Date.now() + WAIT_MS;
-    while ((await this.redis.set(key, token, 'PX', LOCK_MS, 'NX')) !== 'OK') {
-      if (Date.now() > deadline) throw new TransientError(`config ${this.path} is locked by another worker; try again`);
-      await sleep(20 + Math.random() * 30);
-    }
-    try {
-      await super.updateRemote(name, patch);
-    } finally {
-      await this.redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, key, token);
-    }
+    await withRedisLock(this.redis, this.keys.configLock(this.path), () => super.updateRemote(name, patch), CONFIG_LOCK);
+  }
+
+  /**
+   * The lock `name` for every worker using this config file: providers hold it around the refresh
+   * of a single-use token (ProviderContext.withLock).
+   */
+  withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return withRedisLock(this.redis, this.keys.credentialLock(this.path, name), fn, CREDENTIAL_LOCK);
   }
 }

@@ -19,6 +19,8 @@ export const transferSpecSchema = z.object({
   retries: z.number().int().min(0).max(20).default(3),
 });
 export type TransferSpec = z.infer<typeof transferSpecSchema>;
+/** A spec as callers write it: fields with defaults may be left out. */
+export type TransferSpecInput = z.input<typeof transferSpecSchema>;
 
 const planErrorSchema = z.object({ rel: z.string(), message: z.string() });
 

@@ -40,6 +40,11 @@ export class FerryKeys {
     return `${this.prefix}:ferry:config-lock:${configPath}`;
   }
 
+  /** One lock per credential (named by its provider) of a config file, shared by the workers using it. */
+  credentialLock(configPath: string, name: string): string {
+    return `${this.prefix}:ferry:credential-lock:${configPath}:${name}`;
+  }
+
   rateLimits(): string {
     return `${this.prefix}:ferry:rate-limits`;
   }

@@ -1,16 +1,20 @@
 import { isAbsolute, resolve } from 'node:path';
-import { BadInput, ConfigStore, type FerryConfig, type Location, parseRemotePath, resolveLocation } from '@ferry/core';
+import { BadInput, ConfigStore, type FerryConfig, type Location, type ProviderContext, parseRemotePath, resolveLocation } from '@ferry/core';
 
 /**
  * Turns the names in job data into providers, with the worker's own config store: credentials
  * stay on the machines that run the work. Providers are kept per name so their caches (known
  * folders, hashes) serve every file of a transfer; a remote added later is found on a re-read.
+ * `context` carries what the worker adds for providers: the lock shared with other workers.
  */
 export class Locations {
   private config: Promise<FerryConfig> | undefined;
   private readonly cache = new Map<string, Location>();
 
-  constructor(readonly store: ConfigStore = new ConfigStore()) {}
+  constructor(
+    readonly store: ConfigStore = new ConfigStore(),
+    private readonly context: Partial<ProviderContext> = {},
+  ) {}
 
   async locate(arg: string): Promise<Location> {
     const hit = this.cache.get(arg);
@@ -18,12 +22,12 @@ export class Locations {
     this.config ??= this.store.load();
     let location: Location;
     try {
-      location = resolveLocation(arg, await this.config, this.store);
+      location = resolveLocation(arg, await this.config, this.store, this.context);
     } catch (err) {
       // A remote added after this worker started: read the config again, once.
       if (!(err instanceof BadInput)) throw err;
       this.config = this.store.load();
-      location = resolveLocation(arg, await this.config, this.store);
+      location = resolveLocation(arg, await this.config, this.store, this.context);
     }
     this.cache.set(arg, location);
     return location;

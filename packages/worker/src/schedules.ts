@@ -1,5 +1,5 @@
 import { BadInput } from '@ferry/core';
-import { type TransferJobData, type TransferSpec, transferSpecSchema } from './job-data.js';
+import { type TransferJobData, type TransferSpec, type TransferSpecInput, transferSpecSchema } from './job-data.js';
 import type { FerryQueues } from './queues.js';
 
 const SCHEDULE_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -20,7 +20,7 @@ function checkName(name: string): void {
  * replaces it (upsert), and each tick adds one transfer job, which runs only when the
  * schedule's previous run has finished (see schedule-runs.ts).
  */
-export async function addSchedule(queues: FerryQueues, name: string, cron: string, input: TransferSpec): Promise<ScheduleInfo> {
+export async function addSchedule(queues: FerryQueues, name: string, cron: string, input: TransferSpecInput): Promise<ScheduleInfo> {
   checkName(name);
   const spec = transferSpecSchema.parse(input);
   const data: TransferJobData = { spec, schedule: name, step: 'plan' };

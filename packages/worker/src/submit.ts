@@ -1,4 +1,4 @@
-import { type TransferJobData, type TransferSpec, transferSpecSchema } from './job-data.js';
+import { type TransferJobData, type TransferSpecInput, transferSpecSchema } from './job-data.js';
 import { newTransferId, transferKey } from './job-ids.js';
 import type { FerryQueues } from './queues.js';
 
@@ -14,7 +14,7 @@ export interface Submitted {
  * Queues a transfer, unless the same one (same mode, paths and options) is still unfinished: its
  * id is returned instead, so submitting twice never plans the work twice.
  */
-export async function submitTransfer(queues: FerryQueues, input: TransferSpec): Promise<Submitted> {
+export async function submitTransfer(queues: FerryQueues, input: TransferSpecInput): Promise<Submitted> {
   const spec = transferSpecSchema.parse(input);
   const key = transferKey(spec);
   const runningKey = queues.keys.running(key);

@@ -40,7 +40,8 @@ export class FerryWorker {
     registerAllProviders();
     const redis: Redis = await connectRedis(options.redisUrl);
     const queues = new FerryQueues(redis, options.prefix);
-    const locations = new Locations(new LockedConfigStore(redis, queues.keys, options.configPath));
+    const store = new LockedConfigStore(redis, queues.keys, options.configPath);
+    const locations = new Locations(store, { withLock: (name, fn) => store.withLock(name, fn) });
     const log = options.log;
     const backoff = options.backoff ?? defaultBackoff;
     const concurrency = options.concurrency ?? 4;

@@ -8,8 +8,7 @@ export function registerAliyunOpen(): void {
     description: 'Aliyun Drive (阿里云盘) through its Open Platform API, or any server that speaks it',
     options: aliyunOpenOptions,
     secrets: ['refresh_token', 'client_secret'],
-    create: (remote, options, context) =>
-      new AliyunOpenProvider(remote, options, context.saveOptions ? (patch) => context.saveOptions!(patch) : undefined),
+    create: (remote, options, context) => new AliyunOpenProvider(remote, options, context),
   });
 }
 

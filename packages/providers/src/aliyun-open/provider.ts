@@ -5,6 +5,7 @@ import {
   Conflict,
   type Entry,
   type Provider,
+  type ProviderContext,
   type RapidResult,
   type RapidSource,
   type ReadOptions,
@@ -53,7 +54,7 @@ export class AliyunOpenProvider implements Provider {
   constructor(
     readonly remote: string,
     private readonly options: AliyunOpenOptions,
-    saveOptions?: (patch: Record<string, unknown>) => Promise<void>,
+    context: ProviderContext = {},
   ) {
     if (!(options.client_id && options.client_secret) && !options.token_url) {
       throw new BadInput(`remote '${remote}': aliyun-open needs client_id and client_secret, or a token_url`);
@@ -65,7 +66,7 @@ export class AliyunOpenProvider implements Provider {
       clientId: options.client_id,
       clientSecret: options.client_secret,
       tokenUrl: options.token_url,
-      ...(saveOptions ? { saveOptions } : {}),
+      context,
     });
     this.api = new AliyunApi(endpoint, account);
   }

@@ -1,6 +1,7 @@
-import { AuthError, TransientError } from '@ferry/core';
+import { AuthError, type ProviderContext, TransientError } from '@ferry/core';
 import { ALIYUN_PATHS, type AliyunRateGroup, aliyunTokenResponseSchema } from '@ferry/protocols';
 import { request } from 'undici';
+import { z } from 'zod';
 import { networkError, parseFailure } from './errors.js';
 import { type RequestSpacer, accountSpacers } from './rate.js';
 
@@ -10,8 +11,12 @@ export interface TokenSettings {
   clientId: string;
   clientSecret: string;
   tokenUrl: string;
-  saveOptions?: (patch: Record<string, unknown>) => Promise<void>;
+  /** Persisting, re-reading and the cross-process lock, as the host offers them. */
+  context: ProviderContext;
 }
+
+/** The part of a remote's stored options a refresh needs; anything else there is not ours to judge. */
+const storedTokenSchema = z.object({ refresh_token: z.string().min(1) });
 
 /** Refresh this long before the announced expiry, so a call never starts on a dying token. */
 const EXPIRY_MARGIN_MS = 60_000;
@@ -20,7 +25,8 @@ const EXPIRY_MARGIN_MS = 60_000;
  * One authorization's tokens, shared by every provider instance of the process that holds the
  * same refresh token: the refresh token is single use, so two instances refreshing on their own
  * would make the second one fail. Refreshes run one at a time (the in-process lock) and the
- * rotated token is persisted before anyone else may refresh again.
+ * rotated token is persisted before anyone else may refresh again. Processes sharing the config
+ * (workers) hold the host's lock around the refresh and first adopt a token another process rotated.
  */
 export class Account {
   private static readonly byRefreshToken = new Map<string, Account>();
@@ -60,10 +66,24 @@ export class Account {
   }
 
   private refresh(): Promise<string> {
-    this.refreshing ??= this.grant().finally(() => {
+    const { withLock } = this.settings.context;
+    const refreshOnce = (): Promise<string> => this.adoptStoredToken().then(() => this.grant());
+    this.refreshing ??= (withLock ? withLock(`aliyun-open:${this.settings.remote}`, refreshOnce) : refreshOnce()).finally(() => {
       this.refreshing = undefined;
     });
     return this.refreshing;
+  }
+
+  /**
+   * Another process holding the same authorization may have refreshed since this one last did:
+   * its token is the only one still valid. It is single use too, so the grant that follows
+   * rotates it again.
+   */
+  private async adoptStoredToken(): Promise<void> {
+    const stored = storedTokenSchema.safeParse(await this.settings.context.loadOptions?.());
+    if (!stored.success || stored.data.refresh_token === this.refreshToken) return;
+    this.refreshToken = stored.data.refresh_token;
+    Account.byRefreshToken.set(this.refreshToken, this);
   }
 
   private async grant(): Promise<string> {
@@ -107,7 +127,7 @@ export class Account {
     this.refreshToken = refresh_token;
     this.access = { token: access_token, expiresAt: Date.now() + expires_in * 1000 };
     try {
-      await this.settings.saveOptions?.({ refresh_token });
+      await this.settings.context.saveOptions?.({ refresh_token });
     } catch (err) {
       // The new token works in this process either way; failing the transfer would not bring the
       // config back, so the user is told instead.

@@ -1,0 +1,73 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, expect, it } from 'vitest';
+import { ConfigStore, resolveLocation } from '@ferry/core';
+import { type AliyunEmulator, startAliyunEmulator } from '@ferry/emulators';
+import { registerAllProviders } from '@ferry/providers';
+import { followTransfer, openQueues, submitTransfer } from '../src/index.js';
+import { REDIS_URL, dropPrefix, makeTree, tempDir, uniquePrefix } from './helpers.js';
+import { type WorkerProcess, spawnWorker, stopWorker } from './processes.js';
+
+beforeAll(() => registerAllProviders());
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+it('two worker processes on one Aliyun account keep refreshing its single-use token as access tokens expire mid-run', async () => {
+  const prefix = uniquePrefix();
+  const dir = tempDir('shared-aliyun');
+  const src = join(dir, 'src');
+  mkdirSync(src);
+  const rels = makeTree(src, 120, 40);
+  const emulator: AliyunEmulator = await startAliyunEmulator({ rateLimits: false });
+  const configPath = join(dir, 'ferry.config.json');
+  const ali = {
+    type: 'aliyun-open',
+    refresh_token: emulator.issueRefreshToken(),
+    client_id: emulator.client_id,
+    client_secret: emulator.client_secret,
+    endpoint: emulator.base,
+  };
+  writeFileSync(configPath, JSON.stringify({ remotes: { ali } }));
+  const queues = await openQueues(REDIS_URL, prefix);
+  const workers: WorkerProcess[] = [];
+  let expiring: NodeJS.Timeout | undefined;
+  cleanups.push(async () => {
+    clearInterval(expiring);
+    for (const w of workers) await stopWorker(w);
+    await queues.close();
+    queues.redis.disconnect();
+    await dropPrefix(REDIS_URL, prefix);
+    await emulator.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const options = { redisUrl: REDIS_URL, prefix, concurrency: 4 };
+  workers.push(...(await Promise.all([0, 1].map(() => spawnWorker(options, { FERRY_CONFIG: configPath })))));
+
+  const { id } = await submitTransfer(queues, {
+    mode: 'copy', source: src, target: 'ali:/dst', deleteExtraneous: false, compare: 'default', onConflict: 'overwrite', include: [], exclude: [], retries: 3,
+  });
+  // Hours passing, compressed: every access token either worker holds dies, again and again.
+  // Spaced wider than a refresh, so no call sees the token it just got die too (a call re-sent
+  // after one refresh that fails again is, rightly, an AuthError).
+  let expiries = 0;
+  expiring = setInterval(() => {
+    emulator.expireAccessTokens();
+    expiries++;
+  }, 700);
+  const summary = await followTransfer(queues, id, () => {});
+  clearInterval(expiring);
+
+  expect(summary).toMatchObject({ state: 'done', copied: rels.length, failed: 0 });
+  for (const rel of rels) expect(emulator.read(`/dst/${rel}`)?.toString()).toBe(readFileSync(join(src, rel), 'utf8'));
+  const lines = workers.flatMap((w) => w.lines);
+  expect(lines.filter((l) => /AuthError|refused the refresh token/.test(l))).toEqual([]);
+  // Both workers refreshed more than once, and the token left in the config is the live one.
+  expect(expiries).toBeGreaterThan(1);
+  expect(emulator.stats.refreshGrants).toBeGreaterThan(2);
+  const store = new ConfigStore(configPath);
+  const after = resolveLocation('ali:/dst', await store.load(), store).provider;
+  await expect(after.stat(`/dst/${rels[0]}`)).resolves.toMatchObject({ isDir: false });
+});
