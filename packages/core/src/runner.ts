@@ -45,21 +45,9 @@ export interface RunSummary {
   durationMs: number;
 }
 
-/**
- * The in-process runner: the planner's actions under a p-limit pool, retries with backoff for
- * retryable errors, a journal of upload checkpoints so a killed run resumes large files where
- * they stopped (finished files are skipped by the planner), and deletions last and only after a run
- * without a single error (rclone's rule: never delete on the strength of a partial view).
- */
-export async function runTransfer(options: RunOptions): Promise<RunSummary> {
-  const started = Date.now();
-  const transfers = options.transfers ?? 4;
-  const retries = options.retries ?? 3;
-  const backoff = options.backoff ?? defaultBackoff;
-  const emit = options.onEvent ?? (() => {});
-  const journal = options.journal;
-  const summary: RunSummary = {
-    dryRun: !!options.dryRun,
+export function emptyRunSummary(dryRun = false): RunSummary {
+  return {
+    dryRun,
     copied: 0,
     rapid: 0,
     skipped: 0,
@@ -74,6 +62,22 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
     errors: [],
     durationMs: 0,
   };
+}
+
+/**
+ * The in-process runner: the planner's actions under a p-limit pool, retries with backoff for
+ * retryable errors, a journal of upload checkpoints so a killed run resumes large files where
+ * they stopped (finished files are skipped by the planner), and deletions last and only after a run
+ * without a single error (rclone's rule: never delete on the strength of a partial view).
+ */
+export async function runTransfer(options: RunOptions): Promise<RunSummary> {
+  const started = Date.now();
+  const transfers = options.transfers ?? 4;
+  const retries = options.retries ?? 3;
+  const backoff = options.backoff ?? defaultBackoff;
+  const emit = options.onEvent ?? (() => {});
+  const journal = options.journal;
+  const summary = emptyRunSummary(!!options.dryRun);
   const fail = (rel: string, message: string) => {
     summary.failed++;
     summary.errors.push({ rel, message });

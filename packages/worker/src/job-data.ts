@@ -1,3 +1,4 @@
+import type { RunSummary } from '@ferry/core';
 import { z } from 'zod';
 
 /**
@@ -85,22 +86,10 @@ export const fileResultSchema = z.object({
 });
 export type FileResult = z.infer<typeof fileResultSchema>;
 
-export interface TransferSummary {
+/** A run's totals as the in-process runner reports them, plus how the transfer ended. */
+export interface TransferSummary extends Omit<RunSummary, 'dryRun'> {
   /** "partial" whenever a single file failed: such a transfer is never "done". */
   state: 'done' | 'partial' | 'skipped';
-  copied: number;
-  rapid: number;
-  skipped: number;
-  failed: number;
-  deleted: number;
-  deletesPending: number;
-  bytes: number;
-  plannedFiles: number;
-  plannedBytes: number;
-  sourceBytesRead: number;
-  resumedBytes: number;
-  errors: { rel: string; message: string }[];
-  durationMs: number;
   /** Why a run did nothing (a schedule's previous run still going). */
   reason?: string;
 }

@@ -1,5 +1,5 @@
 import { Job, UnrecoverableError, WaitingChildrenError } from 'bullmq';
-import { type RunEvent, PathFilter, errorMessage, isRetryable, plan } from '@ferry/core';
+import { type RunEvent, PathFilter, emptyRunSummary, errorMessage, isRetryable, plan } from '@ferry/core';
 import { type FileJobData, type TransferJobData, type TransferSummary, fileResultSchema, fileJobDataSchema, transferJobDataSchema } from './job-data.js';
 import { fileJobId } from './job-ids.js';
 import type { Locations } from './locations.js';
@@ -187,20 +187,6 @@ async function relOfFileJob(queues: FerryQueues, key: string): Promise<string> {
 }
 
 export function emptySummary(state: TransferSummary['state']): TransferSummary {
-  return {
-    state,
-    copied: 0,
-    rapid: 0,
-    skipped: 0,
-    failed: 0,
-    deleted: 0,
-    deletesPending: 0,
-    bytes: 0,
-    plannedFiles: 0,
-    plannedBytes: 0,
-    sourceBytesRead: 0,
-    resumedBytes: 0,
-    errors: [],
-    durationMs: 0,
-  };
+  const { dryRun: _dryRun, ...totals } = emptyRunSummary();
+  return { state, ...totals };
 }

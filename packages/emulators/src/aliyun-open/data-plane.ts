@@ -5,6 +5,7 @@ import type { FaultKind } from './faults.js';
 import { readBody } from './http-io.js';
 import { ossErrorXml } from './signing.js';
 import type { EmulatorState } from './state.js';
+import { drainedOrClosed } from '../response-drain.js';
 
 function sendXml(res: ServerResponse, status: number, code: string, message: string): void {
   const body = ossErrorXml(code, message);
@@ -72,18 +73,6 @@ export async function putPart(state: EmulatorState, url: URL, req: IncomingMessa
   res.end();
 }
 
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
-}
-
 function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'bad' | undefined {
   if (!header) return undefined;
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
@@ -127,7 +116,7 @@ export async function download(state: EmulatorState, url: URL, req: IncomingMess
     for (let i = 0; i < chunk.length; i += 1024 * 1024) {
       const piece = chunk.subarray(i, i + 1024 * 1024);
       state.stats.downloadBytes += piece.length;
-      if (!res.write(piece)) await drained(res);
+      if (!res.write(piece)) await drainedOrClosed(res);
       if (res.destroyed) return;
     }
   }

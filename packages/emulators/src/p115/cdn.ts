@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import type { Faults } from './risk.js';
 import { type Node, type UserTree, readContent } from './store.js';
 import { sendText } from './http-io.js';
+import { drainedOrClosed } from '../response-drain.js';
 
 interface IssuedUrl {
   userId: string;
@@ -124,18 +125,6 @@ export class Cdn {
       if (!Buffer.isBuffer(body)) body.destroy();
     }
   }
-}
-
-function drainedOrClosed(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }
 
 function* chunks(data: Buffer, size = 256 * 1024): Generator<Buffer> {
