@@ -1,11 +1,9 @@
 import type { RapidResult, RapidSource } from '@ferry/core';
 import {
   ALIYUN_PATHS,
-  ALIYUN_PRE_HASH_BYTES,
   type AliyunCreateResponse,
   aliyunFileSchema,
   aliyunPartNumbers,
-  aliyunPreHash,
   aliyunProofRange,
   encodeAliyunProof,
 } from '@ferry/protocols';
@@ -26,10 +24,12 @@ export interface OpenSession {
 class StaleProof extends Error {}
 
 /**
- * The rapid-upload exchange (§8): create with pre_hash (the SHA-1 of the first KiB); only when the
- * service answers PreHashMatched, create again with the full SHA-1 and the proof bytes, 8 at an
- * offset derived from the access token the create carries. The source is asked for 1 KiB and
- * 8 bytes, never the file. A miss leaves an upload session open for the streamed copy.
+ * The rapid-upload exchange (§8): one create with the full SHA-1 and the proof bytes, 8 at an
+ * offset derived from the access token the create carries. The engine always knows the SHA-1
+ * before it asks (listed by 115, or computed), so the pre_hash round (§8.1), which only spares
+ * hashing a file that has no candidate, would cost a call and a KiB read for nothing; clients
+ * may skip it (§8.2, point 3). The source is asked for 8 bytes, never the file. A miss leaves an
+ * upload session open for the streamed copy.
  */
 export async function tryRapid(
   target: FileCreate & { dir: string },
@@ -40,14 +40,6 @@ export async function tryRapid(
   const { size, sha1 } = source;
   const parts = size === 0 ? 0 : Math.ceil(size / partSize);
   const partList = aliyunPartNumbers(1, parts);
-  const head = await source.readRange(0, Math.min(ALIYUN_PRE_HASH_BYTES, size));
-  try {
-    const created = await createFile(target, names, { size, pre_hash: aliyunPreHash(head), part_info_list: partList });
-    return { result: { status: 'miss', reason: 'no stored file starts with the same KiB' }, open: { created, size, partSize, parts, names } };
-  } catch (err) {
-    if (apiCode(err) !== 'PreHashMatched') throw err;
-  }
-
   let token = await target.api.token();
   for (;;) {
     const range = aliyunProofRange(token, size);
