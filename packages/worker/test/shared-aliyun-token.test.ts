@@ -33,9 +33,7 @@ it('two worker processes on one Aliyun account keep refreshing its single-use to
   writeFileSync(configPath, JSON.stringify({ remotes: { ali } }));
   const queues = await openQueues(REDIS_URL, prefix);
   const workers: WorkerProcess[] = [];
-  let expiring: NodeJS.Timeout | undefined;
   cleanups.push(async () => {
-    clearInterval(expiring);
     for (const w of workers) await stopWorker(w);
     await queues.close();
     queues.redis.disconnect();
@@ -50,16 +48,18 @@ it('two worker processes on one Aliyun account keep refreshing its single-use to
     mode: 'copy', source: src, target: 'ali:/dst', deleteExtraneous: false, compare: 'default', onConflict: 'overwrite', include: [], exclude: [], retries: 3,
   });
   // Hours passing, compressed: every access token either worker holds dies, again and again.
-  // Spaced wider than a refresh, so no call sees the token it just got die too (a call re-sent
-  // after one refresh that fails again is, rightly, an AuthError).
+  // Paced by progress, not by a clock, so a loaded machine cannot squeeze two expiries into one
+  // refresh-and-retry (a call re-sent after one refresh that fails again is, rightly, an AuthError).
   let expiries = 0;
-  expiring = setInterval(() => {
-    emulator.expireAccessTokens();
-    expiries++;
-  }, 700);
-  const summary = await followTransfer(queues, id, () => {});
-  clearInterval(expiring);
-
+  let landed = 0;
+  const summary = await followTransfer(queues, id, (event) => {
+    if (event.type !== 'file') return;
+    landed++;
+    if (landed % 15 === 0) {
+      emulator.expireAccessTokens();
+      expiries++;
+    }
+  });
   expect(summary).toMatchObject({ state: 'done', copied: rels.length, failed: 0 });
   for (const rel of rels) expect(emulator.read(`/dst/${rel}`)?.toString()).toBe(readFileSync(join(src, rel), 'utf8'));
   const lines = workers.flatMap((w) => w.lines);
