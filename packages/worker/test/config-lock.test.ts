@@ -1,16 +1,10 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, expect, it } from 'vitest';
-import { registerAllProviders } from '@ferry/providers';
+import { expect, it } from 'vitest';
 import { FerryKeys, LockedConfigStore, openRedis } from '../src/index.js';
-import { REDIS_URL, dropPrefix, tempDir, uniquePrefix } from './helpers.js';
+import { REDIS_URL, dropPrefix, tempDir, uniquePrefix, cleanupAfterEach } from './helpers.js';
 
-beforeAll(() => registerAllProviders());
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 it('rotated credentials saved by several workers at once are all persisted (writes hold a Redis lock)', async () => {
   const prefix = uniquePrefix();

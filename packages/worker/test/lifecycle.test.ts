@@ -1,18 +1,11 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { cancelTransfer, fileJobId, openQueues, showTransfer, submitTransfer } from '../src/index.js';
-import { REDIS_URL, dropPrefix, makeTree, tempDir, uniquePrefix, until } from './helpers.js';
+import { REDIS_URL, dropPrefix, makeTree, tempDir, uniquePrefix, until, cleanupAfterEach } from './helpers.js';
 import { type WorkerProcess, spawnWorker, stopWorker, writeConfig } from './processes.js';
-// @ts-expect-error: a plain JS fixture, shared with the worker processes
-import { registerTestLocal } from './fixtures/test-provider.mjs';
 
-beforeAll(() => (registerTestLocal as () => void)());
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 async function setup(remote: Record<string, unknown>) {
   const prefix = uniquePrefix();

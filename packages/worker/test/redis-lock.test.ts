@@ -1,13 +1,10 @@
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { sleep } from '@ferry/core';
 import { openRedis } from '../src/index.js';
 import { withRedisLock } from '../src/redis-lock.js';
-import { REDIS_URL, dropPrefix, uniquePrefix } from './helpers.js';
+import { REDIS_URL, dropPrefix, uniquePrefix, cleanupAfterEach } from './helpers.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 it('holders on separate connections never overlap, and a holder outliving the TTL keeps the lock', async () => {
   const prefix = uniquePrefix();

@@ -1,27 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, expect, it } from 'vitest';
-import { registerAllProviders } from '@ferry/providers';
+import { expect, it } from 'vitest';
 import { followTransfer, openQueues, submitTransfer } from '../src/index.js';
-import { dropPrefix, makeTree, tempDir, uniquePrefix, until } from './helpers.js';
+import { dropPrefix, makeTree, tempDir, uniquePrefix, until, cleanupAfterEach } from './helpers.js';
 import { type WorkerProcess, spawnWorker, stopWorker, writeConfig } from './processes.js';
-// @ts-expect-error: a plain JS fixture, shared with the worker processes
-import { registerTestLocal } from './fixtures/test-provider.mjs';
 
 /** A Redis of this test's own, so stopping it disturbs nobody else. */
 const PORT = 6390;
 const URL = `redis://127.0.0.1:${PORT}`;
 
-beforeAll(() => {
-  registerAllProviders();
-  (registerTestLocal as () => void)();
-});
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 /** redis-server with an append-only file fsynced at every write: jobs survive the restart. */
 async function startRedis(dir: string): Promise<ChildProcess> {

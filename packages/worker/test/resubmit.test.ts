@@ -1,22 +1,11 @@
 import { readFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, expect, it } from 'vitest';
-import { registerAllProviders } from '@ferry/providers';
+import { expect, it } from 'vitest';
 import { FerryWorker, followTransfer, openQueues, submitTransfer } from '../src/index.js';
-import { REDIS_URL, dropPrefix, makeTree, tempDir, uniquePrefix, until } from './helpers.js';
+import { REDIS_URL, dropPrefix, makeTree, tempDir, uniquePrefix, until, cleanupAfterEach } from './helpers.js';
 import { writeConfig } from './processes.js';
-// @ts-expect-error: a plain JS fixture, shared with the worker processes
-import { registerTestLocal } from './fixtures/test-provider.mjs';
 
-beforeAll(() => {
-  registerAllProviders();
-  (registerTestLocal as () => void)();
-});
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 it('re-submitting a transfer while it runs adds no duplicate file jobs', async () => {
   const prefix = uniquePrefix();

@@ -1,23 +1,12 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, expect, it } from 'vitest';
-import { registerAllProviders } from '@ferry/providers';
+import { expect, it } from 'vitest';
 import type { RunEvent } from '@ferry/core';
 import { FerryWorker, followTransfer, openQueues, showTransfer, submitTransfer } from '../src/index.js';
-import { REDIS_URL, dropPrefix, makeTree, tempDir, uniquePrefix } from './helpers.js';
+import { REDIS_URL, dropPrefix, makeTree, tempDir, uniquePrefix, cleanupAfterEach } from './helpers.js';
 import { writeConfig } from './processes.js';
-// @ts-expect-error: a plain JS fixture, shared with the worker processes
-import { registerTestLocal } from './fixtures/test-provider.mjs';
 
-beforeAll(() => {
-  registerAllProviders();
-  (registerTestLocal as () => void)();
-});
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 async function setup(target: Record<string, unknown>, files = 5) {
   const prefix = uniquePrefix();

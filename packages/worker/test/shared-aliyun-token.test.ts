@@ -1,19 +1,13 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ConfigStore, resolveLocation } from '@ferry/core';
 import { type AliyunEmulator, startAliyunEmulator } from '@ferry/emulators';
-import { registerAllProviders } from '@ferry/providers';
 import { followTransfer, openQueues, submitTransfer } from '../src/index.js';
-import { REDIS_URL, dropPrefix, makeTree, tempDir, uniquePrefix } from './helpers.js';
+import { REDIS_URL, dropPrefix, makeTree, tempDir, uniquePrefix, cleanupAfterEach } from './helpers.js';
 import { type WorkerProcess, spawnWorker, stopWorker } from './processes.js';
 
-beforeAll(() => registerAllProviders());
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 it('two worker processes on one Aliyun account keep refreshing its single-use token as access tokens expire mid-run', async () => {
   const prefix = uniquePrefix();

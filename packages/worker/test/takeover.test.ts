@@ -1,26 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, expect, it } from 'vitest';
-import { registerAllProviders } from '@ferry/providers';
+import { expect, it } from 'vitest';
 import { fileJobId, followTransfer, openQueues, submitTransfer } from '../src/index.js';
-import { REDIS_URL, dropPrefix, tempDir, uniquePrefix, until } from './helpers.js';
+import { REDIS_URL, dropPrefix, tempDir, uniquePrefix, until, cleanupAfterEach } from './helpers.js';
 import { type WorkerProcess, spawnWorker, stopWorker, writeConfig } from './processes.js';
-// @ts-expect-error: a plain JS fixture, shared with the worker processes
-import { registerTestLocal } from './fixtures/test-provider.mjs';
 
 const PART = 1024 * 1024;
 const SIZE = 8 * PART + 12345;
 
-beforeAll(() => {
-  registerAllProviders();
-  (registerTestLocal as () => void)();
-});
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 const sha1 = (path: string) => createHash('sha1').update(readFileSync(path)).digest('hex');
 

@@ -1,17 +1,11 @@
 import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { registerAllProviders } from '@ferry/providers';
+import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '@ferry/core';
 import { FerryWorker, followTransfer, openQueues, showTransfer, submitTransfer, type FerryQueues } from '../src/index.js';
-import { REDIS_URL, dropPrefix, makeTree, tempDir, uniquePrefix } from './helpers.js';
+import { REDIS_URL, dropPrefix, makeTree, tempDir, uniquePrefix, cleanupAfterEach } from './helpers.js';
 
-beforeAll(() => registerAllProviders());
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 async function setup(options: { concurrency?: number } = {}) {
   const prefix = uniquePrefix();
