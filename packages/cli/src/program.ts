@@ -1,16 +1,4 @@
 import { Command, CommanderError } from 'commander';
-import { addDemoCommand } from './commands/demo.js';
-import { addHashCommand } from './commands/hash.js';
-import { addJobsCommand } from './commands/jobs.js';
-import { addEmulate115Command } from './commands/emulate-115.js';
-import { addEmulateAliyunCommand } from './commands/emulate-aliyun.js';
-import { addLoginCommands } from './commands/login.js';
-import { addLsCommand } from './commands/ls.js';
-import { addOfflineCommands } from './commands/offline.js';
-import { addRemoteCommands } from './commands/remote.js';
-import { addScheduleCommands } from './commands/schedule.js';
-import { addTransferCommands } from './commands/transfer.js';
-import { addWorkerCommand } from './commands/worker.js';
 import { UsageError, exitCodeFor, outputSettings, printError } from './output.js';
 
 const program = new Command('ferry')
@@ -30,18 +18,34 @@ Paths: "remote:/path" for a configured remote (see \`ferry remote\`), or a path 
 Config: $FERRY_CONFIG, else ~/.config/ferry/ferry.config.json (written with mode 0600).`,
   );
 
-addDemoCommand(program);
-addTransferCommands(program);
-addLsCommand(program);
-addHashCommand(program);
-addRemoteCommands(program);
-addLoginCommands(program);
-addOfflineCommands(program);
-addEmulate115Command(program);
-addEmulateAliyunCommand(program);
-addWorkerCommand(program);
-addJobsCommand(program);
-addScheduleCommands(program);
+type AddCommands = (program: Command) => void;
+
+/**
+ * Each command's module, loaded on demand: the worker's BullMQ and Redis client, the emulators and
+ * the QR renderer would otherwise cost every run (`ferry hash` included) most of a second of
+ * start-up. Help and unknown commands load them all.
+ */
+const COMMANDS: Record<string, () => Promise<AddCommands[]>> = {
+  demo: async () => [(await import('./commands/demo.js')).addDemoCommand],
+  copy: async () => [(await import('./commands/transfer.js')).addTransferCommands],
+  ls: async () => [(await import('./commands/ls.js')).addLsCommand],
+  hash: async () => [(await import('./commands/hash.js')).addHashCommand],
+  remote: async () => [(await import('./commands/remote.js')).addRemoteCommands],
+  login: async () => [(await import('./commands/login.js')).addLoginCommands],
+  offline: async () => [(await import('./commands/offline.js')).addOfflineCommands],
+  emulate: async () => [
+    (await import('./commands/emulate-115.js')).addEmulate115Command,
+    (await import('./commands/emulate-aliyun.js')).addEmulateAliyunCommand,
+  ],
+  worker: async () => [(await import('./commands/worker.js')).addWorkerCommand],
+  jobs: async () => [(await import('./commands/jobs.js')).addJobsCommand],
+  schedule: async () => [(await import('./commands/schedule.js')).addScheduleCommands],
+};
+COMMANDS.sync = COMMANDS.copy!;
+
+const named = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
+const wanted = named !== undefined && COMMANDS[named] ? [COMMANDS[named]] : [...new Set(Object.values(COMMANDS))];
+for (const load of wanted) for (const add of await load()) add(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type FerryQueues, openQueues, queuePrefix, redisUrlFrom } from '@ferry/worker';
+import type { FerryQueues } from '@ferry/worker';
 
 export interface QueueFlags {
   redis?: string;
@@ -15,6 +15,8 @@ export function addQueueOptions(cmd: Command): Command {
 
 /** Opens the queues for one command and always closes them, so the process can exit. */
 export async function withQueues<T>(flags: QueueFlags, fn: (queues: FerryQueues) => Promise<T>): Promise<T> {
+  // Loaded here, not at the top: `copy` without --queue never needs BullMQ.
+  const { openQueues, queuePrefix, redisUrlFrom } = await import('@ferry/worker');
   const queues = await openQueues(redisUrlFrom(flags.redis), queuePrefix(flags.prefix));
   try {
     return await fn(queues);

@@ -14,7 +14,6 @@ import { UsageError } from '../output.js';
 import { ProgressReporter } from '../progress.js';
 import { type TransferSettingFlags, transferSettings } from '../transfer-settings.js';
 import { addQueueOptions } from '../queue-options.js';
-import { runQueuedTransfer } from './queued-transfer.js';
 
 interface TransferFlags extends TransferSettingFlags {
   dryRun?: boolean;
@@ -65,7 +64,7 @@ listings have one) are skipped. A run that is killed resumes where it stopped wh
       const globals = command.optsWithGlobals<{ verbose?: boolean; quiet?: boolean }>();
       const summary =
         flags.queue || flags.wait
-          ? await runQueuedTransfer(mode, source, dest, flags, globals, printSummary)
+          ? await (await import('./queued-transfer.js')).runQueuedTransfer(mode, source, dest, flags, globals, printSummary)
           : await runTransferCommand(mode, source, dest, flags, globals);
       if (summary && summary.failed > 0) process.exitCode = 1;
     });

@@ -1,6 +1,6 @@
 import { TransientError } from '@ferry/core';
 import { ALIYUN_ACCESS_TOKEN_ERROR_CODES, aliyunRateGroupOf } from '@ferry/protocols';
-import { request } from 'undici';
+import { request } from '../http/undici.js';
 import type { z } from 'zod';
 import { networkError, parseFailure, typedError } from './errors.js';
 import type { Account } from './token.js';

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { NotFound, TransientError } from '@ferry/core';
 import { ALIYUN_PATHS, aliyunDownloadUrlResponseSchema } from '@ferry/protocols';
-import { request } from 'undici';
+import { request } from '../http/undici.js';
 import type { AliyunApi } from './api.js';
 import { networkError } from './errors.js';
 

@@ -1,6 +1,6 @@
 import { AuthError, type ProviderContext, TransientError } from '@ferry/core';
 import { ALIYUN_PATHS, type AliyunRateGroup, aliyunTokenResponseSchema } from '@ferry/protocols';
-import { request } from 'undici';
+import { request } from '../http/undici.js';
 import { z } from 'zod';
 import { networkError, parseFailure } from './errors.js';
 import { type RequestSpacer, accountSpacers } from './rate.js';

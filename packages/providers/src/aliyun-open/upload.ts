@@ -18,7 +18,7 @@ import {
   aliyunPartNumbers,
   aliyunUploadUrlResponseSchema,
 } from '@ferry/protocols';
-import { request } from 'undici';
+import { request } from '../http/undici.js';
 import { type FileCreate, type NamePolicy, trashReplaced } from './create-file.js';
 import { apiCode, networkError } from './errors.js';
 import { joinRemote, toEntry } from './tree.js';

@@ -1,4 +1,5 @@
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
+import { request, undici } from '../http/undici.js';
 import type { z } from 'zod';
 import { AuthError, BadInput, Conflict, NotFound, RateLimited, TransientError, sleep } from '@ferry/core';
 import {
@@ -46,7 +47,12 @@ export class Api115Failure extends Error {
 export class Api115 {
   readonly userId: string;
   readonly throttle: AccountThrottle;
-  readonly dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: 16 });
+  private agent: Promise<Agent> | undefined;
+
+  /** One connection pool per account, made on the first call. */
+  dispatcher(): Promise<Agent> {
+    return (this.agent ??= undici().then(({ Agent }) => new Agent({ keepAliveTimeout: 10_000, connections: 16 })));
+  }
 
   constructor(
     readonly remote: string,
@@ -102,7 +108,7 @@ export class Api115 {
       try {
         const res = await request(url, {
           method: options.form ? 'POST' : 'GET',
-          dispatcher: this.dispatcher,
+          dispatcher: await this.dispatcher(),
           headers: {
             accept: '*/*',
             'user-agent': this.options.user_agent,
@@ -151,7 +157,7 @@ export class Api115 {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    if (this.agent) await (await this.agent).close();
   }
 }
 

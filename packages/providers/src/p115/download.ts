@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { request } from 'undici';
+import { request } from '../http/undici.js';
 import { BadInput, type Entry, NotFound, TransientError } from '@ferry/core';
 import { type RsaPublicKey, downUrlChrome115, m115DecodeResponse, m115EncodeRequest, m115Envelope, rsaPublicKey } from '@ferry/protocols';
 import type { Api115 } from './api.js';
@@ -73,7 +73,7 @@ export class Downloads {
       let res;
       try {
         res = await request(url, {
-          dispatcher: this.api.dispatcher,
+          dispatcher: await this.api.dispatcher(),
           headers: { 'user-agent': this.api.options.user_agent, range: `bytes=${pos}-${segEnd - 1}` },
           headersTimeout: 60_000,
           bodyTimeout: 60_000,

@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { request } from '../http/undici.js';
 import type { z } from 'zod';
 import { AuthError, BadInput, TransientError, sleep } from '@ferry/core';
 import {
