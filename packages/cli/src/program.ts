@@ -43,8 +43,11 @@ const COMMANDS: Record<string, () => Promise<AddCommands[]>> = {
 };
 COMMANDS.sync = COMMANDS.copy!;
 
-const named = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
-const wanted = named !== undefined && COMMANDS[named] ? [COMMANDS[named]] : [...new Set(Object.values(COMMANDS))];
+const args = process.argv.slice(2);
+const named = args.find((arg) => !arg.startsWith('-'));
+const versionOnly = named === undefined && (args.includes('--version') || args.includes('-V'));
+const wanted =
+  named !== undefined && COMMANDS[named] ? [COMMANDS[named]] : versionOnly ? [] : [...new Set(Object.values(COMMANDS))];
 for (const load of wanted) for (const add of await load()) add(program);
 
 try {
