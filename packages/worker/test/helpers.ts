@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach } from 'vitest';
+import type { FerryQueues } from '../src/index.js';
 
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -59,4 +60,12 @@ export function cleanupAfterEach(): (() => Promise<void> | void)[] {
     for (const c of cleanups.splice(0).reverse()) await c();
   });
   return cleanups;
+}
+
+/** The end of a test that used queues: close them, drop its Redis keys, remove its temp folder. */
+export async function teardown(queues: FerryQueues, prefix: string, dir: string): Promise<void> {
+  await queues.close();
+  queues.redis.disconnect();
+  await dropPrefix(REDIS_URL, prefix);
+  rmSync(dir, { recursive: true, force: true });
 }

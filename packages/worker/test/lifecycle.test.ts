@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { cancelTransfer, fileJobId, openQueues, showTransfer, submitTransfer } from '../src/index.js';
-import { REDIS_URL, dropPrefix, makeTree, tempDir, uniquePrefix, until, cleanupAfterEach } from './helpers.js';
+import { REDIS_URL, makeTree, tempDir, uniquePrefix, until, cleanupAfterEach, teardown } from './helpers.js';
 import { type WorkerProcess, spawnWorker, stopWorker, writeConfig } from './processes.js';
 
 const cleanups = cleanupAfterEach();
@@ -19,10 +19,7 @@ async function setup(remote: Record<string, unknown>) {
   const workers: WorkerProcess[] = [];
   cleanups.push(async () => {
     for (const w of workers) await stopWorker(w, 'SIGKILL');
-    await queues.close();
-    queues.redis.disconnect();
-    await dropPrefix(REDIS_URL, prefix);
-    rmSync(dir, { recursive: true, force: true });
+    await teardown(queues, prefix, dir);
   });
   const start = async () => {
     const w = await spawnWorker({ redisUrl: REDIS_URL, prefix, concurrency: 1 }, { FERRY_CONFIG: configPath });

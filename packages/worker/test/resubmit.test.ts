@@ -1,8 +1,8 @@
-import { readFileSync, mkdirSync, rmSync } from 'node:fs';
+import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { FerryWorker, followTransfer, openQueues, submitTransfer } from '../src/index.js';
-import { REDIS_URL, dropPrefix, makeTree, tempDir, uniquePrefix, until, cleanupAfterEach } from './helpers.js';
+import { REDIS_URL, makeTree, tempDir, uniquePrefix, until, cleanupAfterEach, teardown } from './helpers.js';
 import { writeConfig } from './processes.js';
 
 const cleanups = cleanupAfterEach();
@@ -21,10 +21,7 @@ it('re-submitting a transfer while it runs adds no duplicate file jobs', async (
   const queues = await openQueues(REDIS_URL, prefix);
   cleanups.push(async () => {
     await worker.close();
-    await queues.close();
-    queues.redis.disconnect();
-    await dropPrefix(REDIS_URL, prefix);
-    rmSync(dir, { recursive: true, force: true });
+    await teardown(queues, prefix, dir);
   });
   const spec = { mode: 'copy', source: 's:/', target: 'd:/', deleteExtraneous: false, compare: 'default' as const, include: [], exclude: [], retries: 1 };
 

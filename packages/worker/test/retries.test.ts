@@ -1,9 +1,9 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { RunEvent } from '@ferry/core';
 import { FerryWorker, followTransfer, openQueues, showTransfer, submitTransfer } from '../src/index.js';
-import { REDIS_URL, dropPrefix, makeTree, tempDir, uniquePrefix, cleanupAfterEach } from './helpers.js';
+import { REDIS_URL, makeTree, tempDir, uniquePrefix, cleanupAfterEach, teardown } from './helpers.js';
 import { writeConfig } from './processes.js';
 
 const cleanups = cleanupAfterEach();
@@ -24,10 +24,7 @@ async function setup(target: Record<string, unknown>, files = 5) {
   const queues = await openQueues(REDIS_URL, prefix);
   cleanups.push(async () => {
     await worker.close();
-    await queues.close();
-    queues.redis.disconnect();
-    await dropPrefix(REDIS_URL, prefix);
-    rmSync(dir, { recursive: true, force: true });
+    await teardown(queues, prefix, dir);
   });
   const submit = (retries: number) =>
     submitTransfer(queues, { mode: 'copy', source: 's:/', target: 'd:/', deleteExtraneous: false, compare: 'default', include: [], exclude: [], retries });

@@ -1,8 +1,8 @@
-import { readFileSync, mkdirSync, rmSync } from 'node:fs';
+import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { followTransfer, openQueues, submitTransfer } from '../src/index.js';
-import { REDIS_URL, dropPrefix, makeTree, tempDir, uniquePrefix, cleanupAfterEach } from './helpers.js';
+import { REDIS_URL, makeTree, tempDir, uniquePrefix, cleanupAfterEach, teardown } from './helpers.js';
 import { type WorkerProcess, spawnWorker, stopWorker, writeConfig } from './processes.js';
 
 const cleanups = cleanupAfterEach();
@@ -21,10 +21,7 @@ it('three worker processes copy one transfer of 2,000 files, every file exactly 
   const workers: WorkerProcess[] = [];
   cleanups.push(async () => {
     for (const w of workers) await stopWorker(w);
-    await queues.close();
-    queues.redis.disconnect();
-    await dropPrefix(REDIS_URL, prefix);
-    rmSync(dir, { recursive: true, force: true });
+    await teardown(queues, prefix, dir);
   });
   const options = { redisUrl: REDIS_URL, prefix, concurrency: 4 };
   workers.push(...(await Promise.all([0, 1, 2].map(() => spawnWorker(options, { FERRY_CONFIG: configPath })))));

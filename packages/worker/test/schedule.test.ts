@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { FerryWorker, addSchedule, listSchedules, listTransfers, openQueues, removeSchedule, type TransferInfo } from '../src/index.js';
-import { REDIS_URL, dropPrefix, tempDir, uniquePrefix, until, cleanupAfterEach } from './helpers.js';
+import { REDIS_URL, tempDir, uniquePrefix, until, cleanupAfterEach, teardown } from './helpers.js';
 import { writeConfig } from './processes.js';
 
 const cleanups = cleanupAfterEach();
@@ -19,10 +19,7 @@ async function setup(remote: Record<string, unknown> = {}) {
   const queues = await openQueues(REDIS_URL, prefix);
   cleanups.push(async () => {
     await worker.close();
-    await queues.close();
-    queues.redis.disconnect();
-    await dropPrefix(REDIS_URL, prefix);
-    rmSync(dir, { recursive: true, force: true });
+    await teardown(queues, prefix, dir);
   });
   return { src, dst, queues };
 }

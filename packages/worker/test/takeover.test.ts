@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { fileJobId, followTransfer, openQueues, submitTransfer } from '../src/index.js';
-import { REDIS_URL, dropPrefix, tempDir, uniquePrefix, until, cleanupAfterEach } from './helpers.js';
+import { REDIS_URL, tempDir, uniquePrefix, until, cleanupAfterEach, teardown } from './helpers.js';
 import { type WorkerProcess, spawnWorker, stopWorker, writeConfig } from './processes.js';
 
 const PART = 1024 * 1024;
@@ -28,10 +28,7 @@ it('a worker SIGKILLed mid-upload is replaced by another that continues from the
   const workers: WorkerProcess[] = [];
   cleanups.push(async () => {
     for (const w of workers) await stopWorker(w, 'SIGKILL');
-    await queues.close();
-    queues.redis.disconnect();
-    await dropPrefix(REDIS_URL, prefix);
-    rmSync(dir, { recursive: true, force: true });
+    await teardown(queues, prefix, dir);
   });
   // A quick take-over: locks lapse after 2 s, and the stalled check runs every second.
   const options = { redisUrl: REDIS_URL, prefix, concurrency: 1, lockDuration: 2000, stalledInterval: 1000 };
