@@ -16,6 +16,7 @@ export type TransferMode = 'copy' | 'sync';
 export type ConflictPolicy = 'overwrite' | 'skip' | 'rename';
 
 export type Action =
+  /** `src` is a folder only when the target imports it whole (see ServerImport). */
   | { kind: 'copy'; rel: string; src: Entry; dstPath: string; dst?: Entry }
   | { kind: 'skip'; rel: string; src: Entry; dst: Entry }
   | { kind: 'delete'; rel: string; dst: Entry }
@@ -48,6 +49,7 @@ export async function* plan(options: PlanOptions): AsyncGenerator<Action> {
     target: target.provider,
     compare: options.compare ?? 'default',
     onConflict: options.onConflict ?? 'overwrite',
+    importsFolders: !!target.provider.serverImport?.canImportFrom(source.provider),
   };
   const root = await source.provider.stat(source.path);
 
@@ -100,6 +102,12 @@ export async function* plan(options: PlanOptions): AsyncGenerator<Action> {
             continue;
           }
           dstEntries.delete(e.name);
+          // A folder the target lacks goes over whole when the target's service can fetch it
+          // itself; filters apply file by file, so any filter means walking it.
+          if (!dst && rules.importsFolders && filter.isEmpty) {
+            yield { kind: 'copy', rel: childRel, src: e, dstPath: joinPath(dstDir, e.name) };
+            continue;
+          }
           subdirs.push({ rel: childRel, srcDir: joinPath(srcDir, e.name), dstDir: joinPath(dstDir, e.name) });
           continue;
         }
@@ -136,6 +144,7 @@ interface DecideRules {
   target: Provider;
   compare: CompareMode;
   onConflict: ConflictPolicy;
+  importsFolders: boolean;
 }
 
 async function* decide(

@@ -70,6 +70,20 @@ export interface UploadSession {
   abort(): Promise<void>;
 }
 
+/**
+ * A target whose service fetches items from a source itself, so no byte passes through Ferry
+ * (115 receiving a 115 share into the account, 转存).
+ */
+export interface ServerImport {
+  /** Whether this target can import from `source` at all; decided without I/O. */
+  canImportFrom(source: Provider): boolean;
+  /**
+   * Lands `entry` of `source` (a file, or a folder with everything in it) at `dstPath`, replacing
+   * a file already there, and resolves once it is visible at that path.
+   */
+  importEntry(source: Provider, entry: Entry, dstPath: string): Promise<Entry>;
+}
+
 export interface ReadOptions {
   start?: number;
   /** Exclusive end offset. */
@@ -96,6 +110,8 @@ export interface Provider {
   /** Removes a file, or a folder with everything in it. */
   remove?(path: string): Promise<void>;
   move?(from: string, to: string): Promise<Entry>;
+  /** Present when `capabilities.serverSideImport` is. */
+  serverImport?: ServerImport;
   /** SHA-1 of a file the listing gave without one; local disk reads and caches it. */
   hash?(entry: Entry): Promise<string>;
   close?(): Promise<void>;

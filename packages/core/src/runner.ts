@@ -5,7 +5,7 @@ import type { Journal } from './journal.js';
 import { type Action, type PlanOptions, plan } from './planner.js';
 import { transferFile } from './transfer.js';
 
-export type FileOutcome = 'copied' | 'rapid' | 'skipped';
+export type FileOutcome = 'copied' | 'rapid' | 'imported' | 'skipped';
 
 export type RunEvent =
   | { type: 'planned'; action: Action }
@@ -28,6 +28,8 @@ export interface RunSummary {
   dryRun: boolean;
   copied: number;
   rapid: number;
+  /** Files or whole folders the target's service fetched from the source itself. */
+  imported: number;
   skipped: number;
   failed: number;
   deleted: number;
@@ -50,6 +52,7 @@ export function emptyRunSummary(dryRun = false): RunSummary {
     dryRun,
     copied: 0,
     rapid: 0,
+    imported: 0,
     skipped: 0,
     failed: 0,
     deleted: 0,

@@ -22,7 +22,8 @@ export interface TransferContext {
 }
 
 export interface FileResult {
-  kind: 'copied' | 'rapid';
+  /** `imported`: the target's service fetched it from the source (no byte through Ferry). */
+  kind: 'copied' | 'rapid' | 'imported';
   size: number;
   /** Known when the source listed it, a rapid upload needed it, or the bytes were hashed. */
   sha1?: string;
@@ -39,10 +40,16 @@ function where(t: FileTransfer): string {
 /**
  * One file's journey (DESIGN.md): SHA-1 from the listing or computed, rapid upload when the target
  * offers it, else a streamed copy in parts, hashed on the fly, checkpointed after each part and
- * verified at the end. The caller has already decided the file needs copying.
+ * verified at the end. The caller has already decided the file needs copying. A target that can
+ * fetch from this source itself imports it instead (a whole folder when the planner found none).
  */
 export async function transferFile(t: FileTransfer, ctx: TransferContext = {}): Promise<FileResult> {
   const { src, srcEntry, dst, dstPath } = t;
+  if (dst.serverImport?.canImportFrom(src)) {
+    await dst.mkdirp?.(parentPath(dstPath));
+    const landed = await dst.serverImport.importEntry(src, srcEntry, dstPath);
+    return { kind: 'imported', size: landed.size, ...(srcEntry.sha1 ? { sha1: srcEntry.sha1 } : {}), sourceBytesRead: 0, resumedFrom: 0 };
+  }
   if (srcEntry.isDir) throw new BadInput(`${src.remote}:${srcEntry.path} is a folder, not a file`);
   if (!dst.beginUpload) throw new BadInput(`remote '${dst.remote}' (${dst.type}) cannot be written to`);
   const checkpoint = ctx.checkpoint ?? noCheckpoint;

@@ -77,7 +77,7 @@ export type FileJobData = z.infer<typeof fileJobDataSchema>;
 
 export const fileResultSchema = z.object({
   rel: z.string(),
-  outcome: z.enum(['copied', 'rapid']),
+  outcome: z.enum(['copied', 'rapid', 'imported']),
   size: z.number(),
   /** Bytes delivered to the target by this attempt's streamed copy. */
   bytes: z.number(),

@@ -154,7 +154,7 @@ function printSummary(s: RunSummary, json: boolean): void {
     if (s.deletesPending) lines.push(`Not deleted: ${s.deletesPending} extraneous file(s), because of errors in this run`);
   }
   lines.push(
-    `Files: ${s.copied} copied, ${s.rapid} rapid, ${s.skipped} skipped, ${s.failed} failed, ${s.deleted} deleted`,
+    `Files: ${s.copied} copied, ${s.rapid} rapid, ${s.imported ? `${s.imported} imported, ` : ''}${s.skipped} skipped, ${s.failed} failed, ${s.deleted} deleted`,
   );
   for (const e of s.errors.slice(0, 20)) lines.push(`  failed: ${e.rel}: ${e.message}`);
   if (s.errors.length > 20) lines.push(`  ... and ${s.errors.length - 20} more`);
