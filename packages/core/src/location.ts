@@ -3,16 +3,32 @@ import { type ConfigStore, type FerryConfig, describeZodError } from './config.j
 import { BadInput } from './errors.js';
 import { normalizePath } from './names.js';
 import type { Location } from './provider.js';
-import { type ProviderContext, type ProviderFactory, getProviderFactory, listProviderFactories } from './registry.js';
+import { type ProviderContext, type ProviderFactory, getProviderFactory, listProviderFactories, parseOptionArgs } from './registry.js';
 
-export type ParsedPath = { remote: string; path: string } | { remote: undefined; path: string };
+/** A remote written out in the path itself, `:type,key=value,...:/path` (rclone's on-the-fly remotes). */
+export interface InlineRemote {
+  type: string;
+  /** `key=value` strings, typed by the provider's declared options. */
+  options: string[];
+}
+
+export type ParsedPath =
+  | { remote: string; path: string; inline?: InlineRemote }
+  | { remote: undefined; path: string };
 
 /**
- * "name:/path" names a configured remote, as in rclone; anything else is a path on local disk.
- * A local file whose name holds a colon is reached as "./a:b".
+ * "name:/path" names a configured remote, as in rclone; ":type,key=value:/path" is a remote
+ * given inline (a share link turned into a location, which job data can carry as text); anything
+ * else is a path on local disk. A local file whose name holds a colon is reached as "./a:b".
  */
 export function parseRemotePath(arg: string): ParsedPath {
   if (arg === '') throw new BadInput('empty path');
+  const inline = /^:([a-z0-9]+)((?:,[A-Za-z0-9_]+=[^,:]*)*):(.*)$/.exec(arg);
+  if (inline) {
+    const options = (inline[2] ?? '').split(',').filter(Boolean);
+    return { remote: `:${inline[1]!}${inline[2] ?? ''}`, path: normalizePath(inline[3] ?? ''), inline: { type: inline[1]!, options } };
+  }
+  if (arg.startsWith(':')) throw new BadInput(`'${arg}': an inline remote reads ":type,key=value,...:/path"`);
   const m = /^([A-Za-z0-9_][A-Za-z0-9_.-]*):(.*)$/.exec(arg);
   if (!m) return { remote: undefined, path: arg };
   return { remote: m[1]!, path: normalizePath(m[2] ?? '') };
@@ -38,6 +54,14 @@ export function resolveLocation(arg: string, config: FerryConfig, store?: Config
     return { provider, path: '/', display: root };
   }
   const name = parsed.remote;
+  const lookup: Pick<ProviderContext, 'remoteOptions'> = { remoteOptions: (other) => config.remotes[other] };
+  if (parsed.inline) {
+    const factory = getProviderFactory(parsed.inline.type);
+    const options = factory.options.safeParse(parseOptionArgs(factory, parsed.inline.options));
+    if (!options.success) throw new BadInput(`${name}: ${describeZodError(options.error)}`);
+    const provider = factory.create(name, options.data, { ...lookup, ...context });
+    return { provider, path: parsed.path, display: `${name}:${parsed.path}` };
+  }
   const remote = config.remotes[name];
   if (!remote) {
     throw new BadInput(`unknown remote '${name}' (configured: ${Object.keys(config.remotes).join(', ') || 'none'}; add one with \`ferry remote add\`)`);
@@ -47,6 +71,7 @@ export function resolveLocation(arg: string, config: FerryConfig, store?: Config
   const options = factory.options.safeParse(raw);
   if (!options.success) throw new BadInput(`remote '${name}': ${describeZodError(options.error)}`);
   const provider = factory.create(name, options.data, {
+    ...lookup,
     ...(store ? storeContext(store, name) : {}),
     ...context,
   });

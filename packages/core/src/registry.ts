@@ -30,6 +30,11 @@ export interface ProviderContext {
   withLock?<T>(name: string, fn: () => Promise<T>): Promise<T>;
   /** This remote's options as the config store holds them now, which another process may have rotated. */
   loadOptions?(): Promise<Record<string, unknown>>;
+  /**
+   * Another configured remote, raw (`type` included), for a provider that borrows an account's
+   * login (a 115 share downloads with a 115 remote's cookie). Undefined when not configured.
+   */
+  remoteOptions?(name: string): ({ type: string } & Record<string, unknown>) | undefined;
 }
 
 const factories = new Map<string, ProviderFactory>();

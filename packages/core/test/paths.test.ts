@@ -10,6 +10,16 @@ describe('remote paths', () => {
     expect(parseRemotePath('./a:b')).toEqual({ remote: undefined, path: './a:b' });
   });
 
+  it('reads :type,key=value:/path as a remote given inline', () => {
+    expect(parseRemotePath(':115share,share_code=sw6pw793wfp,receive_code=ab12:/Films')).toEqual({
+      remote: ':115share,share_code=sw6pw793wfp,receive_code=ab12',
+      path: '/Films',
+      inline: { type: '115share', options: ['share_code=sw6pw793wfp', 'receive_code=ab12'] },
+    });
+    expect(parseRemotePath(':memory:')).toEqual({ remote: ':memory', path: '/', inline: { type: 'memory', options: [] } });
+    expect(() => parseRemotePath(':no colon after')).toThrow(BadInput);
+  });
+
   it('refuses .. in remote paths', () => {
     expect(() => parseRemotePath('r:/a/../../etc')).toThrow(BadInput);
     expect(normalizePath('/a/./b/')).toBe('/a/b');
