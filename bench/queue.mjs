@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Issue 5's benchmark: 20,000 tiny local -> local files through the BullMQ workers (1, 2 and 4
-// worker processes) against the in-process runner on the same files. Needs a Redis
+// worker processes) against the in-process runner on the same files. Small files travel in
+// batches (packages/worker/src/small-file-batches.ts), so files/s is not BullMQ jobs/s. Needs a Redis
 // ($REDIS_URL, else redis://127.0.0.1:6379) and the built packages. Standalone:
 // `node bench/queue.mjs`; `benchQueue()` is exported for bench/run.mjs. Knobs for a smoke run:
 // BENCH_QUEUE_FILES (20000), BENCH_QUEUE_CONCURRENCY (8 files in flight per process, both sides).
@@ -142,7 +143,7 @@ export async function benchQueue({ files = 20_000, redisUrl = process.env.REDIS_
 
   const rate = (r) => (files / r.ms) * 1000;
   log(`\n${files} tiny files, local -> local, ${CONCURRENCY} files at once per process\n`);
-  log('| run | jobs/s | vs in-process | wall ms per file | CPU ms per file |');
+  log('| run | files/s | vs in-process | wall ms per file | CPU ms per file |');
   log('| --- | ---: | ---: | ---: | ---: |');
   for (const r of results) {
     const cols = [rate(r).toFixed(0), `${(rate(r) / rate(base)).toFixed(2)}x`, (r.ms / files).toFixed(3), (r.cpuMs / files).toFixed(3)];

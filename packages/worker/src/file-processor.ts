@@ -1,12 +1,16 @@
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
-import { type RunEvent, RateLimited, errorMessage, isRetryable, sleep, transferFile } from '@ferry/core';
-import { type FileResult, fileJobDataSchema } from './job-data.js';
+import { type CheckpointHandle, type RunEvent, RateLimited, errorMessage, isRetryable, noCheckpoint, sleep, transferFile } from '@ferry/core';
+import { type BatchResult, type FileJobData, type FileResult, batchJobDataSchema, fileJobDataSchema } from './job-data.js';
 import { jobCheckpoint } from './job-checkpoint.js';
 import { type Locations, accountOf } from './locations.js';
 import type { FerryQueues } from './queues.js';
 
 /** Progress of a large file reaches followers this often, not once per chunk. */
 const BYTES_EVENT_MS = 500;
+/** Files of a batch in flight at once. */
+const BATCH_LANES = 4;
+/** A batch notices a cancelled transfer within this long (plus the file in flight). */
+const CANCEL_CHECK_MS = 200;
 /** Waits for an account's token longer than this give the slot back (the job is delayed). */
 const MAX_INLINE_WAIT_MS = 2000;
 
@@ -17,72 +21,160 @@ export interface FileProcessorDeps {
 }
 
 /**
- * One file job: core's transferFile, with the checkpoint in the job's data. Retryable errors are
- * thrown for BullMQ to retry with backoff; others fail the file at once (UnrecoverableError).
+ * File jobs: one file (core's transferFile, with the checkpoint in the job's data) or a batch of
+ * small ones. Retryable errors are thrown for BullMQ to retry with backoff; others fail the file
+ * at once (UnrecoverableError for a file job, a failure listed in the result for a batch).
  */
 export function fileProcessor(deps: FileProcessorDeps) {
-  const { queues, locations } = deps;
-  return async (job: Job, token?: string): Promise<FileResult> => {
-    const parsed = fileJobDataSchema.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError(`file job ${job.id} holds unreadable data: ${parsed.error.message}`);
-    const data = parsed.data;
-    const accounts = [accountOf(data.source), accountOf(data.target)].filter((a): a is string => !!a);
-    await waitForAccounts(job, token, accounts, queues);
+  return async (job: Job, token?: string): Promise<FileResult | BatchResult> =>
+    job.name === 'files' ? processBatch(job, token, deps) : processFile(job, token, deps);
+}
 
-    let attemptBytes = 0;
-    let unsent = 0;
-    let lastSent = Date.now();
-    const onBytes = (n: number) => {
-      attemptBytes += n;
-      unsent += n;
-      if (Date.now() - lastSent >= BYTES_EVENT_MS) {
-        const n = unsent;
-        unsent = 0;
-        lastSent = Date.now();
-        queues.events.queue(data.transferId, [{ type: 'bytes', n }]);
+async function processFile(job: Job, token: string | undefined, deps: FileProcessorDeps): Promise<FileResult> {
+  const parsed = fileJobDataSchema.safeParse(job.data);
+  if (!parsed.success) throw new UnrecoverableError(`file job ${job.id} holds unreadable data: ${parsed.error.message}`);
+  const data = parsed.data;
+  const accounts = accountsOf(data);
+  await waitForAccounts(job, token, accounts, deps.queues);
+  try {
+    return await copyOne(job, data, deps, jobCheckpoint(job, data));
+  } catch (err) {
+    const message = errorMessage(err);
+    if (err instanceof RateLimited) await Promise.all(accounts.map((a) => deps.queues.limiter.pause(a, err.retryAfterMs)));
+    const last = !isRetryable(err) || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    reportFailure(job, data, deps, message, last);
+    if (!isRetryable(err)) throw new UnrecoverableError(message);
+    throw err;
+  }
+}
+
+/**
+ * A batch runs a few of its files at a time, so small files on a slow cloud still overlap. A file
+ * that fails for good is listed in the result; a temporary failure retries the batch, which skips
+ * what it already finished, and on the last attempt counts as a failure. A cancelled transfer
+ * stops its batches between files.
+ */
+async function processBatch(job: Job, token: string | undefined, deps: FileProcessorDeps): Promise<BatchResult> {
+  const parsed = batchJobDataSchema.safeParse(job.data);
+  if (!parsed.success) throw new UnrecoverableError(`file job ${job.id} holds unreadable data: ${parsed.error.message}`);
+  const data = parsed.data;
+  const accounts = accountsOf(data);
+  await waitForAccounts(job, token, accounts, deps.queues);
+  const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+  const done = [...data.done];
+  const failed = [...data.failed];
+  const finished = new Set([...done, ...failed].map((r) => r.rel));
+  const todo = data.files.filter((f) => !finished.has(f.rel));
+  const cancelled = cancelCheck(deps.queues, data.transferId);
+  let retry: unknown;
+  let stop = false;
+  let next = 0;
+  const lane = async () => {
+    while (!stop && next < todo.length) {
+      const file = todo[next++]!;
+      if (await cancelled()) {
+        stop = true;
+        return;
       }
-    };
-    try {
-      // Inside the try: a remote this worker's config lacks fails the file with that reason.
-      const [source, target] = await Promise.all([locations.locate(data.source), locations.locate(data.target)]);
-      const result = await transferFile(
-        { src: source.provider, srcEntry: data.src, dst: target.provider, dstPath: data.dstPath },
-        { checkpoint: jobCheckpoint(job, data), onBytes },
-      );
-      const events: RunEvent[] = [];
-      if (unsent) events.push({ type: 'bytes', n: unsent });
-      events.push({
-        type: 'file',
-        rel: data.rel,
-        outcome: result.kind,
-        size: data.src.size,
-        sourceBytesRead: result.sourceBytesRead,
-        resumedFrom: result.resumedFrom,
-      });
-      queues.events.queue(data.transferId, events);
-      const resumed = result.resumedFrom > 0 ? ` (resumed at byte ${result.resumedFrom})` : '';
-      deps.log?.(`${result.kind}: ${data.rel} [${data.transferId}]${resumed}`);
-      return {
-        rel: data.rel,
-        outcome: result.kind,
-        size: data.src.size,
-        bytes: attemptBytes,
-        sourceBytesRead: result.sourceBytesRead,
-        resumedFrom: result.resumedFrom,
-      };
-    } catch (err) {
-      const message = errorMessage(err);
-      if (err instanceof RateLimited) await Promise.all(accounts.map((a) => queues.limiter.pause(a, err.retryAfterMs)));
-      const last = !isRetryable(err) || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      // Bytes of a failed attempt will be sent again; keep followers' byte count honest.
-      const events: RunEvent[] = attemptBytes - unsent > 0 ? [{ type: 'bytes', n: -(attemptBytes - unsent) }] : [];
-      events.push(last ? { type: 'failed', rel: data.rel, message } : { type: 'retry', rel: data.rel, attempt: job.attemptsMade + 1, delayMs: 0, message });
-      queues.events.queue(data.transferId, events);
-      deps.log?.(`${last ? 'failed' : 'retry'}: ${data.rel} [${data.transferId}]: ${message}`);
-      if (!isRetryable(err)) throw new UnrecoverableError(message);
-      throw err;
+      const one: FileJobData = { transferId: data.transferId, source: data.source, target: data.target, ...file };
+      try {
+        done.push(await copyOne(job, one, deps, noCheckpoint));
+      } catch (err) {
+        const message = errorMessage(err);
+        const again = isRetryable(err) && !lastAttempt;
+        reportFailure(job, one, deps, message, !again);
+        if (!again) {
+          failed.push({ rel: one.rel, message, attempts: job.attemptsMade + 1 });
+          continue;
+        }
+        retry ??= err;
+        if (err instanceof RateLimited) {
+          stop = true;
+          await Promise.all(accounts.map((a) => deps.queues.limiter.pause(a, err.retryAfterMs)));
+        }
+      }
     }
   };
+  await Promise.all(Array.from({ length: Math.min(BATCH_LANES, todo.length) }, lane));
+  if (retry !== undefined) {
+    await job.updateData({ ...data, done, failed });
+    throw retry;
+  }
+  return { results: done, failed };
+}
+
+/** Whether `ferry jobs cancel` stopped the transfer; asks Redis at most every CANCEL_CHECK_MS. */
+function cancelCheck(queues: FerryQueues, transferId: string): () => Promise<boolean> {
+  let checkedAt = 0;
+  let cancelled = false;
+  return async () => {
+    if (cancelled || Date.now() - checkedAt < CANCEL_CHECK_MS) return cancelled;
+    checkedAt = Date.now();
+    cancelled = (await queues.redis.exists(queues.keys.cancelled(transferId))) === 1;
+    return cancelled;
+  };
+}
+
+function accountsOf(data: { source: string; target: string }): string[] {
+  return [accountOf(data.source), accountOf(data.target)].filter((a): a is string => !!a);
+}
+
+async function copyOne(job: Job, data: FileJobData, deps: FileProcessorDeps, checkpoint: CheckpointHandle): Promise<FileResult> {
+  const { queues, locations } = deps;
+  let attemptBytes = 0;
+  let unsent = 0;
+  let lastSent = Date.now();
+  const onBytes = (n: number) => {
+    attemptBytes += n;
+    unsent += n;
+    if (Date.now() - lastSent >= BYTES_EVENT_MS) {
+      const n = unsent;
+      unsent = 0;
+      lastSent = Date.now();
+      queues.events.queue(data.transferId, [{ type: 'bytes', n }]);
+    }
+  };
+  try {
+    // Inside the try: a remote this worker's config lacks fails the file with that reason.
+    const [source, target] = await Promise.all([locations.locate(data.source), locations.locate(data.target)]);
+    const result = await transferFile(
+      { src: source.provider, srcEntry: data.src, dst: target.provider, dstPath: data.dstPath },
+      { checkpoint, onBytes },
+    );
+    const events: RunEvent[] = [];
+    if (unsent) events.push({ type: 'bytes', n: unsent });
+    events.push({
+      type: 'file',
+      rel: data.rel,
+      outcome: result.kind,
+      size: data.src.size,
+      sourceBytesRead: result.sourceBytesRead,
+      resumedFrom: result.resumedFrom,
+    });
+    queues.events.queue(data.transferId, events);
+    const resumed = result.resumedFrom > 0 ? ` (resumed at byte ${result.resumedFrom})` : '';
+    deps.log?.(`${result.kind}: ${data.rel} [${data.transferId}]${resumed}`);
+    return {
+      rel: data.rel,
+      outcome: result.kind,
+      size: data.src.size,
+      bytes: attemptBytes,
+      sourceBytesRead: result.sourceBytesRead,
+      resumedFrom: result.resumedFrom,
+    };
+  } catch (err) {
+    // Bytes of a failed attempt will be sent again; keep followers' byte count honest.
+    if (attemptBytes - unsent > 0) queues.events.queue(data.transferId, [{ type: 'bytes', n: -(attemptBytes - unsent) }]);
+    throw err;
+  }
+}
+
+function reportFailure(job: Job, data: FileJobData, deps: FileProcessorDeps, message: string, last: boolean): void {
+  const event: RunEvent = last
+    ? { type: 'failed', rel: data.rel, message }
+    : { type: 'retry', rel: data.rel, attempt: job.attemptsMade + 1, delayMs: 0, message };
+  deps.queues.events.queue(data.transferId, [event]);
+  deps.log?.(`${last ? 'failed' : 'retry'}: ${data.rel} [${data.transferId}]: ${message}`);
 }
 
 /**

@@ -86,6 +86,31 @@ export const fileResultSchema = z.object({
 });
 export type FileResult = z.infer<typeof fileResultSchema>;
 
+const batchFailureSchema = planErrorSchema.extend({ attempts: z.number().int().optional() });
+
+const batchedFileSchema = z.object({ rel: z.string(), src: entrySchema, dstPath: z.string() });
+
+/**
+ * Small files of one folder travel together: a job round trip costs more than copying a tiny
+ * file. `done` and `failed` grow as the batch goes, so a retried batch redoes none of them.
+ */
+export const batchJobDataSchema = z.object({
+  transferId: z.string(),
+  source: z.string(),
+  target: z.string(),
+  files: z.array(batchedFileSchema).min(1),
+  done: z.array(fileResultSchema).default([]),
+  failed: z.array(batchFailureSchema).default([]),
+});
+export type BatchJobData = z.infer<typeof batchJobDataSchema>;
+export type BatchJobInput = z.input<typeof batchJobDataSchema>;
+
+export const batchResultSchema = z.object({
+  results: z.array(fileResultSchema),
+  failed: z.array(batchFailureSchema),
+});
+export type BatchResult = z.infer<typeof batchResultSchema>;
+
 /** A run's totals as the in-process runner reports them, plus how the transfer ended. */
 export interface TransferSummary extends Omit<RunSummary, 'dryRun'> {
   /** "partial" whenever a single file failed: such a transfer is never "done". */

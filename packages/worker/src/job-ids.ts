@@ -11,6 +11,15 @@ export function fileJobId(transferId: string, rel: string): string {
   return `${transferId.replaceAll(':', '_')}-${digest}`;
 }
 
+/**
+ * A batch of small files is named by its place in the plan (folder, window of planned entries),
+ * not by the files still to copy in it: a replan after some of them landed names it the same.
+ * NUL never occurs in a path, so no file's id can collide with a batch's.
+ */
+export function batchJobId(transferId: string, folder: string, window: number, part: number): string {
+  return fileJobId(transferId, `\0batch\0${folder}\0${window}\0${part}`);
+}
+
 /** What makes two submissions the same transfer. */
 export function transferKey(spec: TransferSpec): string {
   const identity = [spec.mode, spec.source, spec.target, spec.deleteExtraneous, spec.compare, spec.include, spec.exclude];

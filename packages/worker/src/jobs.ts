@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import { BadInput } from '@ferry/core';
-import { type TransferSpec, type TransferSummary, fileJobDataSchema, transferJobDataSchema } from './job-data.js';
+import { type TransferSpec, type TransferSummary, batchResultSchema, fileJobDataSchema, fileResultSchema, transferJobDataSchema } from './job-data.js';
 import type { FerryQueues } from './queues.js';
 import { type Submitted, submitTransfer } from './submit.js';
 
@@ -45,14 +45,28 @@ async function describe(job: Job): Promise<TransferInfo> {
   } else {
     const counts = await job.getDependenciesCount();
     const planned = (job.progress as { plannedFiles?: number } | undefined)?.plannedFiles ?? 0;
-    info.files = {
-      planned,
-      done: counts.processed ?? 0,
-      failed: (counts.ignored ?? 0) + (counts.failed ?? 0),
-      waiting: counts.unprocessed ?? 0,
-    };
+    const finished = tallyFinished(await job.getChildrenValues());
+    const failed = (counts.ignored ?? 0) + (counts.failed ?? 0) + finished.failures.length;
+    info.files = { planned, done: finished.done, failed, waiting: Math.max(0, planned - finished.done - failed) };
   }
   return info;
+}
+
+/** Files finished so far, from the results of finished file jobs (a batch holds many). */
+function tallyFinished(values: Record<string, unknown>): { done: number; failures: FileFailure[] } {
+  let done = 0;
+  const failures: FileFailure[] = [];
+  for (const raw of Object.values(values)) {
+    if (fileResultSchema.safeParse(raw).success) {
+      done++;
+      continue;
+    }
+    const batch = batchResultSchema.safeParse(raw);
+    if (!batch.success) continue;
+    done += batch.data.results.length;
+    failures.push(...batch.data.failed.map((f) => ({ rel: f.rel, reason: f.message, attempts: f.attempts ?? 1 })));
+  }
+  return { done, failures };
 }
 
 export async function listTransfers(queues: FerryQueues, limit = 50): Promise<TransferInfo[]> {
@@ -71,6 +85,7 @@ export async function showTransfer(queues: FerryQueues, id: string): Promise<{ i
   const info = await describe(job);
   const failures: FileFailure[] = [];
   const failedIds = Object.keys(await job.getIgnoredChildrenFailures()).map((k) => k.slice(k.lastIndexOf(':') + 1));
+  failures.push(...tallyFinished(await job.getChildrenValues()).failures.slice(0, 200));
   for (const fileId of failedIds.slice(0, 200)) {
     const file = await queues.files.getJob(fileId);
     const data = fileJobDataSchema.safeParse(file?.data);
@@ -103,6 +118,7 @@ export async function cancelTransfer(queues: FerryQueues, id: string): Promise<v
   const job = await requireJob(queues, id);
   const state = await job.getState();
   if (state === 'completed' || state === 'failed') throw new BadInput(`transfer ${id} has already finished (${state})`);
+  await queues.redis.set(queues.keys.cancelled(id), '1', 'EX', 24 * 3600);
   await job.removeUnprocessedChildren();
   // A file being copied holds its lock and cannot be removed: the transfer then goes alone, and
   // that file's result, when it comes, has no parent to report to.

@@ -19,6 +19,11 @@ export class FerryKeys {
     return `${this.prefix}:ferry:events:${transferId}`;
   }
 
+  /** Set by `ferry jobs cancel`: batches already running stop between files. */
+  cancelled(transferId: string): string {
+    return `${this.prefix}:ferry:cancelled:${transferId}`;
+  }
+
   running(transferKey: string): string {
     return `${this.prefix}:ferry:running:${transferKey}`;
   }

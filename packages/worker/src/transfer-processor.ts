@@ -1,7 +1,18 @@
 import { Job, UnrecoverableError, WaitingChildrenError } from 'bullmq';
 import { type RunEvent, PathFilter, emptyRunSummary, errorMessage, isRetryable, plan } from '@ferry/core';
-import { type FileJobData, type TransferJobData, type TransferSummary, fileResultSchema, fileJobDataSchema, transferJobDataSchema } from './job-data.js';
-import { fileJobId } from './job-ids.js';
+import {
+  type BatchJobInput,
+  type FileJobData,
+  type FileResult,
+  type TransferJobData,
+  type TransferSummary,
+  batchResultSchema,
+  fileJobDataSchema,
+  fileResultSchema,
+  transferJobDataSchema,
+} from './job-data.js';
+import { batchJobId, fileJobId } from './job-ids.js';
+import { type Batch, type BatchedFile, SMALL_FILE_BYTES, SmallFileBatches } from './small-file-batches.js';
 import type { Locations } from './locations.js';
 import type { FerryQueues } from './queues.js';
 import { claimScheduleRun, releaseScheduleRun } from './schedule-runs.js';
@@ -21,7 +32,7 @@ type Planned = NonNullable<TransferJobData['planned']>;
 
 /**
  * A transfer job in two steps (BullMQ's step-job pattern): `plan` walks the source with core's
- * planner and adds one child file job per copy; the job then waits for its children
+ * planner and adds child file jobs (one per big file, one per batch of small ones); the job then waits for its children
  * (`waiting-children`) and `finish` sums their results, deletes extraneous files when nothing
  * failed, and returns the summary.
  */
@@ -53,9 +64,16 @@ async function planTransfer(job: Job, data: TransferJobData, deps: TransferProce
   const [source, target] = await Promise.all([deps.locations.locate(spec.source), deps.locations.locate(spec.target)]);
   const planned: Planned = { files: 0, bytes: 0, skipped: 0, errors: [], deletes: [] };
   const parent = { id: job.id!, queue: job.queueQualifiedName };
-  const attempts = spec.retries + 1;
-  let batch: { name: string; data: FileJobData; opts: object }[] = [];
+  const fileOpts = {
+    parent,
+    attempts: spec.retries + 1,
+    backoff: { type: 'ferry' },
+    // A failed file must not block its transfer: it is counted, and the transfer ends partial.
+    ignoreDependencyOnFailure: true,
+  };
+  let batch: { name: string; data: FileJobData | BatchJobInput; opts: object }[] = [];
   let events: RunEvent[] = [];
+  const batches = new SmallFileBatches();
 
   const flush = async () => {
     if (batch.length > 0) await deps.queues.files.addBulk(batch);
@@ -63,6 +81,21 @@ async function planTransfer(job: Job, data: TransferJobData, deps: TransferProce
     await job.updateProgress({ plannedFiles: planned.files, plannedBytes: planned.bytes, skipped: planned.skipped });
     batch = [];
     events = [];
+  };
+  const addFile = (file: BatchedFile) => {
+    const data: FileJobData = { transferId: job.id!, source: spec.source, target: spec.target, ...file };
+    batch.push({ name: 'file', data, opts: { ...fileOpts, jobId: fileJobId(job.id!, file.rel) } });
+  };
+  const addBatches = (closed: Batch[]) => {
+    for (const b of closed) {
+      // A batch of one is a plain file job, named by its path as any file.
+      if (b.files.length === 1) {
+        addFile(b.files[0]!);
+        continue;
+      }
+      const data: BatchJobInput = { transferId: job.id!, source: spec.source, target: spec.target, files: b.files };
+      batch.push({ name: 'files', data, opts: { ...fileOpts, jobId: batchJobId(job.id!, b.folder, b.window, b.part) } });
+    }
   };
 
   const actions = plan({
@@ -79,31 +112,16 @@ async function planTransfer(job: Job, data: TransferJobData, deps: TransferProce
       case 'copy': {
         planned.files++;
         planned.bytes += action.src.size;
-        const fileData: FileJobData = {
-          transferId: job.id!,
-          source: spec.source,
-          target: spec.target,
-          rel: action.rel,
-          src: action.src,
-          dstPath: action.dstPath,
-        };
-        batch.push({
-          name: 'file',
-          data: fileData,
-          opts: {
-            jobId: fileJobId(job.id!, action.rel),
-            parent,
-            attempts,
-            backoff: { type: 'ferry' },
-            // A failed file must not block its transfer: it is counted, and the transfer ends partial.
-            ignoreDependencyOnFailure: true,
-          },
-        });
-        events.push({ type: 'planned', action: { kind: 'copy', rel: action.rel, src: action.src, dstPath: action.dstPath } });
+        const file: BatchedFile = { rel: action.rel, src: action.src, dstPath: action.dstPath };
+        const small = !action.src.isDir && action.src.size <= SMALL_FILE_BYTES;
+        addBatches(batches.place(action.rel, small ? file : undefined));
+        if (!small) addFile(file);
+        events.push({ type: 'planned', action: { kind: 'copy', ...file } });
         break;
       }
       case 'skip':
         planned.skipped++;
+        addBatches(batches.place(action.rel));
         events.push(
           { type: 'planned', action },
           { type: 'file', rel: action.rel, outcome: 'skipped', size: action.src.size, sourceBytesRead: 0, resumedFrom: 0 },
@@ -121,6 +139,7 @@ async function planTransfer(job: Job, data: TransferJobData, deps: TransferProce
     }
     if (batch.length >= BATCH) await flush();
   }
+  addBatches(batches.close());
   await flush();
   return planned;
 }
@@ -134,13 +153,20 @@ async function finish(job: Job, data: TransferJobData, deps: TransferProcessorDe
   summary.errors.push(...planned.errors);
   summary.failed = planned.errors.length;
 
+  const add = (result: FileResult) => {
+    summary[result.outcome]++;
+    summary.bytes += result.bytes;
+    summary.sourceBytesRead += result.sourceBytesRead;
+    summary.resumedBytes += result.resumedFrom;
+  };
   for (const raw of Object.values(await job.getChildrenValues())) {
-    const result = fileResultSchema.safeParse(raw);
-    if (!result.success) continue;
-    summary[result.data.outcome]++;
-    summary.bytes += result.data.bytes;
-    summary.sourceBytesRead += result.data.sourceBytesRead;
-    summary.resumedBytes += result.data.resumedFrom;
+    const one = fileResultSchema.safeParse(raw);
+    if (one.success) add(one.data);
+    const many = batchResultSchema.safeParse(raw);
+    if (!many.success) continue;
+    many.data.results.forEach(add);
+    summary.failed += many.data.failed.length;
+    summary.errors.push(...many.data.failed.slice(0, Math.max(0, MAX_LISTED_ERRORS - summary.errors.length)).map(({ rel, message }) => ({ rel, message })));
   }
   const failures = Object.entries(await job.getIgnoredChildrenFailures());
   summary.failed += failures.length;

@@ -44,15 +44,24 @@ it('two worker processes on one Aliyun account keep refreshing its single-use to
   // Hours passing, compressed: every access token either worker holds dies, again and again.
   // Paced by progress, not by a clock, so a loaded machine cannot squeeze two expiries into one
   // refresh-and-retry (a call re-sent after one refresh that fails again is, rightly, an AuthError).
+  // Events arrive in bursts (small files travel in batches), so each expiry also waits for the
+  // refresh the previous one caused, then for 15 more files.
   let expiries = 0;
   let landed = 0;
+  let due = 15;
+  let grantsAtExpiry: number | undefined;
   const summary = await followTransfer(queues, id, (event) => {
     if (event.type !== 'file') return;
     landed++;
-    if (landed % 15 === 0) {
-      emulator.expireAccessTokens();
-      expiries++;
+    if (grantsAtExpiry !== undefined) {
+      if (emulator.stats.refreshGrants === grantsAtExpiry) return;
+      grantsAtExpiry = undefined;
+      due = landed + 15;
     }
+    if (landed < due) return;
+    emulator.expireAccessTokens();
+    expiries++;
+    grantsAtExpiry = emulator.stats.refreshGrants;
   });
   expect(summary).toMatchObject({ state: 'done', copied: rels.length, failed: 0 });
   for (const rel of rels) expect(emulator.read(`/dst/${rel}`)?.toString()).toBe(readFileSync(join(src, rel), 'utf8'));

@@ -51,7 +51,9 @@ export class AliyunApi {
         return parsed.data;
       }
       const failure = parseFailure(status, text);
-      if (attempt === 0 && ALIYUN_ACCESS_TOKEN_ERROR_CODES.includes(failure.code)) {
+      // A token handed over by another caller's refresh may itself be gone by the time this call
+      // uses it (a long call, a short-lived token): one more refresh, never an endless loop.
+      if (attempt < 2 && ALIYUN_ACCESS_TOKEN_ERROR_CODES.includes(failure.code)) {
         token = await this.account.replace(token);
         continue;
       }
