@@ -2,15 +2,29 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { Faults } from './risk.js';
-import { type Node, type UserTree, readContent } from './store.js';
+import { type Content, type Node, type UserTree, readContent } from './store.js';
 import { sendText } from './http-io.js';
 import { drainedOrClosed } from '../response-drain.js';
+
+/** Bytes the CDN can serve: a live node of a user's tree, or a share snapshot's file. */
+export interface ServedFile {
+  id: string;
+  name: string;
+  size: number;
+  sha1: string;
+  content?: Content;
+}
 
 interface IssuedUrl {
   userId: string;
   fileId: string;
   userAgent: string;
   serial: number;
+  /**
+   * Set for share downloads: the snapshot file itself, captured at issue time, because a
+   * snapshot outlives the owner's node and the caller (in `u`) is not the owner.
+   */
+  snapshot?: ServedFile;
 }
 
 /**
@@ -18,7 +32,8 @@ interface IssuedUrl {
  * `/cdn/<40 hex>/<name>?t=<expiry s>&u=<user id>&s=<size>&c=0&f=1&k=<signature>&v=1`,
  * bound to the User-Agent of the downurl request (f=1). Expiry and UA are checked when a request
  * starts; a response already flowing finishes, as a CDN checks auth once per request. Refusals
- * are HTTP 403 (the reference leaves the status open and suggests 403).
+ * are HTTP 403 (the reference leaves the status open and suggests 403). Share downloads use the
+ * same URLs; they carry the snapshot's file with them (see IssuedUrl.snapshot).
  */
 export class Cdn {
   bytesServed = 0;
@@ -40,12 +55,21 @@ export class Cdn {
   ) {}
 
   issue(user: UserTree, node: Node, userAgent: string): string {
+    return this.issueFor(user.userId, node, userAgent);
+  }
+
+  /** A URL for a share snapshot's file, issued to `userId` (the downloader, not the sharer). */
+  issueSnapshot(userId: string, file: ServedFile, userAgent: string): string {
+    return this.issueFor(userId, file, userAgent, file);
+  }
+
+  private issueFor(userId: string, file: Pick<ServedFile, 'id' | 'name' | 'size'>, userAgent: string, snapshot?: ServedFile): string {
     const token = randomBytes(20).toString('hex');
     const t = Math.floor(Date.now() / 1000) + this.urlLifetimeS;
-    this.issued.set(token, { userId: user.userId, fileId: node.id, userAgent, serial: this.serial++ });
-    const k = this.sign(token, t, user.userId);
-    const query = `t=${t}&u=${user.userId}&s=${node.size}&d=0&c=0&f=1&k=${k}&us=0&uc=0&v=1`;
-    return `${this.baseUrl}/cdn/${token}/${encodeURIComponent(node.name)}?${query}`;
+    this.issued.set(token, { userId, fileId: file.id, userAgent, serial: this.serial++, ...(snapshot ? { snapshot } : {}) });
+    const k = this.sign(token, t, userId);
+    const query = `t=${t}&u=${userId}&s=${file.size}&d=0&c=0&f=1&k=${k}&us=0&uc=0&v=1`;
+    return `${this.baseUrl}/cdn/${token}/${encodeURIComponent(file.name)}?${query}`;
   }
 
   /** Expires every URL issued so far, now or after `afterBytes` more bytes leave the CDN. */
@@ -81,8 +105,9 @@ export class Cdn {
     }
     if (t < Date.now() / 1000 || entry.serial < this.revokedBelow) return this.refuse(res, 'URL expired');
     if ((req.headers['user-agent'] ?? '') !== entry.userAgent) return this.refuse(res, 'User-Agent mismatch');
-    const node = users.get(entry.userId)?.live(entry.fileId);
-    if (!node || node.isDir || !node.content) return sendText(res, 404, 'Not Found');
+    const live = entry.snapshot ? undefined : users.get(entry.userId)?.live(entry.fileId);
+    const node: ServedFile | undefined = entry.snapshot ?? (live && !live.isDir ? live : undefined);
+    if (!node?.content) return sendText(res, 404, 'Not Found');
 
     const range = parseRange(req.headers.range, node.size);
     if (range === 'unsatisfiable') {

@@ -6,6 +6,7 @@ import type { Session, Sessions } from './sessions.js';
 import type { UserTree } from './store.js';
 import type { Cdn } from './cdn.js';
 import type { OfflineTasks } from './offline-tasks.js';
+import type { ShareOptions, ShareStore } from './shares.js';
 
 /** Everything the route handlers share: the state of the emulated 115. */
 export interface Emu115Context {
@@ -19,6 +20,9 @@ export interface Emu115Context {
   cdn: Cdn;
   offline: Map<string, OfflineTasks>;
   offlineQuota: number;
+  shares: ShareStore;
+  /** Mutable: the emulator's share switches (reference 10). */
+  shareOptions: ShareOptions;
 }
 
 export interface Call {
@@ -33,6 +37,12 @@ export interface Call {
 export interface AuthedCall extends Call {
   session: Session;
   tree: UserTree;
+}
+
+/** A route that anonymous callers may use too (share snap); the session is there when the cookie is valid. */
+export interface MaybeAuthedCall extends Call {
+  session?: Session;
+  tree?: UserTree;
 }
 
 /** A webapi/proapi-style failure: HTTP 200, `state:false`, the code under both spellings. */

@@ -3,7 +3,7 @@ import { type IncomingMessage, type ServerResponse, createServer } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { type App115, ERR, type RsaPrivateKey } from '@ferry/protocols';
 import { Cdn } from './cdn.js';
-import { type AuthedCall, type Call, type Emu115Context, apiError } from './context.js';
+import { type AuthedCall, type Call, type Emu115Context, type MaybeAuthedCall, apiError } from './context.js';
 import { androidDownload, chromeDownurl } from './download-routes.js';
 import { batchRename, categoryGet, copy, getId, getInfo, listFiles, mkdir, move, recycle } from './files-routes.js';
 import { sendJson, sendText } from './http-io.js';
@@ -12,12 +12,15 @@ import { addTasks, deleteTasks, listTasks } from './offline-routes.js';
 import { QrTokens } from './qrcode.js';
 import { type Fault, Faults, RiskControl, type RiskControlOptions, WAF_405_PAGE } from './risk.js';
 import { Sessions, cookieKey, cookieOf } from './sessions.js';
+import { shareReceive, shareSend } from './share-receive.js';
+import { shareDownurl, shareSnap } from './share-routes.js';
+import { type ShareOptions, type ShareState, ShareStore } from './shares.js';
 import { type Node, UserTree } from './store.js';
 
 /**
  * Layout: every 115 host lives behind ONE port, under a path prefix named after the host:
  *
- *   webapi.115.com       -> http://127.0.0.1:PORT/webapi       (files, getid, get_info, category/get, file ops)
+ *   webapi.115.com       -> http://127.0.0.1:PORT/webapi       (files, getid, get_info, category/get, file ops, shares)
  *   proapi.115.com       -> http://127.0.0.1:PORT/proapi       (m115 download routes)
  *   passportapi.115.com  -> http://127.0.0.1:PORT/passportapi  (QR login step 3)
  *   qrcodeapi.115.com    -> http://127.0.0.1:PORT/qrcodeapi    (QR token, status, login)
@@ -27,7 +30,16 @@ import { type Node, UserTree } from './store.js';
  *   download CDN         -> http://127.0.0.1:PORT/cdn          (signed, expiring, UA-bound URLs)
  *
  * A client configured with these base URLs calls `${base}/files` exactly where it would call
- * `https://webapi.115.com/files`.
+ * `https://webapi.115.com/files`. 115cdn.com/webapi, an alias of webapi, is the same /webapi.
+ *
+ * Share links (../shared/reference/115-share-api.md; shares.ts, share-*.ts):
+ *
+ *   GET  /webapi/share/snap     anonymous or logged in (the owner needs no receive_code); list a share
+ *                               folder with offset/limit/o/asc; risk control keyed by cookie, else by IP
+ *   GET  /webapi/share/downurl  login (else 99); {fid, fn, fs, sha1, url:{url,...}|false}; the URL is
+ *                               a /cdn URL bound to the caller's User-Agent, expiring at `t`
+ *   POST /webapi/share/receive  login; deep-copies share items (file_id list) into cid (default 最近接收)
+ *   POST /webapi/share/send     login; shares items of the caller's drive (file_ids list)
  */
 export const HOST_NAMES = ['webapi', 'proapi', 'passportapi', 'qrcodeapi', 'lixian', 'my', 'uplb', 'cdn'] as const;
 export type HostName = (typeof HOST_NAMES)[number];
@@ -44,6 +56,8 @@ export interface Emulator115Options {
   riskControl?: RiskControlOptions;
   /** Offline tasks a user may add in total (the "quota"). Default 100. */
   offlineQuota?: number;
+  /** Share-link switches where the reference is open (see ShareOptions). */
+  share?: ShareOptions;
   port?: number;
 }
 
@@ -84,6 +98,14 @@ export interface Emulator115 {
   expireUrls(afterBytes?: number): void;
   setUrlLifetime(seconds: number): void;
   setOfflineTask(user: string, infoHash: string, patch: { status: number; percentDone?: number }): void;
+  /**
+   * Shares items of `user`'s tree ('/Films/a.mkv', '/Films') as one snapshot. `receiveCode` ''
+   * means none; default a random 4-char code. The share never expires unless `setShare` says so.
+   */
+  createShare(user: string, paths: string[], options?: { receiveCode?: string; title?: string }): { share_code: string; receive_code: string };
+  setShare(shareCode: string, patch: { state?: ShareState; numbersAsStrings?: boolean }): void;
+  /** Successful receive calls so far. */
+  readonly shareReceives: number;
   close(): Promise<void>;
 }
 
@@ -111,6 +133,14 @@ const AUTHED: Record<string, Handler> = {
   'proapi POST /app/chrome/downurl': chromeDownurl,
   'proapi POST /android/2.0/ufile/download': androidDownload,
   'lixian POST /lixianssp/': addTasks,
+  'webapi GET /share/downurl': shareDownurl,
+  'webapi POST /share/receive': shareReceive,
+  'webapi POST /share/send': shareSend,
+};
+
+/** Routes open to anonymous callers that behave differently for a logged-in one. */
+const MAYBE_AUTHED: Record<string, (call: MaybeAuthedCall) => void | Promise<void>> = {
+  'webapi GET /share/snap': shareSnap,
 };
 
 function lixianAction(call: Call): Handler | undefined {
@@ -149,6 +179,8 @@ export async function start115Emulator(options: Emulator115Options = {}): Promis
     cdn: new Cdn(options.urlLifetimeS ?? 3600, faults),
     offline: new Map(),
     offlineQuota: options.offlineQuota ?? 100,
+    shares: new ShareStore(),
+    shareOptions: { ...options.share },
   };
   const byName = new Map<string, UserTree>();
   userNames.forEach((name, i) => {
@@ -173,6 +205,14 @@ export async function start115Emulator(options: Emulator115Options = {}): Promis
     const pub = publicRoute(host, method, path);
     if (pub) return pub(call);
     if (host === 'my' && path === '/' && url.searchParams.get('ac') === 'status') return loginStatus(call);
+    const maybe = MAYBE_AUTHED[`${host} ${method} ${path}`];
+    if (maybe) {
+      // Anonymous share listing is throttled per IP (reference 4, 9.8); a valid cookie is counted as itself.
+      const found = ctx.sessions.lookup(req.headers.cookie);
+      const refused = ctx.risk.check(found.ok ? cookieKey(req.headers.cookie) : `ip:${req.socket.remoteAddress ?? ''}`);
+      if (refused) return refuse(res, refused);
+      return maybe(found.ok ? { ...call, session: found.session, tree: ctx.users.get(found.session.userId)! } : call);
+    }
 
     const authed =
       AUTHED[`${host} ${method} ${path}`] ??
@@ -267,16 +307,50 @@ export async function start115Emulator(options: Emulator115Options = {}): Promis
       if (!task) throw new Error(`no offline task ${infoHash}`);
       Object.assign(task, patch);
     },
+    createShare: (user, paths, opts = {}) => {
+      const tree = treeOf(user);
+      const nodes = paths.map((p) => {
+        const node = tree.nodeByPath(p);
+        if (!node || !tree.live(node.id)) throw new Error(`'${user}' has no '${p}' to share`);
+        return node;
+      });
+      const share = ctx.shares.create(tree, nodes, opts);
+      return { share_code: share.code, receive_code: share.receiveCode };
+    },
+    setShare: (shareCode, patch) => {
+      const share = ctx.shares.require(shareCode);
+      if (patch.state !== undefined) share.state = patch.state;
+      if (patch.numbersAsStrings !== undefined) share.numbersAsStrings = patch.numbersAsStrings;
+    },
+    get shareReceives() {
+      return ctx.shares.receives;
+    },
     close: () =>
       new Promise<void>((resolve) => {
+        ctx.shares.clearTimers();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
 }
 
-/** The `ferry emulate 115 --json` line: everything an outside client needs to talk to the emulator. */
-export function format115EmulatorJson(emu: Emulator115): string {
+/** A share as `ferry emulate 115 --share` prints it. */
+export interface Emulator115ShareLine {
+  share_code: string;
+  receive_code: string;
+  url: string;
+}
+
+/** The public link of a share, in 115's own form (reference 1). */
+export function shareLinkOf(share: { share_code: string; receive_code: string }): Emulator115ShareLine {
+  return { ...share, url: `https://115.com/s/${share.share_code}?password=${share.receive_code}` };
+}
+
+/**
+ * The `ferry emulate 115 --json` line: everything an outside client needs to talk to the emulator;
+ * `shares` only when some were created (--share).
+ */
+export function format115EmulatorJson(emu: Emulator115, shares: Emulator115ShareLine[] = []): string {
   const { hosts, users, rsa_n, rsa_e, ecdh_pub } = emu;
-  return JSON.stringify({ hosts, users, rsa_n, rsa_e, ecdh_pub });
+  return JSON.stringify({ hosts, users, rsa_n, rsa_e, ecdh_pub, ...(shares.length ? { shares } : {}) });
 }

@@ -24,9 +24,12 @@ export interface Node {
 
 export const ROOT_ID = '0';
 
-/** 19-digit ids like 115's (beyond 2^53), so a client that parses them as numbers breaks here first. */
+/**
+ * 19-digit ids like 115's (beyond 2^53), so a client that parses them as numbers breaks here first.
+ * One sequence for every tree and every share snapshot, so an id never names two things.
+ */
 let nextId = 2_920_294_968_491_934_720n;
-function newId(): string {
+export function newId(): string {
   nextId += BigInt(1 + (Number(nextId % 7n) * 13));
   return nextId.toString();
 }
