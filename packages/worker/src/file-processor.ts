@@ -71,7 +71,11 @@ async function processBatch(job: Job, token: string | undefined, deps: FileProce
   let next = 0;
   const lane = async () => {
     while (!stop && next < todo.length) {
-      const file = todo[next++]!;
+      const index = next++;
+      const file = todo[index]!;
+      // The first file's token was taken before the lanes started, where a long wait may still
+      // hand the whole batch back; later ones wait in their lane.
+      if (index > 0) await waitForAccounts(job, undefined, accounts, deps.queues);
       if (await cancelled()) {
         stop = true;
         return;

@@ -50,6 +50,15 @@ export class FerryKeys {
     return `${this.prefix}:ferry:credential-lock:${configPath}:${name}`;
   }
 
+  /** A provider's request bucket (account, rate group), shared by all workers. */
+  gate(bucket: string): string {
+    return `${this.prefix}:ferry:gate:${bucket}`;
+  }
+
+  gatePause(bucket: string): string {
+    return `${this.prefix}:ferry:gate-pause:${bucket}`;
+  }
+
   rateLimits(): string {
     return `${this.prefix}:ferry:rate-limits`;
   }

@@ -7,6 +7,7 @@ import { fileProcessor } from './file-processor.js';
 import { FILE_QUEUE, TRANSFER_QUEUE } from './keys.js';
 import { Locations } from './locations.js';
 import { FerryQueues } from './queues.js';
+import { RedisRequestGate } from './request-gate.js';
 import { connectRedis, displayRedisUrl } from './redis.js';
 import { transferProcessor } from './transfer-processor.js';
 
@@ -41,7 +42,10 @@ export class FerryWorker {
     const redis: Redis = await connectRedis(options.redisUrl);
     const queues = new FerryQueues(redis, options.prefix);
     const store = new LockedConfigStore(redis, queues.keys, options.configPath);
-    const locations = new Locations(store, { withLock: (name, fn) => store.withLock(name, fn) });
+    const locations = new Locations(store, {
+      withLock: (name, fn) => store.withLock(name, fn),
+      requestGate: new RedisRequestGate(redis, queues.keys),
+    });
     const log = options.log;
     const backoff = options.backoff ?? defaultBackoff;
     const concurrency = options.concurrency ?? 4;

@@ -1,18 +1,24 @@
+import type { RequestGate } from '@ferry/core';
 import { ALIYUN_RATE_LIMITS, type AliyunRateGroup } from '@ferry/protocols';
 
 /**
  * Requests of one group spaced at the documented rate. Clients run a little under it (OpenList
  * uses 3.9/0.9/14.9 per second) so timer jitter never lands a call over the server's limit.
+ * With the host's shared gate (workers), every process spends one budget.
  */
 export class RequestSpacer {
   private next = 0;
   private readonly intervalMs: number;
 
-  constructor(perSecond: number) {
+  constructor(
+    private readonly perSecond: number,
+    private readonly shared?: { gate: RequestGate; bucket: string },
+  ) {
     this.intervalMs = 1000 / perSecond;
   }
 
   async take(): Promise<void> {
+    if (this.shared) return this.shared.gate.take(this.shared.bucket, this.perSecond);
     const now = Date.now();
     const at = Math.max(now, this.next);
     this.next = at + this.intervalMs;
@@ -20,10 +26,9 @@ export class RequestSpacer {
   }
 }
 
-export function accountSpacers(): Record<AliyunRateGroup, RequestSpacer> {
-  return {
-    list: new RequestSpacer(ALIYUN_RATE_LIMITS.list - 0.1),
-    download: new RequestSpacer(ALIYUN_RATE_LIMITS.download - 0.1),
-    other: new RequestSpacer(ALIYUN_RATE_LIMITS.other - 0.1),
-  };
+/** `account` names the budget in the shared gate: the same name in every process. */
+export function accountSpacers(account: string, gate?: RequestGate): Record<AliyunRateGroup, RequestSpacer> {
+  const spacer = (group: AliyunRateGroup) =>
+    new RequestSpacer(ALIYUN_RATE_LIMITS[group] - 0.1, gate ? { gate, bucket: `aliyun-open:${account}:${group}` } : undefined);
+  return { list: spacer('list'), download: spacer('download'), other: spacer('other') };
 }

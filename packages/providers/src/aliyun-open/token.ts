@@ -31,14 +31,17 @@ const EXPIRY_MARGIN_MS = 60_000;
 export class Account {
   private static readonly byRefreshToken = new Map<string, Account>();
 
-  readonly spacers: Record<AliyunRateGroup, RequestSpacer> = accountSpacers();
+  readonly spacers: Record<AliyunRateGroup, RequestSpacer>;
   private access: { token: string; expiresAt: number } | undefined;
   private refreshing: Promise<string> | undefined;
 
   private constructor(
     private refreshToken: string,
     private readonly settings: TokenSettings,
-  ) {}
+  ) {
+    // The remote's name is the account's name in the shared gate: the refresh token rotates.
+    this.spacers = accountSpacers(`${settings.endpoint}|${settings.remote}`, settings.context.requestGate);
+  }
 
   static for(refreshToken: string, settings: TokenSettings): Account {
     let account = Account.byRefreshToken.get(refreshToken);

@@ -1,0 +1,75 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { type AliyunEmulator, startAliyunEmulator } from '@ferry/emulators';
+import { followTransfer, openQueues, submitTransfer } from '../src/index.js';
+import { RedisRequestGate } from '../src/request-gate.js';
+import { REDIS_URL, dropPrefix, makeTree, tempDir, uniquePrefix, cleanupAfterEach } from './helpers.js';
+import { type WorkerProcess, spawnWorker, stopWorker } from './processes.js';
+
+const cleanups = cleanupAfterEach();
+
+it('the shared gate hands out a burst of the rate, then reserves slots further and further out; a pause holds it', async () => {
+  const prefix = uniquePrefix();
+  const queues = await openQueues(REDIS_URL, prefix);
+  cleanups.push(async () => {
+    await queues.close();
+    queues.redis.disconnect();
+    await dropPrefix(REDIS_URL, prefix);
+  });
+  // Two gates on two connections: two processes, one budget.
+  const a = new RedisRequestGate(queues.redis, queues.keys);
+  const other = await openQueues(REDIS_URL, prefix);
+  cleanups.push(async () => {
+    await other.close();
+    other.redis.disconnect();
+  });
+  const b = new RedisRequestGate(other.redis, other.keys);
+  const replies: number[] = [];
+  for (let i = 0; i < 8; i++) replies.push(await (i % 2 ? b : a).reserve('acct', 4));
+  expect(replies.slice(0, 4)).toEqual([0, 0, 0, 0]);
+  // Slots 5..8 at 4 per second: about 250, 500, 750 and 1000 ms out.
+  const waits = replies.slice(4).map((r) => -r);
+  for (const w of waits) expect(w).toBeGreaterThan(0);
+  for (let i = 1; i < waits.length; i++) expect(waits[i]!).toBeGreaterThan(waits[i - 1]!);
+  await b.pause('acct', 60_000);
+  expect(await a.reserve('acct', 4)).toBeGreaterThan(1000);
+});
+
+it('two worker processes on one Aliyun account stay within its documented request rates together', async () => {
+  const prefix = uniquePrefix();
+  const dir = tempDir('shared-gate');
+  const src = join(dir, 'src');
+  mkdirSync(src);
+  const rels = makeTree(src, 90, 30);
+  // The emulator answers 429 over the documented per-second rates (15/s for file calls).
+  const emulator: AliyunEmulator = await startAliyunEmulator();
+  const configPath = join(dir, 'ferry.config.json');
+  const ali = {
+    type: 'aliyun-open',
+    refresh_token: emulator.issueRefreshToken(),
+    client_id: emulator.client_id,
+    client_secret: emulator.client_secret,
+    endpoint: emulator.base,
+  };
+  writeFileSync(configPath, JSON.stringify({ remotes: { ali } }));
+  const queues = await openQueues(REDIS_URL, prefix);
+  const workers: WorkerProcess[] = [];
+  cleanups.push(async () => {
+    for (const w of workers) await stopWorker(w);
+    await queues.close();
+    queues.redis.disconnect();
+    await dropPrefix(REDIS_URL, prefix);
+    await emulator.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const options = { redisUrl: REDIS_URL, prefix, concurrency: 4 };
+  workers.push(...(await Promise.all([0, 1].map(() => spawnWorker(options, { FERRY_CONFIG: configPath })))));
+  const { id } = await submitTransfer(queues, {
+    mode: 'copy', source: src, target: 'ali:/dst', deleteExtraneous: false, compare: 'default', onConflict: 'overwrite', include: [], exclude: [], retries: 3,
+  });
+  const summary = await followTransfer(queues, id, () => {});
+  expect(summary).toMatchObject({ state: 'done', copied: rels.length, failed: 0 });
+  // Each process alone keeps under the rates; only a budget shared through Redis keeps both under.
+  expect(emulator.stats.throttled).toBe(0);
+});
