@@ -5,3 +5,5 @@ export * from './fields.js';
 export * from './m115.js';
 export * from './names.js';
 export * from './schemas.js';
+export * from './share-link.js';
+export * from './share-schemas.js';

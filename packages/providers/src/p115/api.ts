@@ -1,7 +1,7 @@
 import type { Agent } from 'undici';
 import { request, undici } from '../http/undici.js';
 import type { z } from 'zod';
-import { AuthError, BadInput, Conflict, NotFound, RateLimited, TransientError, sleep } from '@ferry/core';
+import { AuthError, BadInput, Conflict, NotFound, RateLimited, type RequestGate, TransientError, sleep } from '@ferry/core';
 import {
   ERR,
   type Failure115,
@@ -27,7 +27,16 @@ const MAX_TRANSIENT = 4;
 export interface CallOptions {
   query?: Record<string, string | number>;
   form?: URLSearchParams;
+  /** Extra request headers (the Referer share pages send). */
+  headers?: Record<string, string>;
 }
+
+/**
+ * `cookie`: the account's login, its own bucket per user id. `anonymous`: no cookie at all, for
+ * endpoints that serve anyone (share listings); one bucket per webapi host, since 115 throttles
+ * anonymous callers by IP.
+ */
+export type Login115 = 'cookie' | 'anonymous';
 
 /** A 115 API failure that no generic rule handled; callers map the code to what it means for them. */
 export class Api115Failure extends Error {
@@ -57,13 +66,20 @@ export class Api115 {
   constructor(
     readonly remote: string,
     readonly options: P115Options,
+    readonly login: Login115 = 'cookie',
+    gate?: RequestGate,
   ) {
+    if (login === 'anonymous') {
+      this.userId = '';
+      this.throttle = throttleFor(`${options.webapi_url}|anonymous`, options.qps, options.backoff_ms, gate);
+      return;
+    }
     const cookie = parseCookie115(options.cookie);
     if (!options.cookie) throw new AuthError(`remote '${remote}' has no 115 cookie: run \`ferry login 115 ${remote}\``);
     const uid = cookie && parseUid(cookie.UID);
     if (!uid) throw new BadInput(`remote '${remote}': the 115 cookie must read "UID=<id>_<app>_<time>; CID=…; SEID=…" (run \`ferry login 115 ${remote}\`)`);
     this.userId = uid.userId;
-    this.throttle = throttleFor(`${options.webapi_url}|${uid.userId}`, options.qps, options.backoff_ms);
+    this.throttle = throttleFor(`${options.webapi_url}|${uid.userId}`, options.qps, options.backoff_ms, gate);
   }
 
   base(host: Host115): string {
@@ -71,6 +87,9 @@ export class Api115 {
   }
 
   sessionExpired(): AuthError {
+    if (this.login === 'anonymous') {
+      return new AuthError(`${this.remote}: 115 answers this only to a logged-in account: name a p115 remote with account=REMOTE (\`--account REMOTE\`)`);
+    }
     return new AuthError(`115 session expired: run \`ferry login 115 ${this.remote}\``);
   }
 
@@ -112,7 +131,8 @@ export class Api115 {
           headers: {
             accept: '*/*',
             'user-agent': this.options.user_agent,
-            cookie: this.options.cookie,
+            ...(this.login === 'cookie' ? { cookie: this.options.cookie } : {}),
+            ...options.headers,
             ...(options.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
           },
           ...(options.form ? { body: options.form.toString() } : {}),
@@ -162,7 +182,7 @@ export class Api115 {
 }
 
 /** The failure a reply reports, if it is an object that reports one. */
-function failureIn(json: unknown): Failure115 | undefined {
+export function failureIn(json: unknown): Failure115 | undefined {
   const envelope = envelope115.safeParse(json);
   return envelope.success ? failureOf(envelope.data) : undefined;
 }

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { request } from '../http/undici.js';
 import { BadInput, type Entry, NotFound, TransientError } from '@ferry/core';
-import { type RsaPublicKey, downUrlChrome115, m115DecodeResponse, m115EncodeRequest, m115Envelope, rsaPublicKey } from '@ferry/protocols';
+import { downUrlChrome115, m115DecodeResponse, m115EncodeRequest, m115Envelope, rsaPublicKey } from '@ferry/protocols';
 import type { Api115 } from './api.js';
 
 /** p115client keeps a URL until `t` − 300 s; short-lived URLs keep at least a quarter of their life. */
@@ -16,30 +16,21 @@ interface CachedUrl {
 }
 
 /**
- * Download URLs through the m115 chrome route, cached per pick code until shortly before their
- * expiry `t`, and ranged reads that fetch `segmentBytes` per request so a URL that expires
- * mid-file is renewed between requests (or as soon as the CDN refuses it).
+ * Asks 115 for a fresh CDN URL of the file `key` names (a pick code for one's own files, a file id
+ * inside a share); `where` is for messages.
  */
-export class Downloads {
-  private readonly urls = new Map<string, CachedUrl>();
-  private readonly pub: RsaPublicKey;
+export type UrlSource = (key: string, where: string) => Promise<string>;
 
-  constructor(
-    private readonly api: Api115,
-    private readonly segmentBytes: number,
-  ) {
-    this.pub = rsaPublicKey(api.options.rsa_n, api.options.rsa_e);
-  }
-
-  async url(pickCode: string, where: string, fresh = false): Promise<string> {
-    const cached = this.urls.get(pickCode);
-    if (!fresh && cached && Date.now() < cached.renewAt) return cached.url;
-    const { data, key } = m115EncodeRequest(JSON.stringify({ pickcode: pickCode }), this.pub);
+/** One's own files: the m115 chrome route, by pick code. */
+export function chromeUrlSource(api: Api115): UrlSource {
+  const pub = rsaPublicKey(api.options.rsa_n, api.options.rsa_e);
+  return async (pickCode, where) => {
+    const { data, key } = m115EncodeRequest(JSON.stringify({ pickcode: pickCode }), pub);
     const form = new URLSearchParams({ data });
-    const reply = await this.api.call('proapi', '/app/chrome/downurl', m115Envelope, { query: { t: Math.floor(Date.now() / 1000) }, form });
+    const reply = await api.call('proapi', '/app/chrome/downurl', m115Envelope, { query: { t: Math.floor(Date.now() / 1000) }, form });
     let payload: unknown;
     try {
-      payload = JSON.parse(m115DecodeResponse(reply.data, key, this.pub).toString('utf8'));
+      payload = JSON.parse(m115DecodeResponse(reply.data, key, pub).toString('utf8'));
     } catch (err) {
       throw new BadInput(`${where}: cannot decode 115's download reply (is rsa_n right for this endpoint?)`, { cause: err });
     }
@@ -47,19 +38,41 @@ export class Downloads {
     if (!parsed.success) throw new TransientError(`${where}: unexpected download reply from 115`);
     const item = Object.values(parsed.data).find((v) => v.pick_code === pickCode);
     if (!item || typeof item.url !== 'object' || Array.isArray(item.url)) throw new NotFound(`${where}: 115 gives no download URL (a folder, or deleted)`);
-    const url = item.url.url;
+    return item.url.url;
+  };
+}
+
+/**
+ * Download URLs from a UrlSource, cached per key until shortly before their expiry `t`, and
+ * ranged reads that fetch `segmentBytes` per request so a URL that expires mid-file is renewed
+ * between requests (or as soon as the CDN refuses it). The CDN binds URLs to the User-Agent that
+ * asked for them, so reads send the account's UA, the one the source's API calls send.
+ */
+export class Downloads {
+  private readonly urls = new Map<string, CachedUrl>();
+
+  constructor(
+    private readonly api: Api115,
+    private readonly segmentBytes: number,
+    private readonly source: UrlSource,
+  ) {}
+
+  async url(key: string, where: string, fresh = false): Promise<string> {
+    const cached = this.urls.get(key);
+    if (!fresh && cached && Date.now() < cached.renewAt) return cached.url;
+    const url = await this.source(key, where);
     const t = Number(new URL(url).searchParams.get('t'));
     const now = Date.now() / 1000;
     const margin = Number.isFinite(t) && t > now ? Math.min(RENEW_MARGIN_S, (t - now) / 4) : 0;
-    this.urls.set(pickCode, { url, renewAt: Number.isFinite(t) && t > 0 ? (t - margin) * 1000 : Date.now() + 60_000 });
+    this.urls.set(key, { url, renewAt: Number.isFinite(t) && t > 0 ? (t - margin) * 1000 : Date.now() + 60_000 });
     return url;
   }
 
-  open(entry: Entry, pickCode: string, start: number, end: number, where: string): Readable {
-    return Readable.from(this.bytes(entry, pickCode, start, end, where), { objectMode: false });
+  open(entry: Entry, key: string, start: number, end: number, where: string): Readable {
+    return Readable.from(this.bytes(entry, key, start, end, where), { objectMode: false });
   }
 
-  private async *bytes(entry: Entry, pickCode: string, start: number, end: number, where: string): AsyncGenerator<Buffer> {
+  private async *bytes(entry: Entry, key: string, start: number, end: number, where: string): AsyncGenerator<Buffer> {
     let pos = start;
     let failures = 0;
     let fresh = false;
@@ -68,7 +81,7 @@ export class Downloads {
     };
     while (pos < end) {
       const segEnd = Math.min(end, pos + this.segmentBytes);
-      const url = await this.url(pickCode, where, fresh);
+      const url = await this.url(key, where, fresh);
       fresh = false;
       let res;
       try {

@@ -8,7 +8,7 @@ export function registerP115(): void {
     description: '115 cloud drive (cookie login; `ferry login 115 REMOTE` sets the cookie by QR code)',
     options: p115Options,
     secrets: ['cookie'],
-    create: (remote, options) => new P115Provider(remote, options),
+    create: (remote, options, context) => new P115Provider(remote, options, context),
   });
 }
 
@@ -18,3 +18,7 @@ export { offlineAdd, offlineList, offlineRemove, offlineStatusText } from './off
 export type { OfflineAddResult } from './offline.js';
 export { LOGIN_APPS, finishQrLogin, refuseWithdrawnApp, pollQrStatus, slotNotice, startQrLogin, waitForQrLogin } from './qrcode-login.js';
 export type { QrLoginEndpoints, QrLoginResult, QrTicket } from './qrcode-login.js';
+export { ShareReceiver, DEFAULT_RECEIVE_POLLING } from './share-receive.js';
+export type { ReceivePolling } from './share-receive.js';
+export { isShareSource115 } from './share-source.js';
+export type { ShareSource115 } from './share-source.js';

@@ -6,6 +6,7 @@ import {
   type Entry,
   NotFound,
   type Provider,
+  type ProviderContext,
   type ReadOptions,
   baseName,
   checkName,
@@ -14,15 +15,17 @@ import {
 } from '@ferry/core';
 import { getInfo115 } from '@ferry/protocols';
 import { Api115 } from './api.js';
-import { Downloads } from './download.js';
+import { Downloads, chromeUrlSource } from './download.js';
 import { makeFolder, moveItems, recycleItems, renameItem } from './file-ops.js';
 import { FolderIds } from './folder-ids.js';
 import { type ListedItem, listFolder } from './listing.js';
 import type { P115Options } from './options.js';
+import { ShareReceiver } from './share-receive.js';
 
 /**
  * 115 through its cookie web/app API: a source for now (uploads come with the next issue), plus
- * folder operations. Paths are relative to `root_id`.
+ * folder operations, and a target for 115 shares, which it receives (转存) server-side. Paths
+ * are relative to `root_id`.
  */
 export class P115Provider implements Provider {
   readonly type = 'p115';
@@ -36,6 +39,8 @@ export class P115Provider implements Provider {
   };
   readonly api: Api115;
   readonly folders: FolderIds;
+  /** Receives 115 shares on the same service into this account: no byte through Ferry. */
+  readonly serverImport: ShareReceiver;
   private readonly downloads: Downloads;
   /** File id -> pick code, filled by listings; downloads need the pick code. */
   private readonly pickCodes = new Map<string, string>();
@@ -43,10 +48,12 @@ export class P115Provider implements Provider {
   constructor(
     readonly remote: string,
     readonly options: P115Options,
+    context: ProviderContext = {},
   ) {
-    this.api = new Api115(remote, options);
+    this.api = new Api115(remote, options, 'cookie', context.requestGate);
     this.folders = new FolderIds(this.api, options.root_id);
-    this.downloads = new Downloads(this.api, options.download_segment_mib * 1024 * 1024);
+    this.downloads = new Downloads(this.api, options.download_segment_mib * 1024 * 1024, chromeUrlSource(this.api));
+    this.serverImport = new ShareReceiver(this);
   }
 
   private where(path: string): string {

@@ -1,4 +1,4 @@
-import { sleep } from '@ferry/core';
+import { type RequestGate, sleep } from '@ferry/core';
 
 /** Longest pause after repeated risk-control answers. */
 const MAX_PAUSE_MS = 10 * 60_000;
@@ -15,11 +15,23 @@ export class AccountThrottle {
   /** Consecutive risk-control answers; reset by the first call that gets through. */
   strikes = 0;
 
+  /** Set in hosts with several processes (workers): the bucket and pauses then live there. */
+  private gate: RequestGate | undefined;
+
   constructor(
+    private readonly account: string,
     private readonly qps: number,
     private readonly backoffMs: number,
   ) {
     this.tokens = this.capacity;
+  }
+
+  shareThrough(gate: RequestGate | undefined): void {
+    this.gate ??= gate;
+  }
+
+  private get bucket(): string {
+    return `p115:${this.account}`;
   }
 
   private get capacity(): number {
@@ -34,6 +46,7 @@ export class AccountThrottle {
         await sleep(this.pausedUntil - now);
         continue;
       }
+      if (this.gate) return this.gate.take(this.bucket, this.qps);
       this.tokens = Math.min(this.capacity, this.tokens + ((now - this.refilledAt) / 1000) * this.qps);
       this.refilledAt = now;
       if (this.tokens >= 1) {
@@ -49,6 +62,8 @@ export class AccountThrottle {
     this.strikes++;
     const delay = Math.min(MAX_PAUSE_MS, this.backoffMs * 2 ** (this.strikes - 1));
     this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
+    // Other workers on this account stop too; a failure to tell them must not fail this call.
+    this.gate?.pause(this.bucket, delay).catch(() => {});
     return delay;
   }
 
@@ -59,8 +74,9 @@ export class AccountThrottle {
 
 const throttles = new Map<string, AccountThrottle>();
 
-export function throttleFor(account: string, qps: number, backoffMs: number): AccountThrottle {
+export function throttleFor(account: string, qps: number, backoffMs: number, gate?: RequestGate): AccountThrottle {
   let t = throttles.get(account);
-  if (!t) throttles.set(account, (t = new AccountThrottle(qps, backoffMs)));
+  if (!t) throttles.set(account, (t = new AccountThrottle(account, qps, backoffMs)));
+  t.shareThrough(gate);
   return t;
 }

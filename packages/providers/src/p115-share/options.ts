@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { p115Options } from '../p115/options.js';
+
+const p115Defaults = p115Options.parse({});
+
+/**
+ * Options of a 115 share remote. Security decision: `receive_code` is NOT a secret. It travels in
+ * the share link itself (`?password=…`), it grants nothing beyond that one share, and a share
+ * remote is usually written inline (`:115share,share_code=…,receive_code=…:/`) so that job data can
+ * carry it as text; it is shown, logged and stored in job data like the share code. The account's
+ * cookie stays in the p115 remote that `account` names and never enters this remote's options.
+ */
+export const p115ShareOptions = z.object({
+  share_code: z
+    .string()
+    .regex(/^[A-Za-z0-9]+$/, 'letters and digits, as in https://115cdn.com/s/<share_code>')
+    .describe('Share code, the last part of the link https://115cdn.com/s/<share_code> (lower-cased before use)'),
+  receive_code: z
+    .string()
+    .regex(/^[A-Za-z0-9]*$/, 'letters and digits (the 4-character 访问码), or empty')
+    .default('')
+    .describe('Access code (访问码/提取码, the link\'s ?password=); empty for a share without one. Not a secret: it is part of the link'),
+  account: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]*$/, 'the name of a configured remote')
+    .default('')
+    .describe('Name of a configured p115 remote whose login (cookie, User-Agent, endpoints, rate limit) is used; needed to read file bytes. Empty: list anonymously'),
+  webapi_url: z.string().url().default(p115Defaults.webapi_url).describe('Base URL of webapi.115.com for anonymous listing (with `account`, the account\'s is used)'),
+  user_agent: z.string().min(1).default(p115Defaults.user_agent).describe('User-Agent for anonymous listing (with `account`, the account\'s is used)'),
+  qps: z.number().positive().max(100).default(1).describe('API calls per second when listing anonymously, shared by every anonymous share on this host (115 throttles per IP)'),
+  page_size: z.number().int().min(1).max(1150).default(1000).describe('Entries per snap page when listing anonymously (with `account`, the account\'s is used)'),
+});
+
+export type P115ShareOptions = z.infer<typeof p115ShareOptions>;
