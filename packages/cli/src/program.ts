@@ -40,6 +40,7 @@ const COMMANDS: Record<string, () => Promise<AddCommands[]>> = {
   worker: async () => [(await import('./commands/worker.js')).addWorkerCommand],
   jobs: async () => [(await import('./commands/jobs.js')).addJobsCommand],
   schedule: async () => [(await import('./commands/schedule.js')).addScheduleCommands],
+  'import-share': async () => [(await import('./commands/import-share.js')).addImportShareCommand],
 };
 COMMANDS.sync = COMMANDS.copy!;
 

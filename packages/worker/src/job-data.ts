@@ -7,7 +7,7 @@ import { z } from 'zod';
  * by hand, is untrusted input.
  */
 export const transferSpecSchema = z.object({
-  /** copy and sync today; import-share will join. */
+  /** copy, sync or import-share (a copy from a share link's inline remote). */
   mode: z.string().min(1),
   /** "remote:/path", or an absolute path on the workers' local disk. */
   source: z.string().min(1),

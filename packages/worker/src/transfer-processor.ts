@@ -58,8 +58,8 @@ export function transferProcessor(deps: TransferProcessorDeps) {
 
 async function planTransfer(job: Job, data: TransferJobData, deps: TransferProcessorDeps): Promise<Planned> {
   const { spec } = data;
-  if (spec.mode !== 'copy' && spec.mode !== 'sync') {
-    throw new UnrecoverableError(`transfer mode '${spec.mode}' cannot run on workers yet`);
+  if (spec.mode !== 'copy' && spec.mode !== 'sync' && spec.mode !== 'import-share') {
+    throw new UnrecoverableError(`transfer mode '${spec.mode}' cannot run on workers`);
   }
   const [source, target] = await Promise.all([deps.locations.locate(spec.source), deps.locations.locate(spec.target)]);
   const planned: Planned = { files: 0, bytes: 0, skipped: 0, errors: [], deletes: [] };
@@ -101,7 +101,8 @@ async function planTransfer(job: Job, data: TransferJobData, deps: TransferProce
   const actions = plan({
     source,
     target,
-    mode: spec.mode,
+    // A share import is a copy whose source is the share (inline remote) as far as planning goes.
+    mode: spec.mode === 'sync' ? 'sync' : 'copy',
     deleteExtraneous: spec.deleteExtraneous,
     compare: spec.compare,
     onConflict: spec.onConflict,

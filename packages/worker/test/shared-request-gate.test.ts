@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { type AliyunEmulator, startAliyunEmulator } from '@ferry/emulators';
+import { type AliyunEmulator, startAliyunEmulator, start115Emulator } from '@ferry/emulators';
 import { followTransfer, openQueues, submitTransfer } from '../src/index.js';
 import { RedisRequestGate } from '../src/request-gate.js';
 import { REDIS_URL, dropPrefix, makeTree, tempDir, uniquePrefix, cleanupAfterEach } from './helpers.js';
@@ -72,4 +72,45 @@ it('two worker processes on one Aliyun account stay within its documented reques
   expect(summary).toMatchObject({ state: 'done', copied: rels.length, failed: 0 });
   // Each process alone keeps under the rates; only a budget shared through Redis keeps both under.
   expect(emulator.stats.throttled).toBe(0);
+});
+
+it('two worker processes on one 115 account keep to its qps together, so risk control never trips', async () => {
+  const prefix = uniquePrefix();
+  const dir = tempDir('shared-gate-115');
+  const dst = join(dir, 'dst');
+  mkdirSync(dst);
+  const emulator = await start115Emulator();
+  for (let i = 0; i < 80; i++) emulator.putFile('alice', `lib/d${i % 4}/f${i}.txt`, Buffer.from(`file ${i}\n`));
+  // 10 calls a second for the account; one process alone never exceeds 20 in a second's window.
+  emulator.setRiskControl({ budget: 24, windowMs: 1000, coolDownMs: 2000, answer: 'errno590075' });
+  const configPath = join(dir, 'ferry.config.json');
+  const my115 = {
+    type: 'p115',
+    cookie: emulator.users[0]!.cookie,
+    webapi_url: emulator.hosts.webapi,
+    proapi_url: emulator.hosts.proapi,
+    rsa_n: emulator.rsa_n,
+    rsa_e: emulator.rsa_e,
+    qps: 10,
+    backoff_ms: 200,
+  };
+  writeFileSync(configPath, JSON.stringify({ remotes: { my115 } }));
+  const queues = await openQueues(REDIS_URL, prefix);
+  const workers: WorkerProcess[] = [];
+  cleanups.push(async () => {
+    for (const w of workers) await stopWorker(w);
+    await queues.close();
+    queues.redis.disconnect();
+    await dropPrefix(REDIS_URL, prefix);
+    await emulator.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const options = { redisUrl: REDIS_URL, prefix, concurrency: 4 };
+  workers.push(...(await Promise.all([0, 1].map(() => spawnWorker(options, { FERRY_CONFIG: configPath })))));
+  const { id } = await submitTransfer(queues, {
+    mode: 'copy', source: 'my115:/lib', target: dst, deleteExtraneous: false, compare: 'default', onConflict: 'overwrite', include: [], exclude: [], retries: 5,
+  });
+  const summary = await followTransfer(queues, id, () => {});
+  expect(summary).toMatchObject({ state: 'done', copied: 80, failed: 0 });
+  expect(emulator.blockedRequests).toBe(0);
 });

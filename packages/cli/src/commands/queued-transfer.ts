@@ -21,7 +21,7 @@ export interface QueuedTransferFlags extends QueueFlags, TransferSettingFlags {
  * summary when it waited.
  */
 export async function runQueuedTransfer(
-  mode: TransferMode,
+  mode: TransferMode | 'import-share',
   sourceArg: string,
   destArg: string,
   flags: QueuedTransferFlags,

@@ -15,7 +15,7 @@ import { ProgressReporter } from '../progress.js';
 import { type TransferSettingFlags, transferSettings } from '../transfer-settings.js';
 import { addQueueOptions } from '../queue-options.js';
 
-interface TransferFlags extends TransferSettingFlags {
+export interface TransferFlags extends TransferSettingFlags {
   dryRun?: boolean;
   include: string[];
   exclude: string[];
@@ -30,6 +30,24 @@ interface TransferFlags extends TransferSettingFlags {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** The flags copy, sync and import-share share: one declaration, one parser (transferSettings). */
+export function addTransferOptions(cmd: Command): Command {
+  cmd
+    .option('-n, --dry-run', 'show what would be done and change nothing')
+    .option('--transfers <n>', 'files transferred at once (default: the config\'s defaults.transfers, else 4)')
+    .option('--retries <n>', 'extra attempts for a file that failed with a temporary error (default: defaults.retries, else 3)')
+    .option('--include <glob>', 'only transfer files matching this glob (repeatable)', collect, [])
+    .option('--exclude <glob>', 'skip files and folders matching this glob (repeatable)', collect, [])
+    .option('--checksum', 'decide "already there" by SHA-1 (hashing files whose listing has none)')
+    .option('--size-only', 'decide "already there" by size alone')
+    .option('--on-conflict <policy>', 'a different file under the same name on dest: overwrite, skip (keep it), or rename (copy beside it as name(1).ext)', 'overwrite')
+    .option('--json', 'print the summary as one JSON line on stdout')
+    .option('--no-progress', 'no progress bar or progress lines')
+    .option('--queue', 'submit to the workers (`ferry worker`) instead of running here; prints the transfer id')
+    .option('--wait', 'with --queue: follow the queued transfer to its end, with progress and summary');
+  return addQueueOptions(cmd);
+}
+
 export function addTransferCommands(program: Command): void {
   for (const mode of ['copy', 'sync'] as const) {
     const cmd = program
@@ -38,20 +56,8 @@ export function addTransferCommands(program: Command): void {
         mode === 'copy'
           ? 'Copy files from source to dest, skipping files already there; never deletes anything'
           : 'Make dest match source (one way); with --delete, also remove files dest has and source does not',
-      )
-      .option('-n, --dry-run', 'show what would be done and change nothing')
-      .option('--transfers <n>', 'files transferred at once (default: the config\'s defaults.transfers, else 4)')
-      .option('--retries <n>', 'extra attempts for a file that failed with a temporary error (default: defaults.retries, else 3)')
-      .option('--include <glob>', 'only transfer files matching this glob (repeatable)', collect, [])
-      .option('--exclude <glob>', 'skip files and folders matching this glob (repeatable)', collect, [])
-      .option('--checksum', 'decide "already there" by SHA-1 (hashing files whose listing has none)')
-      .option('--size-only', 'decide "already there" by size alone')
-      .option('--on-conflict <policy>', 'a different file under the same name on dest: overwrite, skip (keep it), or rename (copy beside it as name(1).ext)', 'overwrite')
-      .option('--json', 'print the summary as one JSON line on stdout')
-      .option('--no-progress', 'no progress bar or progress lines')
-      .option('--queue', 'submit to the workers (`ferry worker`) instead of running here; prints the transfer id')
-      .option('--wait', 'with --queue: follow the queued transfer to its end, with progress and summary');
-    addQueueOptions(cmd);
+      );
+    addTransferOptions(cmd);
     if (mode === 'sync') cmd.option('--delete', 'delete files on dest that source does not have (never after an error)');
     cmd.addHelpText(
       'after',
@@ -71,7 +77,7 @@ listings have one) are skipped. A run that is killed resumes where it stopped wh
   }
 }
 
-async function runTransferCommand(
+export async function runTransferCommand(
   mode: TransferMode,
   sourceArg: string,
   destArg: string,
@@ -84,7 +90,9 @@ async function runTransferCommand(
   const source = ctx.locate(sourceArg);
   const target = ctx.locate(destArg);
   if (!source.provider.capabilities.read) throw new UsageError(`${source.display} cannot be read from`);
-  if (!target.provider.capabilities.write) throw new UsageError(`${target.display} cannot be written to`);
+  if (!target.provider.capabilities.write && !target.provider.serverImport?.canImportFrom(source.provider)) {
+    throw new UsageError(`${target.display} cannot be written to`);
+  }
   // Fails here, before any planning, with the path the user typed.
   await source.provider.stat(source.path);
 
@@ -138,7 +146,7 @@ async function runTransferCommand(
   return summary;
 }
 
-function printSummary(s: RunSummary, json: boolean): void {
+export function printSummary(s: RunSummary, json: boolean): void {
   if (json) {
     process.stdout.write(JSON.stringify(s) + '\n');
     return;
