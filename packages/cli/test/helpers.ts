@@ -129,3 +129,17 @@ export function waitFor(stream: NodeJS.ReadableStream, re: RegExp): Promise<RegE
     stream.on('end', () => reject(new Error(`stream ended without ${re}: ${text}`)));
   });
 }
+
+/** key=value options pointing a p115 remote at the emulator. */
+export function p115EndpointArgs(e: { hosts: Record<string, string>; rsa_n: string; rsa_e: string }): string[] {
+  return [
+    `webapi_url=${e.hosts.webapi}`,
+    `proapi_url=${e.hosts.proapi}`,
+    `passportapi_url=${e.hosts.passportapi}`,
+    `qrcodeapi_url=${e.hosts.qrcodeapi}`,
+    `lixian_url=${e.hosts.lixian}`,
+    `rsa_n=${e.rsa_n}`,
+    `rsa_e=${e.rsa_e}`,
+    'qps=50',
+  ];
+}

@@ -3,10 +3,8 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator115, start115Emulator } from '@ferry/emulators';
-import { openRedis } from '@ferry/worker';
-import { type Sandbox, ferry, finished, sandbox, startFerry, summaryOf } from './helpers.js';
-
-const REDIS_URL = 'redis://127.0.0.1:6379';
+import { type Sandbox, ferry, finished, p115EndpointArgs, sandbox, startFerry, summaryOf } from './helpers.js';
+import { withQueuePrefix } from './queue-sandbox.js';
 
 let emu: Emulator115;
 let box: Sandbox;
@@ -16,15 +14,7 @@ const notes = Buffer.from('shared notes\n');
 
 /** key=value options pointing a p115 remote at the emulator, logged in as `user`. */
 function remoteArgs(e: Emulator115, user: string): string[] {
-  const cookie = e.users.find((u) => u.name === user)!.cookie;
-  return [
-    `cookie=${cookie}`,
-    `webapi_url=${e.hosts.webapi}`,
-    `proapi_url=${e.hosts.proapi}`,
-    `rsa_n=${e.rsa_n}`,
-    `rsa_e=${e.rsa_e}`,
-    'qps=50',
-  ];
+  return [`cookie=${e.users.find((u) => u.name === user)!.cookie}`, ...p115EndpointArgs(e)];
 }
 
 beforeAll(async () => {
@@ -105,21 +95,12 @@ describe('ferry import-share --queue', () => {
   });
 
   it('runs on `ferry worker` and shows as an import-share transfer', async () => {
-    const prefix = `{ferry-cli-${randomBytes(4).toString('hex')}}`;
-    const qbox = { dir: box.dir, env: { ...box.env, REDIS_URL, FERRY_PREFIX: prefix } };
+    const qbox = withQueuePrefix(box, cleanups);
     const worker = startFerry(['worker', '--concurrency', '2'], qbox);
     const workerDone = finished(worker);
     cleanups.push(async () => {
       if (worker.exitCode === null) worker.kill('SIGTERM');
       await workerDone;
-      const redis = openRedis(REDIS_URL);
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== '0');
-      redis.disconnect();
     });
     const dst = join(box.dir, 'queued');
     const run = await ferry(['import-share', link, dst, '--queue', '--wait'], qbox);

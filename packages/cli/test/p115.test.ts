@@ -5,29 +5,15 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator115, start115Emulator } from '@ferry/emulators';
-import { type Sandbox, ferry, finished, sandbox, startFerry, summaryOf, waitFor } from './helpers.js';
+import { type Sandbox, ferry, finished, p115EndpointArgs, sandbox, startFerry, summaryOf, waitFor } from './helpers.js';
 
 let emu: Emulator115;
 let box: Sandbox;
 
-/** key=value options pointing a p115 remote at the emulator. */
-function endpointArgs(e: { hosts: Emulator115['hosts']; rsa_n: string; rsa_e: string }): string[] {
-  return [
-    `webapi_url=${e.hosts.webapi}`,
-    `proapi_url=${e.hosts.proapi}`,
-    `passportapi_url=${e.hosts.passportapi}`,
-    `qrcodeapi_url=${e.hosts.qrcodeapi}`,
-    `lixian_url=${e.hosts.lixian}`,
-    `rsa_n=${e.rsa_n}`,
-    `rsa_e=${e.rsa_e}`,
-    'qps=50',
-  ];
-}
-
 beforeAll(async () => {
   emu = await start115Emulator();
   box = await sandbox();
-  const added = await ferry(['remote', 'add', 'em', 'p115', ...endpointArgs(emu)], box);
+  const added = await ferry(['remote', 'add', 'em', 'p115', ...p115EndpointArgs(emu)], box);
   expect(added.code).toBe(0);
 });
 afterAll(async () => {
@@ -100,7 +86,7 @@ describe('ferry and 115', () => {
     const [line] = await waitFor(child.stdout!, /^\{.*\}\n/);
     const info = JSON.parse(line!) as { hosts: Emulator115['hosts']; users: { cookie: string }[]; rsa_n: string; rsa_e: string };
     const other = await sandbox();
-    await ferry(['remote', 'add', 'seeded', 'p115', `cookie=${info.users[0]!.cookie}`, ...endpointArgs(info)], other);
+    await ferry(['remote', 'add', 'seeded', 'p115', `cookie=${info.users[0]!.cookie}`, ...p115EndpointArgs(info)], other);
     const ls = await ferry(['ls', '-R', 'seeded:/'], other);
     expect(ls.code).toBe(0);
     expect(ls.stdout).toContain('a/x.txt');

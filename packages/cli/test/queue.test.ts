@@ -1,12 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { openRedis } from '@ferry/worker';
 import { afterEach, expect, it } from 'vitest';
 import { type Sandbox, ferry, finished, sandbox, startFerry } from './helpers.js';
-
-// The workers' Redis: a real server, each test under its own queue prefix.
-const REDIS_URL = 'redis://127.0.0.1:6379';
+import { withQueuePrefix } from './queue-sandbox.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -15,20 +11,8 @@ afterEach(async () => {
 
 async function queueSandbox(): Promise<Sandbox> {
   const box = await sandbox();
-  const prefix = `{ferry-cli-${randomBytes(4).toString('hex')}}`;
-  box.env = { ...box.env, REDIS_URL, FERRY_PREFIX: prefix };
-  cleanups.push(async () => {
-    const redis = openRedis(REDIS_URL);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-    redis.disconnect();
-    await fs.rm(box.dir, { recursive: true, force: true });
-  });
-  return box;
+  cleanups.push(() => fs.rm(box.dir, { recursive: true, force: true }));
+  return withQueuePrefix(box, cleanups);
 }
 
 it('copy --queue --wait runs on `ferry worker`, prints the id and the summary; jobs list shows it done', async () => {

@@ -6,7 +6,8 @@ import type { FerryKeys } from './keys.js';
  * One token bucket per request bucket (an account's API, or one rate group of it), kept in Redis
  * so every worker on every machine spends the same budget. A call reserves its slot in one round
  * trip: the bucket may go below zero, and the caller sleeps off the debt, so callers queue in the
- * order they asked. Redis's clock decides, so worker clocks may drift.
+ * order they asked. Redis's clock decides, so worker clocks may drift. The burst is half a
+ * second's worth: calls of several processes reach the server with more jitter than one's.
  *
  * KEYS: bucket hash, pause key. ARGV: rate per second.
  * Returns 0 (go now), -N (slot reserved, go in N ms) or +N (paused: ask again in N ms).
@@ -17,7 +18,7 @@ if pause > 0 then return pause end
 local t = redis.call('TIME')
 local now = t[1] * 1000 + math.floor(t[2] / 1000)
 local rate = tonumber(ARGV[1])
-local burst = math.max(1, rate)
+local burst = math.max(1, rate / 2)
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
 local tokens = tonumber(state[1]) or burst
 local at = tonumber(state[2]) or now

@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type FerryQueues, openQueues } from '../src/index.js';
+import { REDIS_URL, teardown, uniquePrefix } from './helpers.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/worker-process.mjs', import.meta.url));
 
@@ -46,4 +48,35 @@ export function writeConfig(dir: string, remotes: Record<string, Record<string, 
   const path = join(dir, 'ferry.config.json');
   writeFileSync(path, JSON.stringify({ remotes: Object.fromEntries(Object.entries(remotes).map(([k, v]) => [k, { type: 'testlocal', ...v }])) }));
   return path;
+}
+
+export interface WorkersOnConfig {
+  queues: FerryQueues;
+  workers: WorkerProcess[];
+}
+
+/**
+ * `count` worker processes sharing one prefix and one config file holding `remotes`, stopped and
+ * cleaned up (queues, Redis keys, `dir`, then `close`) by `cleanups` after the test.
+ */
+export async function workersOnConfig(
+  cleanups: (() => Promise<void> | void)[],
+  dir: string,
+  remotes: Record<string, unknown>,
+  count: number,
+  close: () => Promise<void> = async () => {},
+): Promise<WorkersOnConfig> {
+  const prefix = uniquePrefix();
+  const configPath = join(dir, 'ferry.config.json');
+  writeFileSync(configPath, JSON.stringify({ remotes }));
+  const queues = await openQueues(REDIS_URL, prefix);
+  const workers: WorkerProcess[] = [];
+  cleanups.push(async () => {
+    for (const w of workers) await stopWorker(w);
+    await close();
+    await teardown(queues, prefix, dir);
+  });
+  const options = { redisUrl: REDIS_URL, prefix, concurrency: 4 };
+  workers.push(...(await Promise.all(Array.from({ length: count }, () => spawnWorker(options, { FERRY_CONFIG: configPath })))));
+  return { queues, workers };
 }

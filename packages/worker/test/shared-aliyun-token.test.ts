@@ -1,22 +1,20 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { ConfigStore, resolveLocation } from '@ferry/core';
 import { type AliyunEmulator, startAliyunEmulator } from '@ferry/emulators';
-import { followTransfer, openQueues, submitTransfer } from '../src/index.js';
-import { REDIS_URL, dropPrefix, makeTree, tempDir, uniquePrefix, cleanupAfterEach } from './helpers.js';
-import { type WorkerProcess, spawnWorker, stopWorker } from './processes.js';
+import { followTransfer, submitTransfer } from '../src/index.js';
+import { makeTree, tempDir, cleanupAfterEach } from './helpers.js';
+import { workersOnConfig } from './processes.js';
 
 const cleanups = cleanupAfterEach();
 
 it('two worker processes on one Aliyun account keep refreshing its single-use token as access tokens expire mid-run', async () => {
-  const prefix = uniquePrefix();
   const dir = tempDir('shared-aliyun');
   const src = join(dir, 'src');
   mkdirSync(src);
   const rels = makeTree(src, 120, 40);
   const emulator: AliyunEmulator = await startAliyunEmulator({ rateLimits: false });
-  const configPath = join(dir, 'ferry.config.json');
   const ali = {
     type: 'aliyun-open',
     refresh_token: emulator.issueRefreshToken(),
@@ -24,19 +22,8 @@ it('two worker processes on one Aliyun account keep refreshing its single-use to
     client_secret: emulator.client_secret,
     endpoint: emulator.base,
   };
-  writeFileSync(configPath, JSON.stringify({ remotes: { ali } }));
-  const queues = await openQueues(REDIS_URL, prefix);
-  const workers: WorkerProcess[] = [];
-  cleanups.push(async () => {
-    for (const w of workers) await stopWorker(w);
-    await queues.close();
-    queues.redis.disconnect();
-    await dropPrefix(REDIS_URL, prefix);
-    await emulator.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const options = { redisUrl: REDIS_URL, prefix, concurrency: 4 };
-  workers.push(...(await Promise.all([0, 1].map(() => spawnWorker(options, { FERRY_CONFIG: configPath })))));
+  const { queues, workers } = await workersOnConfig(cleanups, dir, { ali }, 2, () => emulator.close());
+  const configPath = join(dir, 'ferry.config.json');
 
   const { id } = await submitTransfer(queues, {
     mode: 'copy', source: src, target: 'ali:/dst', deleteExtraneous: false, compare: 'default', onConflict: 'overwrite', include: [], exclude: [], retries: 3,
