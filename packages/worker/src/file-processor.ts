@@ -1,5 +1,16 @@
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
-import { type CheckpointHandle, type RunEvent, RateLimited, errorMessage, isRetryable, noCheckpoint, sleep, transferFile } from '@ferry/core';
+import {
+  type CheckpointHandle,
+  NotFound,
+  type RunEvent,
+  RateLimited,
+  errorMessage,
+  isRetryable,
+  noCheckpoint,
+  sameByListing,
+  sleep,
+  transferFile,
+} from '@ferry/core';
 import { type BatchResult, type FileJobData, type FileResult, batchJobDataSchema, fileJobDataSchema } from './job-data.js';
 import { jobCheckpoint } from './job-checkpoint.js';
 import { type Locations, accountOf } from './locations.js';
@@ -9,6 +20,8 @@ import type { FerryQueues } from './queues.js';
 const BYTES_EVENT_MS = 500;
 /** Files of a batch in flight at once. */
 const BATCH_LANES = 4;
+/** A running batch records which of its files are done this often, for whoever takes it over. */
+const PROGRESS_SAVE_MS = 2000;
 /** A batch notices a cancelled transfer within this long (plus the file in flight). */
 const CANCEL_CHECK_MS = 200;
 /** Waits for an account's token longer than this give the slot back (the job is delayed). */
@@ -66,6 +79,15 @@ async function processBatch(job: Job, token: string | undefined, deps: FileProce
   const finished = new Set([...done, ...failed].map((r) => r.rel));
   const todo = data.files.filter((f) => !finished.has(f.rel));
   const cancelled = cancelCheck(deps.queues, data.transferId);
+  // Taken over after a crash, or retried: files the earlier run landed since its last save are
+  // found on the target and not sent again.
+  const resumed = job.attemptsStarted > 1;
+  let savedAt = Date.now();
+  const saveProgress = async () => {
+    if (Date.now() - savedAt < PROGRESS_SAVE_MS) return;
+    savedAt = Date.now();
+    await job.updateData({ ...data, done, failed });
+  };
   let retry: unknown;
   let stop = false;
   let next = 0;
@@ -82,7 +104,8 @@ async function processBatch(job: Job, token: string | undefined, deps: FileProce
       }
       const one: FileJobData = { transferId: data.transferId, source: data.source, target: data.target, ...file };
       try {
-        done.push(await copyOne(job, one, deps, noCheckpoint));
+        done.push(resumed && (await landedBefore(one, deps)) ? landed(one, deps) : await copyOne(job, one, deps, noCheckpoint));
+        await saveProgress();
       } catch (err) {
         const message = errorMessage(err);
         const again = isRetryable(err) && !lastAttempt;
@@ -105,6 +128,24 @@ async function processBatch(job: Job, token: string | undefined, deps: FileProce
     throw retry;
   }
   return { results: done, failed };
+}
+
+/** Whether the target already holds this file as the source lists it. */
+async function landedBefore(data: FileJobData, deps: FileProcessorDeps): Promise<boolean> {
+  const target = await deps.locations.locate(data.target);
+  try {
+    return sameByListing(data.src, await target.provider.stat(data.dstPath), 'default') === true;
+  } catch (err) {
+    if (err instanceof NotFound) return false;
+    throw err;
+  }
+}
+
+function landed(data: FileJobData, deps: FileProcessorDeps): FileResult {
+  const event: RunEvent = { type: 'file', rel: data.rel, outcome: 'skipped', size: data.src.size, sourceBytesRead: 0, resumedFrom: 0 };
+  deps.queues.events.queue(data.transferId, [event]);
+  deps.log?.(`skipped: ${data.rel} [${data.transferId}] (landed before a restart)`);
+  return { rel: data.rel, outcome: 'skipped', size: data.src.size, bytes: 0, sourceBytesRead: 0, resumedFrom: 0 };
 }
 
 /** Whether `ferry jobs cancel` stopped the transfer; asks Redis at most every CANCEL_CHECK_MS. */

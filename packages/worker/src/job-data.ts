@@ -77,7 +77,8 @@ export type FileJobData = z.infer<typeof fileJobDataSchema>;
 
 export const fileResultSchema = z.object({
   rel: z.string(),
-  outcome: z.enum(['copied', 'rapid', 'imported']),
+  /** `skipped`: a taken-over batch found the file already landed. */
+  outcome: z.enum(['copied', 'rapid', 'imported', 'skipped']),
   size: z.number(),
   /** Bytes delivered to the target by this attempt's streamed copy. */
   bytes: z.number(),

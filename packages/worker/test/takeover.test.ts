@@ -60,3 +60,43 @@ it('a worker SIGKILLed mid-upload is replaced by another that continues from the
   expect(read - SIZE).toBeLessThan(2 * PART);
   expect(workers[1]!.lines.some((l) => l.startsWith('copied: big.bin') && l.includes('resumed at byte'))).toBe(true);
 });
+
+it('a batch of small files taken over after a SIGKILL sends none of the files already landed again', async () => {
+  const prefix = uniquePrefix();
+  const dir = tempDir('takeover-batch');
+  const src = join(dir, 'src');
+  const dst = join(dir, 'dst');
+  mkdirSync(src);
+  mkdirSync(dst);
+  for (let i = 0; i < 24; i++) writeFileSync(join(src, `f${i}.txt`), `small file ${i}\n`);
+  const log = join(dir, 'io.log');
+  writeFileSync(log, '');
+  const config = writeConfig(dir, { s: { root: src }, d: { root: dst, partDelayMs: 150, log } });
+  const queues = await openQueues(REDIS_URL, prefix);
+  const workers: WorkerProcess[] = [];
+  cleanups.push(async () => {
+    for (const w of workers) await stopWorker(w, 'SIGKILL');
+    await teardown(queues, prefix, dir);
+  });
+  const options = { redisUrl: REDIS_URL, prefix, concurrency: 1, lockDuration: 2000, stalledInterval: 1000 };
+  const env = { FERRY_CONFIG: config };
+  workers.push(await spawnWorker(options, env));
+  const { id } = await submitTransfer(queues, {
+    mode: 'copy', source: 's:/', target: 'd:/', deleteExtraneous: false, compare: 'default', include: [], exclude: [], retries: 2,
+  });
+  const landed = () => readFileSync(log, 'utf8').split('\n').filter((l) => l.startsWith('done '));
+  await until(() => landed().length >= 6, 'a few files of the batch to land');
+  await stopWorker(workers[0]!, 'SIGKILL');
+  const before = landed().length;
+
+  workers.push(await spawnWorker(options, env));
+  const summary = await followTransfer(queues, id, () => {});
+  expect(summary).toMatchObject({ state: 'done', failed: 0 });
+  expect(summary.copied + summary.skipped).toBe(24);
+  // Every file landed exactly once: the ones before the kill were found on the target, not re-sent.
+  const done = landed();
+  expect(new Set(done).size).toBe(24);
+  expect(done).toHaveLength(24);
+  expect(summary.skipped).toBeGreaterThanOrEqual(before - 4);
+  for (let i = 0; i < 24; i++) expect(readFileSync(join(dst, `f${i}.txt`), 'utf8')).toBe(`small file ${i}\n`);
+});
