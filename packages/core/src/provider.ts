@@ -20,7 +20,13 @@ export interface Capabilities {
 /** What a rapid-upload target may ask of the source: the size, the SHA-1 and small byte ranges. */
 export interface RapidSource {
   size: number;
-  sha1: string;
+  /** The SHA-1 when it is known without reading the file (listed, or kept by a checkpoint). */
+  knownSha1?: string;
+  /**
+   * The SHA-1, reading the whole source when it is not known. A target that can rule a hit out
+   * more cheaply (Aliyun's pre_hash of the first KiB) asks only when a hit is still possible.
+   */
+  sha1(): Promise<string>;
   /** Bytes [start, end) of the source file. Targets ask for at most a few KiB. */
   readRange(start: number, end: number): Promise<Buffer>;
 }

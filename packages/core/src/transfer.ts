@@ -62,17 +62,16 @@ export async function transferFile(t: FileTransfer, ctx: TransferContext = {}): 
   const saved = await usableCheckpoint(checkpoint, t);
   let sha1 = srcEntry.sha1 ?? saved?.sha1;
   if (!saved && dst.capabilities.rapidUpload && dst.tryRapidUpload) {
-    if (!sha1) {
-      sha1 = src.hash
-        ? await src.hash(srcEntry)
-        : await sha1OfStream(await src.openRead(srcEntry), (n) => {
-            sourceBytesRead += n;
-            ctx.onHashBytes?.(n);
-          });
-    }
     const rapidSource: RapidSource = {
       size: srcEntry.size,
-      sha1,
+      ...(sha1 ? { knownSha1: sha1 } : {}),
+      sha1: async () =>
+        (sha1 ??= src.hash
+          ? await src.hash(srcEntry)
+          : await sha1OfStream(await src.openRead(srcEntry), (n) => {
+              sourceBytesRead += n;
+              ctx.onHashBytes?.(n);
+            })),
       readRange: async (start, end) => {
         const bytes = await src.readRange(srcEntry, start, end);
         sourceBytesRead += bytes.length;
@@ -82,7 +81,7 @@ export async function transferFile(t: FileTransfer, ctx: TransferContext = {}): 
     const rapid = await dst.tryRapidUpload(dstPath, rapidSource);
     if (rapid.status === 'hit') {
       await checkpoint.clear();
-      return { kind: 'rapid', size: srcEntry.size, sha1, sourceBytesRead, resumedFrom: 0 };
+      return { kind: 'rapid', size: srcEntry.size, sha1: await rapidSource.sha1(), sourceBytesRead, resumedFrom: 0 };
     }
   }
 

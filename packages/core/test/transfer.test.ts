@@ -139,6 +139,36 @@ describe('one-file transfer', () => {
 });
 
 describe('resuming towards a rapid-capable target', () => {
+  it('keeps the SHA-1 its missed rapid attempt computed, and hashes nothing twice on resume', async () => {
+    const data = randomBytes(2 * 1024 * 1024);
+    const src = new MemoryProvider('src');
+    src.put('/f.bin', data);
+    let failAt: number | undefined = 1;
+    const dst = new MemoryProvider('dst', {
+      rapidUpload: true,
+      needsSha1: true,
+      partSize: 512 * 1024,
+      beforePart: ({ index }) => {
+        if (index === failAt) {
+          failAt = undefined;
+          throw new TransientError('part URL expired');
+        }
+      },
+    });
+    // Same size, other bytes: a candidate, so the attempt needs the SHA-1, and misses.
+    dst.put('/other.bin', randomBytes(data.length));
+    const entry = await src.stat('/f.bin');
+    const cp = memoryCheckpoint();
+    await expect(transferFile({ src, srcEntry: entry, dst, dstPath: '/f.bin' }, { checkpoint: cp })).rejects.toThrow('part URL');
+    expect(src.hashed).toBe(1);
+    expect(cp.current).toMatchObject({ offset: 512 * 1024, sha1: sha1(data) });
+    src.hashed = 0;
+    const result = await transferFile({ src, srcEntry: entry, dst, dstPath: '/f.bin' }, { checkpoint: cp });
+    expect(result).toMatchObject({ kind: 'copied', resumedFrom: 512 * 1024, sha1: sha1(data) });
+    expect(src.hashed).toBe(0);
+  });
+
+
   it('skips the rapid attempt and the SHA-1 pass, and continues from the checkpoint', async () => {
     const data = randomBytes(4 * 1024 * 1024);
     const src = new MemoryProvider('src');
@@ -158,7 +188,11 @@ describe('resuming towards a rapid-capable target', () => {
     const entry = await src.stat('/f.bin');
     const cp = memoryCheckpoint();
     await expect(transferFile({ src, srcEntry: entry, dst, dstPath: '/f.bin' }, { checkpoint: cp })).rejects.toThrow('part URL');
-    expect(cp.current).toMatchObject({ offset: 2 * 1024 * 1024, sha1: sha1(data) });
+    // The target held nothing of this size, so the rapid attempt never needed the SHA-1: the
+    // bytes were hashed on their way up, and the hasher state is in the checkpoint.
+    expect(cp.current).toMatchObject({ offset: 2 * 1024 * 1024 });
+    expect(cp.current?.sha1).toBeUndefined();
+    expect(cp.current?.hasher).toBeDefined();
     src.bytesRead = 0;
     src.hashed = 0;
     const result = await transferFile({ src, srcEntry: entry, dst, dstPath: '/f.bin' }, { checkpoint: cp });

@@ -140,7 +140,7 @@ export class MemoryProvider implements Provider {
     this.checkPath(path);
     for (const file of this.files.values()) {
       if (file.data.length !== source.size) continue;
-      if (createHash('sha1').update(file.data).digest('hex') !== source.sha1) continue;
+      if (createHash('sha1').update(file.data).digest('hex') !== (await source.sha1())) continue;
       // Ask for a proof as the real services do: a few bytes the caller must read from the source.
       const proof = await source.readRange(0, Math.min(8, source.size));
       if (!proof.equals(file.data.subarray(0, proof.length))) return { status: 'miss', reason: 'proof mismatch' };

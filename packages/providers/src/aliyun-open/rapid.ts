@@ -1,15 +1,23 @@
 import type { RapidResult, RapidSource } from '@ferry/core';
 import {
   ALIYUN_PATHS,
+  ALIYUN_PRE_HASH_BYTES,
   type AliyunCreateResponse,
   aliyunFileSchema,
   aliyunPartNumbers,
+  aliyunPreHash,
   aliyunProofRange,
   encodeAliyunProof,
 } from '@ferry/protocols';
 import { type FileCreate, type NamePolicy, createFile, trashReplaced } from './create-file.js';
 import { apiCode } from './errors.js';
 import { joinRemote, toEntry } from './tree.js';
+
+/**
+ * Sources this big and of unknown SHA-1 ask with pre_hash first; for smaller ones hashing costs
+ * less than the extra call (the Android SDK's threshold).
+ */
+const PRE_HASH_MIN_BYTES = 500 * 1024;
 
 /** A create answered while trying: an open upload session the streamed copy can use. */
 export interface OpenSession {
@@ -24,12 +32,12 @@ export interface OpenSession {
 class StaleProof extends Error {}
 
 /**
- * The rapid-upload exchange (§8): one create with the full SHA-1 and the proof bytes, 8 at an
- * offset derived from the access token the create carries. The engine always knows the SHA-1
- * before it asks (listed by 115, or computed), so the pre_hash round (§8.1), which only spares
- * hashing a file that has no candidate, would cost a call and a KiB read for nothing; clients
- * may skip it (§8.2, point 3). The source is asked for 8 bytes, never the file. A miss leaves an
- * upload session open for the streamed copy.
+ * The rapid-upload exchange (§8). A source whose SHA-1 is known (listed by 115) goes straight to
+ * one create with the SHA-1 and the proof bytes, 8 at an offset derived from the access token the
+ * create carries (§8.2, point 3). A bigger source of unknown SHA-1 (local disk) first asks with
+ * the pre_hash of its first KiB (§8.1): with no candidate the file is read once, by the streamed
+ * copy, instead of once to hash it and again to send it. A miss leaves an upload session open
+ * for the streamed copy.
  */
 export async function tryRapid(
   target: FileCreate & { dir: string },
@@ -37,9 +45,19 @@ export async function tryRapid(
   source: RapidSource,
   partSize: number,
 ): Promise<{ result: RapidResult; open?: OpenSession }> {
-  const { size, sha1 } = source;
+  const { size } = source;
   const parts = size === 0 ? 0 : Math.ceil(size / partSize);
   const partList = aliyunPartNumbers(1, parts);
+  if (source.knownSha1 === undefined && size >= PRE_HASH_MIN_BYTES) {
+    const head = await source.readRange(0, Math.min(size, ALIYUN_PRE_HASH_BYTES));
+    try {
+      const created = await createFile(target, names, { size, pre_hash: aliyunPreHash(head), part_info_list: partList });
+      return { result: { status: 'miss', reason: 'the service holds no file that starts like this one' }, open: { created, size, partSize, parts, names } };
+    } catch (err) {
+      if (apiCode(err) !== 'PreHashMatched') throw err;
+    }
+  }
+  const sha1 = await source.sha1();
   let token = await target.api.token();
   for (;;) {
     const range = aliyunProofRange(token, size);
