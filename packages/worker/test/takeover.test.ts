@@ -13,31 +13,48 @@ const cleanups = cleanupAfterEach();
 
 const sha1 = (path: string) => createHash('sha1').update(readFileSync(path)).digest('hex');
 
-it('a worker SIGKILLed mid-upload is replaced by another that continues from the last finished part', async () => {
+/**
+ * A copy from s:/ to d:/ (test remotes over `src` and `dst`, with `remotes` options each) on one
+ * worker that a second can take over quickly: locks lapse after 2 s, the stalled check runs
+ * every second. `spawn` adds a worker; all are SIGKILLed after the test.
+ */
+async function takeoverSetup(tag: string, fill: (src: string) => void, remotes: { s?: object; d?: object }) {
   const prefix = uniquePrefix();
-  const dir = tempDir('takeover');
+  const dir = tempDir(tag);
   const src = join(dir, 'src');
   const dst = join(dir, 'dst');
   mkdirSync(src);
   mkdirSync(dst);
-  writeFileSync(join(src, 'big.bin'), randomBytes(SIZE));
+  fill(src);
   const log = join(dir, 'io.log');
-  const remote = { partSize: PART, partDelayMs: 300, log };
-  const config = writeConfig(dir, { s: { root: src, ...remote }, d: { root: dst, ...remote } });
+  writeFileSync(log, '');
+  const config = writeConfig(dir, { s: { root: src, ...remotes.s, log }, d: { root: dst, ...remotes.d, log } });
   const queues = await openQueues(REDIS_URL, prefix);
   const workers: WorkerProcess[] = [];
   cleanups.push(async () => {
     for (const w of workers) await stopWorker(w, 'SIGKILL');
     await teardown(queues, prefix, dir);
   });
-  // A quick take-over: locks lapse after 2 s, and the stalled check runs every second.
   const options = { redisUrl: REDIS_URL, prefix, concurrency: 1, lockDuration: 2000, stalledInterval: 1000 };
-  const env = { FERRY_CONFIG: config };
-
-  workers.push(await spawnWorker(options, env));
+  const spawn = async () => {
+    const w = await spawnWorker(options, { FERRY_CONFIG: config });
+    workers.push(w);
+    return w;
+  };
+  await spawn();
   const { id } = await submitTransfer(queues, {
     mode: 'copy', source: 's:/', target: 'd:/', deleteExtraneous: false, compare: 'default', include: [], exclude: [], retries: 2,
   });
+  return { src, dst, log, queues, workers, spawn, id };
+}
+
+it('a worker SIGKILLed mid-upload is replaced by another that continues from the last finished part', async () => {
+  const remote = { partSize: PART, partDelayMs: 300 };
+  const { src, dst, log, queues, workers, spawn, id } = await takeoverSetup(
+    'takeover',
+    (dir) => writeFileSync(join(dir, 'big.bin'), randomBytes(SIZE)),
+    { s: remote, d: remote },
+  );
   let offsetAtKill = 0;
   await until(async () => {
     const job = await queues.files.getJob(fileJobId(id, 'big.bin'));
@@ -46,7 +63,7 @@ it('a worker SIGKILLed mid-upload is replaced by another that continues from the
   }, 'three parts checkpointed');
   await stopWorker(workers[0]!, 'SIGKILL');
 
-  workers.push(await spawnWorker(options, env));
+  await spawn();
   const summary = await followTransfer(queues, id, () => {});
   expect(summary).toMatchObject({ state: 'done', copied: 1, failed: 0 });
   expect(summary.resumedBytes).toBeGreaterThanOrEqual(offsetAtKill);
@@ -62,34 +79,19 @@ it('a worker SIGKILLed mid-upload is replaced by another that continues from the
 });
 
 it('a batch of small files taken over after a SIGKILL sends none of the files already landed again', async () => {
-  const prefix = uniquePrefix();
-  const dir = tempDir('takeover-batch');
-  const src = join(dir, 'src');
-  const dst = join(dir, 'dst');
-  mkdirSync(src);
-  mkdirSync(dst);
-  for (let i = 0; i < 24; i++) writeFileSync(join(src, `f${i}.txt`), `small file ${i}\n`);
-  const log = join(dir, 'io.log');
-  writeFileSync(log, '');
-  const config = writeConfig(dir, { s: { root: src }, d: { root: dst, partDelayMs: 150, log } });
-  const queues = await openQueues(REDIS_URL, prefix);
-  const workers: WorkerProcess[] = [];
-  cleanups.push(async () => {
-    for (const w of workers) await stopWorker(w, 'SIGKILL');
-    await teardown(queues, prefix, dir);
-  });
-  const options = { redisUrl: REDIS_URL, prefix, concurrency: 1, lockDuration: 2000, stalledInterval: 1000 };
-  const env = { FERRY_CONFIG: config };
-  workers.push(await spawnWorker(options, env));
-  const { id } = await submitTransfer(queues, {
-    mode: 'copy', source: 's:/', target: 'd:/', deleteExtraneous: false, compare: 'default', include: [], exclude: [], retries: 2,
-  });
+  const { dst, log, queues, workers, spawn, id } = await takeoverSetup(
+    'takeover-batch',
+    (dir) => {
+      for (let i = 0; i < 24; i++) writeFileSync(join(dir, `f${i}.txt`), `small file ${i}\n`);
+    },
+    { d: { partDelayMs: 150 } },
+  );
   const landed = () => readFileSync(log, 'utf8').split('\n').filter((l) => l.startsWith('done '));
   await until(() => landed().length >= 6, 'a few files of the batch to land');
   await stopWorker(workers[0]!, 'SIGKILL');
   const before = landed().length;
 
-  workers.push(await spawnWorker(options, env));
+  await spawn();
   const summary = await followTransfer(queues, id, () => {});
   expect(summary).toMatchObject({ state: 'done', failed: 0 });
   expect(summary.copied + summary.skipped).toBe(24);
