@@ -1,5 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { m115DecodeResponse, m115EncodeRequest, rsaPublicKey } from '@ferry/protocols';
 import { type Emulator115, type Emulator115Options, format115EmulatorJson, share115LinkOf, start115Emulator } from '../src/index.js';
 
 const UA = 'Mozilla/5.0 115Browser/27.0.5.7';
@@ -457,5 +461,125 @@ describe('115 share links: receive limits and delay', () => {
     expect(await c.receive({ ...s, file_id: fid, cid: target.id }, 'bob')).toMatchObject({ errno: 4200045 });
     const landed = await waitFor(() => emu.tree('bob').nodeByPath('Later/d.txt'));
     expect(landed).toMatchObject({ size: 3 });
+  });
+});
+
+/** The app variant (reference 5.1): m115 form `data` in, m115 `data` out, with the emulator's own key. */
+function appClient(emu: Emulator115) {
+  const pub = rsaPublicKey(emu.rsa_n, emu.rsa_e);
+  return async (payload: Record<string, unknown>, user?: 'alice' | 'bob', ua = UA): Promise<{ reply: Json; data?: Json }> => {
+    const cookie = user ? emu.users.find((u) => u.name === user)!.cookie : undefined;
+    const req = m115EncodeRequest(JSON.stringify(payload), pub);
+    const res = await fetch(`${emu.hosts.proapi}/app/share/downurl?t=${Math.floor(Date.now() / 1000)}`, {
+      method: 'POST',
+      headers: { 'user-agent': ua, accept: 'application/json;charset=UTF-8', ...(cookie ? { cookie } : {}) },
+      body: new URLSearchParams({ data: req.data }),
+    });
+    expect(res.status).toBe(200);
+    const reply = (await res.json()) as Json;
+    if (reply['state'] !== true) return { reply };
+    expect(typeof reply['data']).toBe('string');
+    return { reply, data: JSON.parse(m115DecodeResponse(reply['data'], req.key, pub).toString('utf8')) as Json };
+  };
+}
+
+const MiB = 1024 * 1024;
+const CAP = 200 * MiB;
+
+describe('115 share links: app downurl (m115) and the web cap', () => {
+  let emu: Emulator115;
+  let c: ReturnType<typeof client>;
+  let app: ReturnType<typeof appClient>;
+  let share: { share_code: string; receive_code: string };
+  let aFid: string;
+  let filmsCid: string;
+  let work: string;
+  beforeAll(async () => {
+    emu = await emulator();
+    seed(emu);
+    c = client(emu);
+    app = appClient(emu);
+    share = emu.createShare('alice', ['/Films'], { receiveCode: 'ap01' });
+    filmsCid = (await c.snap(share))['data']['list'][0]['cid'];
+    aFid = (await c.snap({ ...share, cid: filmsCid }))['data']['list'].find((i: Json) => i['n'] === 'a.mkv')['fid'];
+    work = await fs.mkdtemp(join(tmpdir(), 'ferry-emu-share-'));
+  });
+  afterAll(() => fs.rm(work, { recursive: true, force: true }));
+
+  /**
+   * A shared file of `size` bytes, all zeros, without holding them: a sparse file on disk. Its
+   * SHA-1 is not computed (nothing here checks it), so the node carries a stand-in.
+   */
+  async function bigShare(name: string, size: number, on = emu): Promise<{ share: { share_code: string; receive_code: string }; fid: string }> {
+    const path = join(work, name);
+    await fs.writeFile(path, '');
+    await fs.truncate(path, size);
+    const tree = on.tree('alice');
+    tree.addFile(tree.folderByPath('Big', true)!, name, { kind: 'disk', path }, size, 'F'.repeat(40));
+    const s = on.createShare('alice', [`/Big/${name}`], { receiveCode: '' });
+    return { share: s, fid: (await client(on).snap(s))['data']['list'][0]['fid'] };
+  }
+
+  it('wants a login cookie (errno 99) and a decodable m115 body (990002)', async () => {
+    expect((await app({ ...share, file_id: aFid })).reply).toMatchObject({ state: false, errno: 99 });
+    const garbled = await fetch(`${emu.hosts.proapi}/app/share/downurl?t=1`, {
+      method: 'POST',
+      headers: { 'user-agent': UA, cookie: emu.users[1]!.cookie },
+      body: new URLSearchParams({ data: Buffer.from('not m115').toString('base64') }),
+    });
+    expect(await garbled.json()).toMatchObject({ state: false, errno: 990002 });
+    expect((await app({ ...share, file_id: { nested: true } }, 'bob')).reply).toMatchObject({ state: false, errno: 990002 });
+  });
+
+  it('answers the 5.2 data m115-encoded, with a UA-bound CDN URL', async () => {
+    const { reply, data } = await app({ ...share, file_id: aFid }, 'bob');
+    expect(reply).toMatchObject({ state: true });
+    expect(data).toMatchObject({ fid: aFid, fn: 'a.mkv', fs: 10_000, sha1: sha1(A), url: { client: 1 } });
+    for (const key of ['url', 'client', 'desc', 'isp', 'oss_id', 'ooid']) expect(data!['url']).toHaveProperty(key);
+    const url = data!['url']['url'] as string;
+    expect(url.startsWith(`${emu.baseUrl}/cdn/`)).toBe(true);
+    expect(new URL(url).searchParams.get('u')).toBe(emu.users[1]!.user_id);
+    expect(Buffer.from(await (await fetch(url, { headers: { 'user-agent': UA } })).arrayBuffer()).equals(A)).toBe(true);
+    expect((await fetch(url, { headers: { 'user-agent': 'curl/8' } })).status).toBe(403);
+  });
+
+  it('checks codes, ids and states as the web variant does', async () => {
+    expect((await app({ share_code: share.share_code, file_id: aFid }, 'bob')).reply).toMatchObject({ state: false, errno: 4100012 });
+    expect((await app({ ...share, receive_code: 'zzzz', file_id: aFid }, 'bob')).reply).toMatchObject({ state: false, errno: 4100008 });
+    expect((await app({ share_code: share.share_code, file_id: aFid }, 'alice')).data).toMatchObject({ fid: aFid });
+    expect((await app({ share_code: 'swnosuchshare', receive_code: '', file_id: aFid }, 'bob')).reply).toMatchObject({ errno: 4100026 });
+    expect((await app({ ...share, file_id: filmsCid }, 'bob')).data).toMatchObject({ fid: filmsCid, url: false });
+    const own = emu.tree('alice').nodeByPath('Films/a.mkv')!.id;
+    expect((await app({ ...share, file_id: own }, 'bob')).reply).toMatchObject({ state: false, errno: 50015 });
+
+    const banned = emu.createShare('alice', ['/Docs/d.txt'], { receiveCode: 'ap02' });
+    const fid = (await c.snap(banned))['data']['list'][0]['fid'];
+    emu.setShare(banned.share_code, { state: 'banned', numbersAsStrings: true });
+    expect((await app({ ...banned, file_id: fid }, 'bob')).reply).toMatchObject({ state: false, errno: 50038 });
+    emu.setShare(banned.share_code, { state: 'expired' });
+    expect((await app({ ...banned, file_id: fid }, 'bob')).reply).toMatchObject({ state: false, errno: 4100018 });
+    emu.setShare(banned.share_code, { state: 'normal' });
+    expect((await app({ ...banned, file_id: fid }, 'bob')).data).toMatchObject({ fs: '3' });
+  });
+
+  it('caps the web variant at 200 MiB by default (50028); the app variant serves the file', async () => {
+    const at = await bigShare('at-cap.bin', CAP);
+    expect(await c.downurl({ ...at.share, file_id: at.fid }, 'bob')).toMatchObject({ state: true, data: { fs: CAP } });
+    const over = await bigShare('over-cap.bin', CAP + 1);
+    const calls = emu.shareDownurls;
+    expect(await c.downurl({ ...over.share, file_id: over.fid }, 'bob')).toMatchObject({ state: false, errno: 50028 });
+    const { data } = await app({ ...over.share, file_id: over.fid }, 'bob');
+    expect(emu.shareDownurls).toEqual({ web: calls.web + 1, app: calls.app + 1 });
+    expect(data).toMatchObject({ fid: over.fid, fs: CAP + 1 });
+    const tail = await fetch(data!['url']['url'], { headers: { 'user-agent': UA, range: `bytes=${CAP - 3}-${CAP}` } });
+    expect(tail.status).toBe(206);
+    expect(tail.headers.get('content-range')).toBe(`bytes ${CAP - 3}-${CAP}/${CAP + 1}`);
+    expect(Buffer.from(await tail.arrayBuffer()).equals(Buffer.alloc(4))).toBe(true);
+  });
+
+  it('downurlMaxBytes: false lifts the web cap', async () => {
+    const open = await emulator({ share: { downurlMaxBytes: false } });
+    const big = await bigShare('uncapped.bin', CAP + 1, open);
+    expect(await client(open).downurl({ ...big.share, file_id: big.fid }, 'bob')).toMatchObject({ state: true, data: { fs: CAP + 1 } });
   });
 });

@@ -404,6 +404,102 @@ describe('115share as a source of copies', () => {
   });
 });
 
+/**
+ * 115's web share-download endpoint stops at 200 MB (50028); bigger files need the encrypted app
+ * endpoint (reference 5.1, quirk 9.7). The emulator's cap and the client's are lowered to 1 MiB so
+ * a file "over the cap" is a little over 1 MiB.
+ */
+describe('115share files over the web download cap', () => {
+  const capped = () => emulator({ downurlMaxBytes: MiB });
+  const delta = (emu: Emulator115, before: { web: number; app: number }) => ({
+    web: emu.shareDownurls.web - before.web,
+    app: emu.shareDownurls.app - before.app,
+  });
+
+  it('copies a file over the cap to local disk through the app endpoint alone, renewals included, verified by SHA-1', async () => {
+    const emu = await capped();
+    const over = randomBytes(MiB + 1);
+    emu.putFile('alice', 'capped1/over.mkv', over);
+    const share = emu.createShare('alice', ['capped1/over.mkv']);
+    const source = shareProvider(emu, share, { web_download_max_mib: 1 }, { overrides: { download_segment_mib: 1 } });
+    const work = await mkdtemp(join(tmpdir(), 'ferry-share-cap-'));
+    // The first URL dies once its first segment has left the CDN: the second segment needs a new one.
+    emu.expireUrls(MiB / 2);
+    const refusedBefore = emu.cdnRefused;
+    const before = emu.shareDownurls;
+    const summary = await runTransfer({
+      source: { provider: source, path: '/', display: 'share:/' },
+      target: { provider: new LocalProvider('local', work), path: '/', display: work },
+      mode: 'copy',
+    });
+    expect(summary.errors).toEqual([]);
+    expect(summary.copied).toBe(1);
+    expect(await sha1OfFile(join(work, 'over.mkv'))).toBe(sha1(over));
+    expect(emu.cdnRefused).toBeGreaterThan(refusedBefore);
+    // Never asked the web endpoint; the renewal went to the app endpoint too.
+    expect(delta(emu, before)).toEqual({ web: 0, app: 2 });
+
+    // A file within the cap still uses the web endpoint.
+    emu.putFile('alice', 'capped1/small.txt', Buffer.from('small'));
+    const small = shareProvider(emu, emu.createShare('alice', ['capped1/small.txt']), { web_download_max_mib: 1 });
+    const mid = emu.shareDownurls;
+    const [entry] = await collect(small.list('/'));
+    expect((await readAll(await small.openRead(entry!))).toString()).toBe('small');
+    expect(delta(emu, mid)).toEqual({ web: 1, app: 0 });
+    await source.close();
+    await small.close();
+    await fs.rm(work, { recursive: true, force: true });
+  });
+
+  it('switches a file to the app endpoint when the web one answers 50028 below the client cap', async () => {
+    const emu = await capped();
+    const over = randomBytes(MiB + 1);
+    emu.putFile('alice', 'capped2/over.bin', over);
+    const source = shareProvider(emu, emu.createShare('alice', ['capped2/over.bin']), {}, { overrides: { download_segment_mib: 1 } });
+    const [entry] = await collect(source.list('/'));
+    emu.expireUrls(MiB / 2);
+    const before = emu.shareDownurls;
+    expect(sha1(await readAll(await source.openRead(entry!)))).toBe(sha1(over));
+    // One refused web call, then the app endpoint for the first URL and for its renewal.
+    expect(delta(emu, before)).toEqual({ web: 1, app: 2 });
+    await source.close();
+  });
+
+  it('lands a file over the cap on Aliyun by rapid upload, reading a few KiB through the app endpoint', async () => {
+    const emu = await capped();
+    const film = randomBytes(3 * MiB + 5);
+    emu.putFile('alice', 'capped3/film.mkv', film);
+    const share = emu.createShare('alice', ['capped3/film.mkv']);
+    const ali = await aliyunFixture();
+    ali.emulator.addBlob(film);
+    const source = shareProvider(emu, share, { web_download_max_mib: 1 });
+    const cdnBefore = emu.cdnBytesServed;
+    const before = emu.shareDownurls;
+    const files: { rel: string; read: number }[] = [];
+    const summary = await runTransfer({
+      source: { provider: source, path: '/', display: 'share:/' },
+      target: { provider: ali.provider, path: '/films', display: 'ali:/films' },
+      mode: 'copy',
+      onEvent: (e) => void (e.type === 'file' && files.push({ rel: e.rel, read: e.sourceBytesRead })),
+    });
+    expect(summary).toMatchObject({ rapid: 1, copied: 0, failed: 0 });
+    expect(files).toHaveLength(1);
+    expect(files[0]!.read).toBeGreaterThan(0);
+    expect(files[0]!.read).toBeLessThan(8 * 1024);
+    expect(emu.cdnBytesServed - cdnBefore).toBeLessThan(8 * 1024);
+    expect(delta(emu, before)).toMatchObject({ web: 0 });
+    expect(delta(emu, before).app).toBeGreaterThan(0);
+    expect(sha1(ali.emulator.read('/films/film.mkv')!)).toBe(sha1(film));
+    await source.close();
+    await ali.emulator.close();
+  });
+
+  it('declares the cap as an option, 200 MiB by default', () => {
+    expect(p115ShareOptions.parse({ share_code: 'sw6pw793wfp' }).web_download_max_mib).toBe(200);
+    expect(p115ShareOptions.safeParse({ share_code: 'sw6pw793wfp', web_download_max_mib: -1 }).success).toBe(false);
+  });
+});
+
 describe('115share -> p115: received server-side (转存)', () => {
   function seedLibrary(emu: Emulator115, dir: string): Record<string, Buffer> {
     const files: Record<string, Buffer> = {

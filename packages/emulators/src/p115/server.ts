@@ -13,7 +13,8 @@ import { QrTokens } from './qrcode.js';
 import { type Fault, Faults, RiskControl, type RiskControlOptions, WAF_405_PAGE } from './risk.js';
 import { Sessions, cookieKey, cookieOf } from './sessions.js';
 import { shareReceive, shareSend } from './share-receive.js';
-import { shareDownurl, shareSnap } from './share-routes.js';
+import { shareDownurl, shareDownurlApp } from './share-downurl.js';
+import { shareSnap } from './share-routes.js';
 import { type ShareOptions, type ShareState, ShareStore } from './shares.js';
 import { type Node, UserTree } from './store.js';
 
@@ -37,7 +38,10 @@ import { type Node, UserTree } from './store.js';
  *   GET  /webapi/share/snap     anonymous or logged in (the owner needs no receive_code); list a share
  *                               folder with offset/limit/o/asc; risk control keyed by cookie, else by IP
  *   GET  /webapi/share/downurl  login (else 99); {fid, fn, fs, sha1, url:{url,...}|false}; the URL is
- *                               a /cdn URL bound to the caller's User-Agent, expiring at `t`
+ *                               a /cdn URL bound to the caller's User-Agent, expiring at `t`; files
+ *                               over 200 MiB answer 50028 (ShareOptions.downurlMaxBytes)
+ *   POST /proapi/app/share/downurl  login; the app variant: m115 form `data` of {share_code,
+ *                               receive_code, file_id}, the same `data` m115-encoded, no size cap
  *   POST /webapi/share/receive  login; deep-copies share items (file_id list) into cid (default 最近接收)
  *   POST /webapi/share/send     login; shares items of the caller's drive (file_ids list)
  */
@@ -106,6 +110,8 @@ export interface Emulator115 {
   setShare(shareCode: string, patch: { state?: ShareState; numbersAsStrings?: boolean }): void;
   /** Successful receive calls so far. */
   readonly shareReceives: number;
+  /** Share downurl calls so far (logged in, refusals included), web and app variant apart. */
+  readonly shareDownurls: { readonly web: number; readonly app: number };
   close(): Promise<void>;
 }
 
@@ -134,6 +140,7 @@ const AUTHED: Record<string, Handler> = {
   'proapi POST /android/2.0/ufile/download': androidDownload,
   'lixian POST /lixianssp/': addTasks,
   'webapi GET /share/downurl': shareDownurl,
+  'proapi POST /app/share/downurl': shareDownurlApp,
   'webapi POST /share/receive': shareReceive,
   'webapi POST /share/send': shareSend,
 };
@@ -324,6 +331,9 @@ export async function start115Emulator(options: Emulator115Options = {}): Promis
     },
     get shareReceives() {
       return ctx.shares.receives;
+    },
+    get shareDownurls() {
+      return { ...ctx.shares.downurls };
     },
     close: () =>
       new Promise<void>((resolve) => {

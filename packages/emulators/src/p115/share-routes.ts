@@ -1,7 +1,7 @@
-import type { AuthedCall, Emu115Context, MaybeAuthedCall } from './context.js';
+import type { Emu115Context, MaybeAuthedCall } from './context.js';
 import { apiError } from './context.js';
 import { sendJson } from './http-io.js';
-import { BANNED_REASON, SHARE_ERR, SHARE_STATE_CODE, notReadable, numberEncoder, openShare } from './share-access.js';
+import { BANNED_REASON, SHARE_ERR, SHARE_STATE_CODE, numberEncoder, openShare } from './share-access.js';
 import { SHARE_ROOT, type Share, type SnapNode, snapChildren } from './shares.js';
 
 /** snap's page size when `limit` is absent (115driver and AList send 20). */
@@ -114,39 +114,4 @@ export function shareSnap(call: MaybeAuthedCall): void {
   const n = numberEncoder(ctx, share);
   const list = children.slice(offset, offset + limit).map((node) => snapItem(share, node, n));
   sendJson(res, { state: true, error: '', errno: 0, data: snapData(ctx, share, stateCode, banned, children.length, list) });
-}
-
-/**
- * `GET /webapi/share/downurl?share_code&receive_code&file_id&dl` (reference 5.1 web variant):
- * login required (the route table answers 99 otherwise). The URL is issued to the caller and
- * bound to the caller's User-Agent; a folder id answers `url: false`.
- */
-export function shareDownurl(call: AuthedCall): void {
-  const { ctx, res, url, req, session } = call;
-  const q = url.searchParams;
-  const opened = openShare(ctx, q.get('share_code') ?? '', q.get('receive_code'), session.userId);
-  if (!opened.ok) return sendJson(res, opened.body);
-  const refused = notReadable(opened, 'download');
-  if (refused) return sendJson(res, refused);
-  const { share } = opened;
-  const n = numberEncoder(ctx, share);
-  const node = share.nodes.get(q.get('file_id') ?? '');
-  if (!node) return sendJson(res, apiError(SHARE_ERR.itemMissing, '文件不存在或已删除'));
-  if (node.isDir) return sendJson(res, { state: true, error: '', errno: 0, data: { fid: node.id, fn: node.name, fs: n(0), url: false } });
-  // Off by default: the 200 MB cap is p115client's note on the web endpoint, not a measured rule.
-  const max = ctx.shareOptions.downurlMaxBytes;
-  if (max !== undefined && node.size > max) return sendJson(res, apiError(SHARE_ERR.tooBig, '文件大小超出限制，请使用客户端下载'));
-  const cdnUrl = ctx.cdn.issueSnapshot(session.userId, node, req.headers['user-agent'] ?? '');
-  sendJson(res, {
-    state: true,
-    error: '',
-    errno: 0,
-    data: {
-      fid: node.id,
-      fn: node.name,
-      fs: n(node.size),
-      sha1: node.sha1,
-      url: { url: cdnUrl, client: 1, desc: '', isp: 0, oss_id: `fhnfile/${node.sha1}`, ooid: '' },
-    },
-  });
 }

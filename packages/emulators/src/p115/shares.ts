@@ -24,8 +24,11 @@ export interface ShareOptions {
   expiredAsErrno?: boolean;
   /** Errno of a cancelled share: 4100026 (default, "不存在或已被删除") or 4100009 ("链接已失效"), reference 7. */
   cancelledErrno?: number;
-  /** The web downurl's size cap (p115client: 200 MB); larger files answer 50028. Default: no cap. */
-  downurlMaxBytes?: number;
+  /**
+   * The web downurl's size cap in bytes (reference 5.1, quirk 9.7: p115client's "max 200 MB");
+   * larger files answer 50028 there and need the app variant. Default 200 MiB; false: no cap.
+   */
+  downurlMaxBytes?: number | false;
 }
 
 /** A node of a snapshot. Ids are fresh 19-digit ids; the share root is '0' (reference 1). */
@@ -84,6 +87,8 @@ export class ShareStore {
   readonly byCode = new Map<string, Share>();
   /** Successful receive calls. */
   receives = 0;
+  /** Logged-in downurl calls by variant (reference 5.1), refusals included: which one a client used. */
+  readonly downurls = { web: 0, app: 0 };
   /** Delayed receives still to land; cleared on close so no timer outlives the server. */
   readonly timers = new Set<NodeJS.Timeout>();
 

@@ -4,6 +4,14 @@ import { p115Options } from '../p115/options.js';
 const p115Defaults = p115Options.parse({});
 
 /**
+ * Files above this many MiB skip 115's web share-download endpoint for the encrypted app one:
+ * the web endpoint serves at most 200 MB (reference 115-share-api.md 5.1, p115client's note, and
+ * quirk 9.7; it answers 50028), which most shared videos exceed. Whether 115 means 10^6 or 2^20
+ * bytes is not known: a file in between that still meets 50028 switches over then.
+ */
+export const WEB_DOWNLOAD_MAX_MIB = 200;
+
+/**
  * Options of a 115 share remote. Security decision: `receive_code` is NOT a secret. It travels in
  * the share link itself (`?password=…`), it grants nothing beyond that one share, and a share
  * remote is usually written inline (`:115share,share_code=…,receive_code=…:/`) so that job data can
@@ -29,6 +37,12 @@ export const p115ShareOptions = z.object({
   user_agent: z.string().min(1).default(p115Defaults.user_agent).describe('User-Agent for anonymous listing (with `account`, the account\'s is used)'),
   qps: z.number().positive().max(100).default(1).describe('API calls per second when listing anonymously, shared by every anonymous share on this host (115 throttles per IP)'),
   page_size: z.number().int().min(1).max(1150).default(1000).describe('Entries per snap page when listing anonymously (with `account`, the account\'s is used)'),
+  web_download_max_mib: z
+    .number()
+    .int()
+    .min(0)
+    .default(WEB_DOWNLOAD_MAX_MIB)
+    .describe("Largest file (MiB) whose download URL comes from 115's web share endpoint (it refuses bigger ones, 50028); bigger files use the encrypted app endpoint"),
 });
 
 export type P115ShareOptions = z.infer<typeof p115ShareOptions>;

@@ -68,7 +68,11 @@ export class P115ShareProvider implements ShareSource115 {
     this.webapiUrl = access.options.webapi_url;
     this.snap = new ShareSnap(this.api, this.share, access.options.page_size);
     this.downloads = access.account
-      ? new Downloads(this.api, access.options.download_segment_mib * 1024 * 1024, shareUrlSource(this.api, this.share, access.account))
+      ? new Downloads(
+          this.api,
+          access.options.download_segment_mib * 1024 * 1024,
+          shareUrlSource(this.api, this.share, access.account, options.web_download_max_mib * 1024 * 1024),
+        )
       : undefined;
   }
 

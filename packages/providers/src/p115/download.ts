@@ -17,9 +17,10 @@ interface CachedUrl {
 
 /**
  * Asks 115 for a fresh CDN URL of the file `key` names (a pick code for one's own files, a file id
- * inside a share); `where` is for messages.
+ * inside a share); `where` is for messages. `size` is the file's listed size: a share picks its
+ * endpoint by it (the web one stops at 200 MB).
  */
-export type UrlSource = (key: string, where: string) => Promise<string>;
+export type UrlSource = (key: string, where: string, size: number) => Promise<string>;
 
 /** One's own files: the m115 chrome route, by pick code. */
 export function chromeUrlSource(api: Api115): UrlSource {
@@ -57,10 +58,10 @@ export class Downloads {
     private readonly source: UrlSource,
   ) {}
 
-  async url(key: string, where: string, fresh = false): Promise<string> {
+  async url(key: string, where: string, size: number, fresh = false): Promise<string> {
     const cached = this.urls.get(key);
     if (!fresh && cached && Date.now() < cached.renewAt) return cached.url;
-    const url = await this.source(key, where);
+    const url = await this.source(key, where, size);
     const t = Number(new URL(url).searchParams.get('t'));
     const now = Date.now() / 1000;
     const margin = Number.isFinite(t) && t > now ? Math.min(RENEW_MARGIN_S, (t - now) / 4) : 0;
@@ -81,7 +82,7 @@ export class Downloads {
     };
     while (pos < end) {
       const segEnd = Math.min(end, pos + this.segmentBytes);
-      const url = await this.url(key, where, fresh);
+      const url = await this.url(key, where, entry.size, fresh);
       fresh = false;
       let res;
       try {

@@ -1,0 +1,26 @@
+import { TransientError } from '@ferry/core';
+import { SHARE_ERR, shareDownurl115 } from '@ferry/protocols';
+import { type Api115, failureIn } from '../p115/api.js';
+import { downurlError, downurlOf } from './downurl-reply.js';
+import { type ShareRef, checkMargin, shareReferer } from './snap.js';
+
+/** A URL, or 115's 50028: the file is over the web variant's size limit and needs the app variant. */
+export type WebDownurl = { kind: 'url'; url: string } | { kind: 'too-big' };
+
+/**
+ * `GET webapi/share/downurl` (reference 5.1, web variant), with the share page's Referer and the
+ * account's cookie and User-Agent (the URL is bound to that UA).
+ */
+export async function webDownurl(api: Api115, share: ShareRef, account: string, fileId: string, where: string): Promise<WebDownurl> {
+  const json = await api.callRaw('webapi', '/share/downurl', {
+    query: { share_code: share.share_code, receive_code: share.receive_code, file_id: fileId, dl: 1 },
+    headers: { referer: shareReferer(share) },
+  });
+  checkMargin(json, where);
+  const failure = failureIn(json);
+  if (failure?.code === SHARE_ERR.tooBig) return { kind: 'too-big' };
+  if (failure) throw downurlError(api, failure, share, account, where);
+  const parsed = shareDownurl115.safeParse(json);
+  if (!parsed.success) throw new TransientError(`${where}: unexpected reply from 115 /share/downurl`);
+  return { kind: 'url', url: downurlOf(parsed.data.data, where, '/share/downurl') };
+}
