@@ -105,7 +105,6 @@ async function processBatch(job: Job, token: string | undefined, deps: FileProce
       const one: FileJobData = { transferId: data.transferId, source: data.source, target: data.target, ...file };
       try {
         done.push(resumed && (await landedBefore(one, deps)) ? landed(one, deps) : await copyOne(job, one, deps, noCheckpoint));
-        await saveProgress();
       } catch (err) {
         const message = errorMessage(err);
         const again = isRetryable(err) && !lastAttempt;
@@ -120,6 +119,8 @@ async function processBatch(job: Job, token: string | undefined, deps: FileProce
           await Promise.all(accounts.map((a) => deps.queues.limiter.pause(a, err.retryAfterMs)));
         }
       }
+      // Best effort: a save lost to a Redis hiccup only means a takeover checks a few more files.
+      await saveProgress().catch(() => {});
     }
   };
   await Promise.all(Array.from({ length: Math.min(BATCH_LANES, todo.length) }, lane));
