@@ -79,6 +79,23 @@ describe('ferry import-share', () => {
     expect(summaryOf(ok)).toMatchObject({ copied: 3 });
   });
 
+  it('with several 115 accounts, a 115 destination is the account; elsewhere --account is asked for', async () => {
+    const two = await sandbox();
+    try {
+      for (const [name, user] of [['a115', 'alice'], ['b115', 'bob']] as const) {
+        expect((await ferry(['remote', 'add', name, 'p115', ...remoteArgs(emu, user)], two)).code).toBe(0);
+      }
+      const local = await ferry(['import-share', link, join(two.dir, 'x')], two);
+      expect(local.code).toBe(2);
+      expect(local.stderr).toContain('several 115 accounts are configured (a115, b115): choose one with --account');
+      const toBob = await ferry(['import-share', link, 'b115:/Again', '--json'], two);
+      expect(toBob.code).toBe(0);
+      expect(summaryOf(toBob)).toMatchObject({ imported: 2, failed: 0 });
+    } finally {
+      await fs.rm(two.dir, { recursive: true, force: true });
+    }
+  });
+
   it('a wrong access code is a one-line error naming the share', async () => {
     const bad = link.replace('password=ab12', 'password=zz99');
     const run = await ferry(['import-share', bad, join(box.dir, 'nope')], box);

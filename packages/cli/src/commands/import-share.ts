@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { FerryConfig } from '@ferry/core';
+import { type FerryConfig, parseRemotePath } from '@ferry/core';
 import { shareLocationArg } from '@ferry/providers';
 import { loadContext } from '../context.js';
 import { UsageError } from '../output.js';
@@ -28,16 +28,19 @@ function collectLinks(args: string[], fromFile: string | undefined): string[] {
 }
 
 /**
- * The 115 account whose cookie downloads shared files: --account, else the only p115 remote in
- * the config. None at all still lists shares and lets a 115 destination receive them.
+ * The 115 account whose cookie downloads shared files: --account, else a p115 destination, else
+ * the only p115 remote in the config. None at all still lists shares and lets a 115 destination
+ * receive them.
  */
-function accountFor(flag: string | undefined, config: FerryConfig): string | undefined {
+function accountFor(flag: string | undefined, config: FerryConfig, dest: string): string | undefined {
   if (flag !== undefined) {
     const remote = config.remotes[flag];
     if (!remote) throw new UsageError(`--account: unknown remote '${flag}' (add one with \`ferry remote add ${flag} p115\` and \`ferry login 115 ${flag}\`)`);
     if (remote.type !== 'p115') throw new UsageError(`--account: remote '${flag}' is ${remote.type}, not a 115 account (p115)`);
     return flag;
   }
+  const destRemote = parseRemotePath(dest).remote;
+  if (destRemote !== undefined && config.remotes[destRemote]?.type === 'p115') return destRemote;
   const accounts = Object.entries(config.remotes).filter(([, r]) => r.type === 'p115').map(([name]) => name);
   if (accounts.length > 1) throw new UsageError(`several 115 accounts are configured (${accounts.join(', ')}): choose one with --account`);
   return accounts[0];
@@ -48,7 +51,7 @@ export function addImportShareCommand(program: Command): void {
     .command('import-share <args...>')
     .usage('[options] <link...> <dest>')
     .description('Import 115 share links into dest: a 115 dest receives them server-side (转存), any other dest gets a copy')
-    .option('--account <remote>', 'the 115 remote whose login downloads shared files (default: the only p115 remote configured)')
+    .option('--account <remote>', 'the 115 remote whose login downloads shared files (default: a 115 dest, else the only p115 remote configured)')
     .option('--from-file <file>', 'read share links from a file, one per line (# starts a comment)');
   addTransferOptions(cmd);
   cmd.addHelpText(
@@ -65,7 +68,7 @@ Shares can also be configured as remotes: \`ferry remote add films 115share shar
     const dest = args[args.length - 1]!;
     const links = collectLinks(args.slice(0, -1), flags.fromFile);
     const ctx = await loadContext();
-    const account = accountFor(flags.account, ctx.config);
+    const account = accountFor(flags.account, ctx.config, dest);
     // Every link is checked before anything runs: a typo in the tenth link must not stop an import halfway.
     const sources = links.map((link) => shareLocationArg(link, account));
     let failed = 0;
