@@ -4,3 +4,4 @@ export type { ShareOptions as Share115Options, ShareState as Share115State } fro
 export type { Fault as Fault115, RiskControlOptions as RiskControl115Options } from './risk.js';
 export { WAF_405_PAGE as WAF_405_PAGE_115 } from './risk.js';
 export type { Node as Emulator115Node, UserTree as Emulator115Tree } from './store.js';
+export type { UploadOptions as Upload115Options } from './upload-state.js';

@@ -73,7 +73,14 @@ export type Fault =
   /** The next `times` CDN responses stop after `afterBytes` body bytes and the socket is destroyed. */
   | { kind: 'drop'; afterBytes: number; times: number }
   /** Every download URL issued so far expires once the CDN has served `afterBytes` more bytes. */
-  | { kind: 'expireUrls'; afterBytes: number };
+  | { kind: 'expireUrls'; afterBytes: number }
+  /** The next `times` OSS UploadPart PUTs are drained and answered HTTP `status` (default 500) with OSS's XML error. */
+  | { kind: 'ossPartFail'; status?: number; times: number }
+  /**
+   * Every STS token issued so far expires once the OSS fake has seen `afterRequests` more requests
+   * (0: the very next OSS request is refused), to test a client's token refresh mid-upload.
+   */
+  | { kind: 'expireSts'; afterRequests: number };
 
 export class Faults {
   private readonly pending: Fault[] = [];
@@ -98,6 +105,22 @@ export class Faults {
     if (!f || f.kind !== 'drop') return undefined;
     if (--f.times <= 0) this.pending.splice(this.pending.indexOf(f), 1);
     return f.afterBytes;
+  }
+
+  takeOssPartFail(): number | undefined {
+    const f = this.pending.find((p) => p.kind === 'ossPartFail');
+    if (!f || f.kind !== 'ossPartFail') return undefined;
+    if (--f.times <= 0) this.pending.splice(this.pending.indexOf(f), 1);
+    return f.status ?? 500;
+  }
+
+  /** Counts one OSS request against a pending STS expiry; true when the tokens expire now. */
+  takeExpireSts(): boolean {
+    const f = this.pending.find((p) => p.kind === 'expireSts');
+    if (!f || f.kind !== 'expireSts') return false;
+    if (f.afterRequests-- > 0) return false;
+    this.pending.splice(this.pending.indexOf(f), 1);
+    return true;
   }
 
   /** Removes and returns the pending URL-expiry fault, if any. */

@@ -1,4 +1,4 @@
-import { createECDH, generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type App115, ERR, type RsaPrivateKey } from '@ferry/protocols';
@@ -17,6 +17,9 @@ import { shareDownurl, shareDownurlApp } from './share-downurl.js';
 import { shareSnap } from './share-routes.js';
 import { type ShareOptions, type ShareState, ShareStore } from './shares.js';
 import { type Node, UserTree } from './store.js';
+import { OssStore } from './oss.js';
+import { getToken, getUploadInfo, initUpload, resumeUpload, uploadInfo, uploadKey } from './upload-routes.js';
+import { type UploadOptions, UploadState } from './upload-state.js';
 
 /**
  * Layout: every 115 host lives behind ONE port, under a path prefix named after the host:
@@ -27,8 +30,10 @@ import { type Node, UserTree } from './store.js';
  *   qrcodeapi.115.com    -> http://127.0.0.1:PORT/qrcodeapi    (QR token, status, login)
  *   lixian.115.com       -> http://127.0.0.1:PORT/lixian       (offline download)
  *   my.115.com           -> http://127.0.0.1:PORT/my           (login status, user info)
- *   uplb.115.com         -> http://127.0.0.1:PORT/uplb         (uploads: reserved, next issue)
+ *   uplb.115.com         -> http://127.0.0.1:PORT/uplb         (upload init/token/resume, upload-routes.ts)
  *   download CDN         -> http://127.0.0.1:PORT/cdn          (signed, expiring, UA-bound URLs)
+ *   Aliyun OSS (uploads) -> http://127.0.0.1:PORT/oss          (PATH-STYLE /oss/<bucket>/<object>, oss.ts;
+ *                                                                real OSS is https://<bucket>.<endpoint>/<object>)
  *
  * A client configured with these base URLs calls `${base}/files` exactly where it would call
  * `https://webapi.115.com/files`. 115cdn.com/webapi, an alias of webapi, is the same /webapi.
@@ -44,6 +49,15 @@ import { type Node, UserTree } from './store.js';
  *                               receive_code, file_id}, the same `data` m115-encoded, no size cap
  *   POST /webapi/share/receive  login; deep-copies share items (file_id list) into cid (default 最近接收)
  *   POST /webapi/share/send     login; shares items of the caller's drive (file_ids list)
+ *
+ * Uploads (reference 4; upload-routes.ts, upload-state.ts, upload-land.ts, oss.ts):
+ *
+ *   GET  /webapi/files/uploadinfo, GET|POST /proapi/app/uploadinfo  login; {user_id, userkey, size_limit, ...}
+ *   GET  /proapi/android/2.0/user/upload_key                       login; {data:{userkey}}
+ *   POST /uplb/4.0/initupload.php?k_ec=<token>                     login; k_ec with the emulator's P-224 key (`ecdh_pub`)
+ *   GET  /uplb/3.0/gettoken.php, /uplb/3.0/getuploadinfo.php       anonymous; STS credentials, {endpoint: ossBase}
+ *   POST /uplb/3.0/resumeupload.php                                login; bucket/object/callback of a pending pick code
+ *   *    /oss/<bucket>/<object>[?uploads|?partNumber&uploadId|?uploadId]  OSS V1 auth with the STS credentials
  */
 export const HOST_NAMES = ['webapi', 'proapi', 'passportapi', 'qrcodeapi', 'lixian', 'my', 'uplb', 'cdn'] as const;
 export type HostName = (typeof HOST_NAMES)[number];
@@ -62,6 +76,8 @@ export interface Emulator115Options {
   offlineQuota?: number;
   /** Share-link switches where the reference is open (see ShareOptions). */
   share?: ShareOptions;
+  /** Upload switches where the reference is open (see UploadOptions). */
+  upload?: UploadOptions;
   port?: number;
 }
 
@@ -79,8 +95,22 @@ export interface Emulator115 {
   /** The emulator's own RSA-1024 key (hex); clients take `rsa_n` in place of 115's modulus. */
   rsa_n: string;
   rsa_e: string;
-  /** A P-224 public key (X‖Y hex) held for uploads; nothing uses it until uploads are emulated. */
+  /**
+   * The emulator's P-224 public key (X‖Y hex, 56 bytes) for k_ec: clients take it in place of 115's
+   * server key (createKEcClient(Buffer.from('04' + ecdh_pub, 'hex'))).
+   */
   ecdh_pub: string;
+  /**
+   * The OSS fake's base URL (`${baseUrl}/oss`), also the `endpoint` of getuploadinfo.php. Clients
+   * address it PATH-STYLE: `${ossBase}/${bucket}/${object}` (real OSS: https://<bucket>.<endpoint>/<object>).
+   */
+  ossBase: string;
+  /** Rapid uploads done (status 2), challenges issued (status 7), body bytes PUT to OSS, OSS uploads landed. */
+  readonly uploadStats: { readonly rapid: number; readonly challenges: number; readonly ossBytes: number; readonly completed: number };
+  /** Revokes every STS credential issued so far: OSS then answers 403 SecurityTokenExpired. */
+  expireStsTokens(): void;
+  /** The per-user `userkey` (uploadinfo) that `sig` is computed with. */
+  userkey(user: string): string;
   /** Bytes the CDN has sent (body bytes only). */
   readonly cdnBytesServed: number;
   /** CDN requests refused (expired, forged or UA-mismatched URL). */
@@ -143,6 +173,12 @@ const AUTHED: Record<string, Handler> = {
   'proapi POST /app/share/downurl': shareDownurlApp,
   'webapi POST /share/receive': shareReceive,
   'webapi POST /share/send': shareSend,
+  'webapi GET /files/uploadinfo': uploadInfo,
+  'proapi GET /app/uploadinfo': uploadInfo,
+  'proapi POST /app/uploadinfo': uploadInfo,
+  'proapi GET /android/2.0/user/upload_key': uploadKey,
+  'uplb POST /4.0/initupload.php': initUpload,
+  'uplb POST /3.0/resumeupload.php': resumeUpload,
 };
 
 /** Routes open to anonymous callers that behave differently for a logged-in one. */
@@ -159,6 +195,9 @@ function lixianAction(call: Call): Handler | undefined {
 }
 
 function publicRoute(host: string, method: string, path: string): PublicHandler | undefined {
+  // p115client fetches STS credentials without cookies (reference 4.5); getuploadinfo likewise.
+  if (host === 'uplb' && method === 'GET' && path === '/3.0/gettoken.php') return getToken;
+  if (host === 'uplb' && method === 'GET' && path === '/3.0/getuploadinfo.php') return getUploadInfo;
   if (host === 'qrcodeapi' && method === 'GET' && /^\/api\/1\.0\/[a-z0-9_]+\/1\.0\/token\/?$/.test(path)) return qrToken;
   if (host === 'qrcodeapi' && method === 'GET' && /^\/get\/status\/?$/.test(path)) return qrStatus;
   if ((host === 'passportapi' || host === 'qrcodeapi') && method === 'POST' && /^\/app\/1\.0\/[a-z0-9_]+\/1\.0\/login\/qrcode\/?$/.test(path)) return qrLogin;
@@ -188,6 +227,8 @@ export async function start115Emulator(options: Emulator115Options = {}): Promis
     offlineQuota: options.offlineQuota ?? 100,
     shares: new ShareStore(),
     shareOptions: { ...options.share },
+    upload: new UploadState(options.upload),
+    oss: new OssStore(),
   };
   const byName = new Map<string, UserTree>();
   userNames.forEach((name, i) => {
@@ -209,6 +250,8 @@ export async function start115Emulator(options: Emulator115Options = {}): Promis
     const injected = faults.takeHttp5xx(url.pathname);
     if (injected) return sendText(res, injected, `<html><body><h1>${injected}</h1></body></html>`, 'text/html');
     const call: Call = { ctx, req, res, url, path };
+    // OSS is Aliyun, not 115: no cookies, no 115 risk control; its own V1 auth (oss.ts).
+    if (host === 'oss') return ctx.oss.handle(call);
     const pub = publicRoute(host, method, path);
     if (pub) return pub(call);
     if (host === 'my' && path === '/' && url.searchParams.get('ac') === 'status') return loginStatus(call);
@@ -256,8 +299,6 @@ export async function start115Emulator(options: Emulator115Options = {}): Promis
     user_id: tree.userId,
     root_cid: '0',
   }));
-  const ecdh = createECDH('secp224r1');
-  ecdh.generateKeys();
   const treeOf = (user: string): UserTree => {
     const tree = byName.get(user);
     if (!tree) throw new Error(`emulator has no user '${user}'`);
@@ -270,7 +311,13 @@ export async function start115Emulator(options: Emulator115Options = {}): Promis
     users,
     rsa_n: ctx.rsa.n.toString(16),
     rsa_e: ctx.rsa.e.toString(16),
-    ecdh_pub: ecdh.getPublicKey('hex', 'uncompressed').slice(2),
+    ecdh_pub: ctx.upload.ecdh.publicKey.subarray(1).toString('hex'),
+    ossBase: `${ctx.baseUrl}/oss`,
+    get uploadStats() {
+      return { ...ctx.upload.stats };
+    },
+    expireStsTokens: () => ctx.upload.expireSts(),
+    userkey: (user) => ctx.upload.userKey(treeOf(user).userId),
     get cdnBytesServed() {
       return ctx.cdn.bytesServed;
     },
@@ -339,7 +386,7 @@ export async function start115Emulator(options: Emulator115Options = {}): Promis
       new Promise<void>((resolve) => {
         ctx.shares.clearTimers();
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => void ctx.oss.close().then(resolve, resolve));
       }),
   };
 }
@@ -361,6 +408,6 @@ export function shareLinkOf(share: { share_code: string; receive_code: string })
  * `shares` only when some were created (--share).
  */
 export function format115EmulatorJson(emu: Emulator115, shares: Emulator115ShareLine[] = []): string {
-  const { hosts, users, rsa_n, rsa_e, ecdh_pub } = emu;
-  return JSON.stringify({ hosts, users, rsa_n, rsa_e, ecdh_pub, ...(shares.length ? { shares } : {}) });
+  const { hosts, users, rsa_n, rsa_e, ecdh_pub, ossBase } = emu;
+  return JSON.stringify({ hosts, users, rsa_n, rsa_e, ecdh_pub, oss_base: ossBase, ...(shares.length ? { shares } : {}) });
 }

@@ -113,14 +113,23 @@ export class UserTree {
     return this.insert({ parentId, name, isDir: true, size: 0, sha1: '' });
   }
 
-  addFile(parentId: string, name: string, content: Content, size: number, sha1: string): Node {
-    return this.insert({ parentId, name, isDir: false, size, sha1: sha1.toUpperCase(), content });
+  /** `pickCode` is one from reservePickCode (uploads hand it out before the file exists). */
+  addFile(parentId: string, name: string, content: Content, size: number, sha1: string, pickCode?: string): Node {
+    return this.insert({ parentId, name, isDir: false, size, sha1: sha1.toUpperCase(), content }, pickCode);
   }
 
-  private insert(fields: Pick<Node, 'parentId' | 'name' | 'isDir' | 'size' | 'sha1'> & { content?: Content }): Node {
+  /**
+   * A file pick code for a file that does not exist yet: initupload answers with the pick code of
+   * the file the OSS callback will create later (reference 4.3, 4.5).
+   */
+  reservePickCode(): string {
+    return pickCodeFor(newId(), false, this.pickTail);
+  }
+
+  private insert(fields: Pick<Node, 'parentId' | 'name' | 'isDir' | 'size' | 'sha1'> & { content?: Content }, pickCode?: string): Node {
     const id = newId();
     const now = Math.floor(Date.now() / 1000);
-    const node: Node = { ...fields, id, pickCode: pickCodeFor(id, fields.isDir, this.pickTail), aid: 1, ctime: now, mtime: now };
+    const node: Node = { ...fields, id, pickCode: pickCode ?? pickCodeFor(id, fields.isDir, this.pickTail), aid: 1, ctime: now, mtime: now };
     this.nodes.set(id, node);
     this.byPickCode.set(node.pickCode, node);
     this.indexChild(node);
