@@ -13,8 +13,10 @@ export function p115RemoteFor(emu: Emulator115, user: Emulator115User): RemoteEn
     passportapi_url: emu.hosts.passportapi,
     qrcodeapi_url: emu.hosts.qrcodeapi,
     lixian_url: emu.hosts.lixian,
+    uplb_url: emu.hosts.uplb,
     rsa_n: emu.rsa_n,
     rsa_e: emu.rsa_e,
+    ecdh_pub: emu.ecdh_pub,
   };
 }
 

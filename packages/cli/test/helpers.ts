@@ -131,15 +131,17 @@ export function waitFor(stream: NodeJS.ReadableStream, re: RegExp): Promise<RegE
 }
 
 /** key=value options pointing a p115 remote at the emulator. */
-export function p115EndpointArgs(e: { hosts: Record<string, string>; rsa_n: string; rsa_e: string }): string[] {
+export function p115EndpointArgs(e: { hosts: Record<string, string>; rsa_n: string; rsa_e: string; ecdh_pub: string }): string[] {
   return [
     `webapi_url=${e.hosts.webapi}`,
     `proapi_url=${e.hosts.proapi}`,
     `passportapi_url=${e.hosts.passportapi}`,
     `qrcodeapi_url=${e.hosts.qrcodeapi}`,
     `lixian_url=${e.hosts.lixian}`,
+    `uplb_url=${e.hosts.uplb}`,
     `rsa_n=${e.rsa_n}`,
     `rsa_e=${e.rsa_e}`,
+    `ecdh_pub=${e.ecdh_pub}`,
     'qps=50',
   ];
 }

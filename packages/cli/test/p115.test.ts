@@ -77,6 +77,23 @@ describe('ferry and 115', () => {
     }
   });
 
+  it('copy uploads a local tree to 115, and a second copy of the same bytes lands by rapid upload', async () => {
+    const src = join(box.dir, 'upload-src');
+    await fs.mkdir(join(src, 'sub'), { recursive: true });
+    const big = randomBytes(3 * 1024 * 1024 + 11);
+    await fs.writeFile(join(src, 'sub', 'big.bin'), big);
+    await fs.writeFile(join(src, 'note.txt'), 'to 115\n');
+    const first = await ferry(['copy', src, 'em:/uploaded', '--json'], box);
+    expect(first.code).toBe(0);
+    expect(summaryOf(first)).toMatchObject({ copied: 2, failed: 0 });
+    const again = await ferry(['copy', src, 'em:/uploaded-again', '--json'], box);
+    expect(summaryOf(again)).toMatchObject({ rapid: 2, copied: 0, failed: 0 });
+    const back = join(box.dir, 'upload-back');
+    expect((await ferry(['copy', 'em:/uploaded-again', back], box)).code).toBe(0);
+    expect(await fs.readFile(join(back, 'sub', 'big.bin'))).toEqual(big);
+    expect(await fs.readFile(join(back, 'note.txt'), 'utf8')).toBe('to 115\n');
+  });
+
   it('emulate 115 --json prints one line any client can use, and stops on SIGTERM', async () => {
     const seed = join(box.dir, 'seed');
     await fs.mkdir(join(seed, 'a'), { recursive: true });
@@ -84,7 +101,7 @@ describe('ferry and 115', () => {
     const child = startFerry(['emulate', '115', '--seed', seed, '--json'], box);
     const done = finished(child);
     const [line] = await waitFor(child.stdout!, /^\{.*\}\n/);
-    const info = JSON.parse(line!) as { hosts: Emulator115['hosts']; users: { cookie: string }[]; rsa_n: string; rsa_e: string };
+    const info = JSON.parse(line!) as { hosts: Emulator115['hosts']; users: { cookie: string }[]; rsa_n: string; rsa_e: string; ecdh_pub: string };
     const other = await sandbox();
     await ferry(['remote', 'add', 'seeded', 'p115', `cookie=${info.users[0]!.cookie}`, ...p115EndpointArgs(info)], other);
     const ls = await ferry(['ls', '-R', 'seeded:/'], other);

@@ -11,6 +11,8 @@ export function emulatorOptions(emu: Emulator115, user = 0, overrides: Partial<P
     passportapi_url: emu.hosts.passportapi,
     qrcodeapi_url: emu.hosts.qrcodeapi,
     lixian_url: emu.hosts.lixian,
+    uplb_url: emu.hosts.uplb,
+    ecdh_pub: emu.ecdh_pub,
     rsa_n: emu.rsa_n,
     rsa_e: emu.rsa_e,
     qps: 100,

@@ -15,7 +15,6 @@ let roots = 0;
 
 runConformanceSuite({
   name: 'p115 (emulator)',
-  readOnly: true,
   async setup() {
     const emu = await emulator.get();
     // A fresh folder per test, used as root_id: also exercises paths relative to a non-zero root.
@@ -37,10 +36,11 @@ async function collect(entries: AsyncIterable<Entry>): Promise<Entry[]> {
 }
 
 describe('p115 provider against the emulator', () => {
-  it('declares itself a read-only source, so the suite skips its upload tests', async () => {
+  it('declares itself a source and an upload target with rapid upload', async () => {
     const provider = emulatorProvider(await emulator.get());
-    expect(provider.capabilities).toMatchObject({ read: true, write: false, rapidUpload: false, hashes: ['sha1'], rangeRead: true });
-    expect((provider as Provider).beginUpload).toBeUndefined();
+    expect(provider.capabilities).toMatchObject({ read: true, write: true, rapidUpload: true, hashes: ['sha1'], rangeRead: true });
+    expect(typeof provider.beginUpload).toBe('function');
+    expect(typeof provider.tryRapidUpload).toBe('function');
     await provider.close();
   });
 

@@ -3,6 +3,9 @@ import { M115_RSA_E_HEX, M115_RSA_N_HEX } from '@ferry/protocols';
 
 /** OpenList's fallback app version (reference section 0); 115Browser UA as OpenList sends it. */
 const APP_VERSION = '35.6.0.3';
+/** 115's k_ec server key, X‖Y (reference 4.4). */
+const P115_ECDH_PUB_HEX =
+  '57a29257cd2320e5d6d143322fa4bb8a3cf9d3cc623ef5edac62b767' + '8a89c91a83ba800d6129f522d034c895dd2465243addc250953beeba';
 
 export const p115Options = z.object({
   cookie: z
@@ -22,6 +25,17 @@ export const p115Options = z.object({
   rsa_n: z.string().regex(/^[0-9a-fA-F]+$/).default(M115_RSA_N_HEX).describe("RSA modulus (hex) of the m115 envelope; 115's own by default"),
   rsa_e: z.string().regex(/^[0-9a-fA-F]+$/).default(M115_RSA_E_HEX).describe('RSA public exponent (hex) of the m115 envelope'),
   download_segment_mib: z.number().int().min(1).max(4096).default(64).describe('MiB fetched per download request; URLs are renewed between requests'),
+  uplb_url: z.string().url().default('https://uplb.115.com').describe('Base URL of uplb.115.com (upload init, STS tokens, OSS endpoint)'),
+  ecdh_pub: z
+    .string()
+    .regex(/^(04)?[0-9a-fA-F]{112}$/, 'a P-224 public key, hex X‖Y')
+    .default(P115_ECDH_PUB_HEX)
+    .describe("P-224 public key (hex X‖Y) of the k_ec upload-init envelope; 115's own by default"),
+  oss_endpoint: z
+    .string()
+    .default('')
+    .describe('OSS base URL for uploads, path-style (URL/bucket/object); empty = the endpoint getuploadinfo names: a bare host virtual-hosted (https://bucket.host/object), a full URL path-style'),
+  upload_part_mib: z.number().int().min(1).max(5120).default(16).describe('MiB per OSS multipart part (raised when a file would need more than 10000 parts)'),
   backoff_ms: z.number().int().min(1).default(5000).describe('First pause after 115 risk control (HTTP 405, errno 911/590075); doubles up to 10 min'),
 });
 

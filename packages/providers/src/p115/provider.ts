@@ -7,7 +7,11 @@ import {
   NotFound,
   type Provider,
   type ProviderContext,
+  type RapidResult,
+  type RapidSource,
   type ReadOptions,
+  type UploadRequest,
+  type UploadSession,
   baseName,
   checkName,
   normalizePath,
@@ -21,18 +25,19 @@ import { FolderIds } from './folder-ids.js';
 import { type ListedItem, listFolder } from './listing.js';
 import type { P115Options } from './options.js';
 import { ShareReceiver } from './share-receive.js';
+import { P115Uploads } from './upload.js';
 
 /**
- * 115 through its cookie web/app API: a source for now (uploads come with the next issue), plus
- * folder operations, and a target for 115 shares, which it receives (转存) server-side. Paths
- * are relative to `root_id`.
+ * 115 through its cookie web/app API: a source, an upload target (rapid upload with 115's proof
+ * challenge, else a resumable OSS multipart upload; see upload.ts), folder operations, and a
+ * target for 115 shares, which it receives (转存) server-side. Paths are relative to `root_id`.
  */
 export class P115Provider implements Provider {
   readonly type = 'p115';
   readonly capabilities: Capabilities = {
     read: true,
-    write: false,
-    rapidUpload: false,
+    write: true,
+    rapidUpload: true,
     serverSideImport: true,
     hashes: ['sha1'],
     rangeRead: true,
@@ -42,6 +47,7 @@ export class P115Provider implements Provider {
   /** Receives 115 shares on the same service into this account: no byte through Ferry. */
   readonly serverImport: ShareReceiver;
   private readonly downloads: Downloads;
+  private readonly uploads: P115Uploads;
   /** File id -> pick code, filled by listings; downloads need the pick code. */
   private readonly pickCodes = new Map<string, string>();
 
@@ -54,6 +60,46 @@ export class P115Provider implements Provider {
     this.folders = new FolderIds(this.api, options.root_id);
     this.downloads = new Downloads(this.api, options.download_segment_mib * 1024 * 1024, chromeUrlSource(this.api));
     this.serverImport = new ShareReceiver(this);
+    this.uploads = new P115Uploads(this.api, {
+      remote,
+      folderId: async (dir) => {
+        await this.mkdirp(dir);
+        return this.folders.require(normalizePath(dir));
+      },
+      settle: (path, landed) => this.settle(path, landed),
+      removeFile: (id) => recycleItems(this.api, [id]),
+    });
+  }
+
+  /** A streamed upload: OSS multipart with STS credentials and 115's callback (upload.ts). */
+  beginUpload(path: string, request: UploadRequest): Promise<UploadSession> {
+    return this.uploads.begin(path, request);
+  }
+
+  /** Rapid upload (秒传) from the SHA-1, answering 115's proof challenge from the source. */
+  tryRapidUpload(path: string, source: RapidSource): Promise<RapidResult> {
+    return this.uploads.tryRapid(path, source);
+  }
+
+  /**
+   * After a file landed: 115 keeps files of the same name side by side, so the older ones go to
+   * the recycle bin, and the new one's entry comes from the listing (by pick code or file id).
+   */
+  private async settle(path: string, landed: { pickCode?: string; fileId?: string; size: number; sha1: string }): Promise<Entry> {
+    const dir = parentPath(path);
+    const name = baseName(path);
+    const dirId = await this.folders.require(dir);
+    const same: ListedItem[] = [];
+    for await (const item of listFolder(this.api, dir, dirId, this.options.page_size)) {
+      this.remember(item);
+      if (!item.entry.isDir && item.entry.name === name) same.push(item);
+    }
+    const mine =
+      same.find((i) => (landed.fileId !== undefined && i.entry.id === landed.fileId) || (landed.pickCode !== undefined && i.pickCode === landed.pickCode)) ??
+      (landed.fileId === undefined && landed.pickCode === undefined ? same.find((i) => i.entry.sha1 === landed.sha1 && i.entry.size === landed.size) : undefined);
+    const older = same.filter((i) => i !== mine).map((i) => i.entry.id!);
+    if (mine && older.length > 0) await recycleItems(this.api, older);
+    return mine?.entry ?? { path, name, isDir: false, size: landed.size, sha1: landed.sha1, ...(landed.fileId ? { id: landed.fileId } : {}) };
   }
 
   private where(path: string): string {

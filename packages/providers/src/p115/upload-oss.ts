@@ -1,0 +1,148 @@
+import { BadInput, NotFound, TransientError } from '@ferry/core';
+import {
+  type StsCredentials115,
+  getToken115,
+  getUploadInfo115,
+  ossAuthorization,
+  ossContentMd5,
+  stsCredentials,
+} from '@ferry/protocols';
+import { request } from '../http/undici.js';
+import type { Api115 } from './api.js';
+import { uplbCall, uplbJson } from './upload-uplb.js';
+
+/** STS credentials are renewed this long before their Expiration (115driver renews at 50 of 60 min). */
+const STS_MARGIN_MS = 10 * 60_000;
+
+export interface OssReply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+export interface OssCall {
+  verb: 'GET' | 'PUT' | 'POST' | 'DELETE';
+  bucket: string;
+  object: string;
+  /** Query in the order sent; "" = bare name (`?uploads`). */
+  query: [string, string][];
+  headers?: Record<string, string>;
+  body?: Buffer;
+}
+
+/**
+ * Aliyun OSS as 115 hands it out: STS credentials from `uplb/3.0/gettoken.php`, renewed before
+ * they expire and once more when OSS says they have; requests signed with OSS V1 by hand. The
+ * endpoint is `uplb/3.0/getuploadinfo.php`'s, virtual-hosted, unless `oss_endpoint` names a
+ * path-style base URL (an emulator).
+ */
+export class Oss115 {
+  private sts: StsCredentials115 | undefined;
+  private fetching: Promise<StsCredentials115> | undefined;
+  private endpoint: Promise<string> | undefined;
+
+  constructor(private readonly api: Api115) {}
+
+  private async credentials(): Promise<StsCredentials115> {
+    if (this.sts && Date.now() < this.sts.expiresAt - STS_MARGIN_MS) return this.sts;
+    this.fetching ??= this.fetchSts()
+      .then((creds) => (this.sts = creds))
+      .finally(() => (this.fetching = undefined));
+    return this.fetching;
+  }
+
+  /** Drops credentials OSS called expired, so the next call fetches new ones. */
+  private renew(stale: StsCredentials115): void {
+    if (this.sts === stale) this.sts = undefined;
+  }
+
+  private async fetchSts(): Promise<StsCredentials115> {
+    const where = `${this.api.remote}: gettoken`;
+    const reply = getToken115.safeParse(uplbJson(await uplbCall(this.api, '/3.0/gettoken.php'), where));
+    const creds = reply.success ? stsCredentials(reply.data) : undefined;
+    if (!creds) throw new TransientError(`${where}: 115 gave no OSS credentials${reply.success ? ` (StatusCode ${reply.data.StatusCode})` : ''}`);
+    return creds;
+  }
+
+  /**
+   * The URL of a bucket. `oss_endpoint` (a path-style base URL) wins; else getuploadinfo's
+   * endpoint: a bare host (115's) is addressed virtual-hosted, `https://bucket.host`; a full URL
+   * (an emulator's) path-style, `URL/bucket`.
+   */
+  private base(bucket: string): Promise<string> {
+    const configured = this.api.options.oss_endpoint.replace(/\/+$/, '');
+    if (configured) return Promise.resolve(`${configured}/${bucket}`);
+    this.endpoint ??= uplbCall(this.api, '/3.0/getuploadinfo.php').then(
+      (reply) => {
+        const info = getUploadInfo115.safeParse(uplbJson(reply, `${this.api.remote}: getuploadinfo`));
+        if (!info.success) throw new TransientError(`${this.api.remote}: 115 named no OSS endpoint`);
+        return info.data.endpoint.replace(/\/+$/, '');
+      },
+      (err: unknown) => {
+        this.endpoint = undefined;
+        throw err;
+      },
+    );
+    return this.endpoint.then((endpoint) => (/^https?:\/\//i.test(endpoint) ? `${endpoint}/${bucket}` : `https://${bucket}.${endpoint}`));
+  }
+
+  /** One signed request; an expired STS token is renewed and the request sent again once. */
+  async send(call: OssCall, where: string): Promise<OssReply> {
+    for (let attempt = 0; ; attempt++) {
+      const sts = await this.credentials();
+      const headers: Record<string, string> = {
+        date: new Date().toUTCString(),
+        'x-oss-security-token': sts.securityToken,
+        ...(call.body ? { 'content-md5': ossContentMd5(call.body) } : {}),
+        ...call.headers,
+      };
+      if (call.body && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['content-type'] = 'application/octet-stream';
+      headers.authorization = ossAuthorization(sts.accessKeyId, sts.accessKeySecret, {
+        verb: call.verb,
+        bucket: call.bucket,
+        object: call.object,
+        headers,
+        query: Object.fromEntries(call.query),
+      });
+      const qs = call.query.map(([k, v]) => (v === '' ? encodeURIComponent(k) : `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)).join('&');
+      const path = call.object.split('/').map(encodeURIComponent).join('/');
+      const url = `${await this.base(call.bucket)}/${path}${qs ? `?${qs}` : ''}`;
+      let reply: OssReply;
+      try {
+        const res = await request(url, {
+          method: call.verb,
+          dispatcher: await this.api.dispatcher(),
+          headers: { ...headers, 'user-agent': 'aliyun-sdk-android/2.9.1', ...(call.body ? { 'content-length': String(call.body.length) } : {}) },
+          ...(call.body ? { body: call.body } : {}),
+          headersTimeout: 120_000,
+          bodyTimeout: 120_000,
+        });
+        reply = { status: res.statusCode, headers: res.headers, text: await res.body.text() };
+      } catch (err) {
+        throw new TransientError(`${where}: OSS connection failed (${(err as Error).message})`, { cause: err });
+      }
+      if (reply.status === 403 && attempt === 0 && /SecurityTokenExpired|InvalidAccessKeyId|expired/i.test(reply.text)) {
+        this.renew(sts);
+        continue;
+      }
+      if (reply.status >= 500) throw new TransientError(`${where}: OSS answered HTTP ${reply.status}${ossCode(reply.text)}`);
+      if (reply.status === 404) throw new NotFound(`${where}: OSS answered 404${ossCode(reply.text)}`);
+      if (reply.status === 403 && /SecurityTokenExpired|InvalidAccessKeyId|expired/i.test(reply.text)) {
+        throw new TransientError(`${where}: OSS refused fresh credentials${ossCode(reply.text)}`);
+      }
+      if (reply.status >= 400 && reply.status !== 409) throw new BadInput(`${where}: OSS answered HTTP ${reply.status}${ossCode(reply.text)}`);
+      return reply;
+    }
+  }
+}
+
+function ossCode(text: string): string {
+  const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
+  const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1];
+  return code ? ` (${code}${message ? `: ${message}` : ''})` : '';
+}
+
+/** The text of the first `<tag>` in an XML reply. */
+export function xmlTag(text: string, tag: string): string | undefined {
+  return new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(text)?.[1];
+}

@@ -1,0 +1,165 @@
+import { BadInput, type Entry, type RapidResult, type RapidSource, type UploadRequest, type UploadSession, baseName, checkName, normalizePath, parentPath } from '@ferry/core';
+import type { Api115 } from './api.js';
+import { type InitOutcome, type InitRequest, type OssTarget, UploadInit } from './upload-init.js';
+import { Oss115 } from './upload-oss.js';
+import { type Landed115, P115Upload, type UploadHome, isP115UploadState, partSizeFor } from './upload-session.js';
+import { SpoolUpload, readFileRange } from './upload-spool.js';
+
+/** A miss leaves 115's upload target open this long for the streamed copy that follows. */
+const OPEN_TARGET_TTL_MS = 30 * 60_000;
+
+interface OpenTarget {
+  target: OssTarget;
+  size: number;
+  sha1: string;
+  at: number;
+}
+
+/** What the uploads need from the provider: folders and what to do once a file is in place. */
+export interface UploadPlace {
+  remote: string;
+  /** The id of the folder at a path, made when missing. */
+  folderId(dir: string): Promise<string>;
+  /** Recycles other files of this name in the folder and returns the landed file's entry. */
+  settle(path: string, landed: { pickCode?: string; fileId?: string; size: number; sha1: string }): Promise<Entry>;
+  removeFile(fileId: string): Promise<void>;
+}
+
+/**
+ * Uploads to 115 (reference section 4): every file starts with initupload and its SHA-1, which
+ * is a rapid upload when 115 holds the bytes (status 2, after a proof challenge for bigger files,
+ * status 7), and otherwise names the OSS object to upload to (status 1). A miss from
+ * `tryRapid` keeps that target open, so the streamed copy that follows does not ask again.
+ */
+export class P115Uploads {
+  private readonly init: UploadInit;
+  private readonly oss: Oss115;
+  private readonly open = new Map<string, OpenTarget>();
+
+  constructor(
+    private readonly api: Api115,
+    private readonly place: UploadPlace,
+  ) {
+    this.init = new UploadInit(api);
+    this.oss = new Oss115(api);
+  }
+
+  private where(path: string): string {
+    return `${this.place.remote}:${path}`;
+  }
+
+  private checked(path: string): string {
+    const p = normalizePath(path);
+    if (p === '/') throw new BadInput(`${this.where(p)}: cannot upload to the root itself`);
+    for (const part of p.split('/').slice(1)) checkName(part, this.where(path));
+    return p;
+  }
+
+  private async initFor(p: string, size: number, sha1: string, readRange: InitRequest['readRange'], onChallenge?: InitRequest['onChallenge']): Promise<InitOutcome> {
+    const cid = await this.place.folderId(parentPath(p));
+    return this.init.init({ fileName: baseName(p), size, sha1, cid, readRange, ...(onChallenge ? { onChallenge } : {}) }, this.where(p));
+  }
+
+  async tryRapid(path: string, source: RapidSource): Promise<RapidResult> {
+    const p = this.checked(path);
+    this.open.delete(p);
+    const sha1 = (source.knownSha1 ?? (await source.sha1())).toLowerCase();
+    const outcome = await this.initFor(p, source.size, sha1, (s, e) => source.readRange(s, e));
+    if (outcome.kind === 'hit') {
+      const entry = await this.place.settle(p, { ...(outcome.pickcode ? { pickCode: outcome.pickcode } : {}), size: source.size, sha1 });
+      return { status: 'hit', entry };
+    }
+    const now = Date.now();
+    for (const [key, o] of this.open) if (now - o.at >= OPEN_TARGET_TTL_MS) this.open.delete(key);
+    this.open.set(p, { target: outcome.target, size: source.size, sha1, at: now });
+    return { status: 'miss', reason: '115 does not hold these bytes' };
+  }
+
+  private home(p: string): UploadHome {
+    return {
+      oss: this.oss,
+      where: this.where(p),
+      landed: (file: Landed115) => this.place.settle(p, { pickCode: file.pickCode, fileId: file.fileId, size: file.size, sha1: file.sha1 }),
+      removeFile: (id) => this.place.removeFile(id),
+    };
+  }
+
+  async begin(path: string, request: UploadRequest): Promise<UploadSession> {
+    const p = this.checked(path);
+    const partSize = partSizeFor(request.size, this.api.options.upload_part_mib);
+    const open = this.open.get(p);
+    this.open.delete(p);
+    const home = this.home(p);
+    const resume = request.resume;
+    if (isP115UploadState(resume) && resume.size === request.size && (!request.sha1 || request.sha1.toLowerCase() === resume.sha1.toLowerCase())) {
+      const resumed = await P115Upload.resume(home, resume);
+      if (resumed) return resumed;
+    }
+    const sha1 = request.sha1?.toLowerCase();
+    if (!sha1) {
+      // No SHA-1, so no init yet: keep the bytes aside and land them in complete().
+      return new SpoolUpload(partSize, request.size, this.where(p), (file, digest) => this.landFile(p, file, request.size, digest, partSize));
+    }
+    if (open && open.size === request.size && open.sha1 === sha1 && Date.now() - open.at < OPEN_TARGET_TTL_MS) {
+      return P115Upload.start(home, open.target, request.size, sha1, partSize);
+    }
+    // No open target (a resume whose upload id is gone, or no rapid attempt before): init again.
+    // If 115 holds the bytes it asks for proof, which only the parts can give: spool them then.
+    let outcome: InitOutcome;
+    try {
+      outcome = await this.initFor(p, request.size, sha1, () => {
+        throw new NeedsBytes();
+      });
+    } catch (err) {
+      if (!(err instanceof NeedsBytes)) throw err;
+      return new SpoolUpload(partSize, request.size, this.where(p), (file, digest) => this.landFile(p, file, request.size, digest, partSize));
+    }
+    if (outcome.kind === 'hit') {
+      const entry = await this.place.settle(p, { ...(outcome.pickcode ? { pickCode: outcome.pickcode } : {}), size: request.size, sha1 });
+      return new LandedSession(partSize, request.size, entry);
+    }
+    return P115Upload.start(home, outcome.target, request.size, sha1, partSize);
+  }
+
+  /** Lands a spooled file: init (maybe a rapid hit), else a multipart upload read from the file. */
+  private async landFile(p: string, file: string, size: number, sha1: string, partSize: number): Promise<Entry> {
+    const outcome = await this.initFor(p, size, sha1, (s, e) => readFileRange(file, s, e));
+    if (outcome.kind === 'hit') return this.place.settle(p, { ...(outcome.pickcode ? { pickCode: outcome.pickcode } : {}), size, sha1 });
+    const upload = await P115Upload.start(this.home(p), outcome.target, size, sha1, partSize);
+    try {
+      for (let offset = 0, n = 1; offset < size; offset += partSize, n++) {
+        await upload.putPart(n, await readFileRange(file, offset, Math.min(size, offset + partSize)), `${this.where(p)} (part ${n})`);
+      }
+      return await upload.complete({ sha1 });
+    } catch (err) {
+      await upload.abort().catch(() => {});
+      throw err;
+    }
+  }
+}
+
+class NeedsBytes extends Error {}
+
+/**
+ * The session of a file 115 already held when the upload began (its init was a hit): the parts
+ * the engine sends are read and dropped, and complete returns the entry.
+ */
+class LandedSession implements UploadSession {
+  readonly needsSha1 = true;
+  readonly offset = 0;
+  constructor(
+    readonly partSize: number,
+    private readonly size: number,
+    private readonly entry: Entry,
+  ) {}
+  state(): Record<string, unknown> {
+    return {};
+  }
+  async writePart(part: Parameters<UploadSession['writePart']>[0]): Promise<void> {
+    for await (const _ of part.data);
+  }
+  async complete(): Promise<Entry> {
+    return { ...this.entry, size: this.size };
+  }
+  async abort(): Promise<void> {}
+}
