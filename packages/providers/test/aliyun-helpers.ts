@@ -1,6 +1,8 @@
 import { type AliyunEmulator, type AliyunEmulatorOptions, startAliyunEmulator } from '@ferry/emulators';
 import { AliyunOpenProvider, type AliyunOpenOptions, aliyunOpenOptions } from '../src/index.js';
 
+export { bytes } from '@ferry/core/testing';
+
 export interface AliyunFixture {
   emulator: AliyunEmulator;
   provider: AliyunOpenProvider;
@@ -38,13 +40,3 @@ export function newProvider(
   });
 }
 
-/** Deterministic bytes that do not repeat within a part. */
-export function bytes(n: number, seed = 1): Buffer {
-  const out = Buffer.alloc(n);
-  let x = seed;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}

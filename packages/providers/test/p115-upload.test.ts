@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BadInput, type CheckpointHandle, type Entry, type FileCheckpoint, Journal, type Location, type ReadOptions, runTransfer, transferFile } from '@ferry/core';
+import { bytes } from '@ferry/core/testing';
 import { LocalProvider } from '../src/index.js';
 import { emulatorProvider, lazyEmulator } from './p115-helpers.js';
 
@@ -16,15 +17,6 @@ const MiB = 1024 * 1024;
 const fastBackoff = { baseMs: 20, maxMs: 200 };
 const sha1 = (data: Buffer) => createHash('sha1').update(data).digest('hex');
 
-function bytes(n: number, seed = 1): Buffer {
-  const out = Buffer.alloc(n);
-  let x = seed;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
 
 function loc(provider: Location['provider'], path: string): Location {
   return { provider, path, display: `${provider.remote}:${path}` };

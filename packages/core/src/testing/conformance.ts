@@ -19,7 +19,8 @@ export interface ConformanceTarget {
   setup(): Promise<ConformanceFixture>;
 }
 
-function bytes(n: number, seed = 1): Buffer {
+/** Deterministic test bytes that do not repeat within a part: a seeded linear congruential generator. */
+export function bytes(n: number, seed = 1): Buffer {
   const out = Buffer.alloc(n);
   let x = seed;
   for (let i = 0; i < n; i++) {

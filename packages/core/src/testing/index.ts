@@ -1,2 +1,2 @@
 export { MemoryProvider, type MemoryProviderOptions } from './memory-provider.js';
-export { runConformanceSuite, type ConformanceTarget } from './conformance.js';
+export { bytes, runConformanceSuite, type ConformanceTarget } from './conformance.js';
