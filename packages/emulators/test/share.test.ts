@@ -449,7 +449,7 @@ describe('115 share links: receive limits and delay', () => {
   });
 
   it('lands a delayed receive later; clients poll the folder', async () => {
-    const emu = await emulator({ share: { receiveDelayMs: 1500 } });
+    const emu = await emulator({ share: { receiveDelayMs: 3000 } });
     seed(emu);
     const c = client(emu);
     const s = emu.createShare('alice', ['/Docs/d.txt'], { receiveCode: 'dy01' });
