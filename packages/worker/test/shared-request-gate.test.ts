@@ -26,10 +26,15 @@ it('the shared gate hands out a burst of half the rate, then reserves slots furt
   });
   const b = new RedisRequestGate(other.redis, other.keys);
   const replies: number[] = [];
-  for (let i = 0; i < 8; i++) replies.push(await (i % 2 ? b : a).reserve('acct', 4));
-  // A burst of half a second's worth, then slots at 4 per second: about 250, 500, ... ms out.
+  // At 4 per second: a burst of half a second's worth, then slots about 250, 500, ... ms out.
+  for (let i = 0; i < 4; i++) replies.push(await (i % 2 ? b : a).reserve('fast', 4));
   expect(replies.slice(0, 2)).toEqual([0, 0]);
-  const waits = replies.slice(2).map((r) => -r);
+  expect(replies.slice(2).every((r) => r < 0)).toBe(true);
+  // At one every 2 s (a burst of one), each slot lies further out, however slow this machine is.
+  replies.length = 0;
+  for (let i = 0; i < 6; i++) replies.push(await (i % 2 ? b : a).reserve('acct', 0.5));
+  expect(replies[0]).toBe(0);
+  const waits = replies.slice(1).map((r) => -r);
   for (const w of waits) expect(w).toBeGreaterThan(0);
   for (let i = 1; i < waits.length; i++) expect(waits[i]!).toBeGreaterThan(waits[i - 1]!);
   await b.pause('acct', 60_000);
