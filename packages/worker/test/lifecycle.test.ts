@@ -48,7 +48,7 @@ it('SIGTERM lets a worker finish the file it is copying, then it exits cleanly',
 });
 
 it('cancel removes a transfer and the files it had not started', async () => {
-  const { src, dst, queues, start, submit } = await setup({ partDelayMs: 100 });
+  const { src, dst, queues, start, submit } = await setup({ partDelayMs: 300 });
   makeTree(src, 40, 40);
   await start();
   const { id } = await submit();
