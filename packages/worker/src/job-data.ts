@@ -112,6 +112,26 @@ export const batchResultSchema = z.object({
 });
 export type BatchResult = z.infer<typeof batchResultSchema>;
 
+/**
+ * What the finished children of a transfer report, file jobs and batches alike, read from
+ * `getChildrenValues()`; values of another shape (a job of another version) are left out.
+ */
+export function childOutcomes(values: Record<string, unknown>): BatchResult {
+  const out: BatchResult = { results: [], failed: [] };
+  for (const raw of Object.values(values)) {
+    const one = fileResultSchema.safeParse(raw);
+    if (one.success) {
+      out.results.push(one.data);
+      continue;
+    }
+    const batch = batchResultSchema.safeParse(raw);
+    if (!batch.success) continue;
+    out.results.push(...batch.data.results);
+    out.failed.push(...batch.data.failed);
+  }
+  return out;
+}
+
 /** A run's totals as the in-process runner reports them, plus how the transfer ended. */
 export interface TransferSummary extends Omit<RunSummary, 'dryRun'> {
   /** "partial" whenever a single file failed: such a transfer is never "done". */

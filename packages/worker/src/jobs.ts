@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import { BadInput } from '@ferry/core';
-import { type TransferSpec, type TransferSummary, batchResultSchema, fileJobDataSchema, fileResultSchema, transferJobDataSchema } from './job-data.js';
+import { type BatchResult, type TransferSpec, type TransferSummary, childOutcomes, fileJobDataSchema, transferJobDataSchema } from './job-data.js';
 import type { FerryQueues } from './queues.js';
 import { type Submitted, submitTransfer } from './submit.js';
 
@@ -25,7 +25,8 @@ export interface FileFailure {
 
 const STATES = ['active', 'waiting', 'waiting-children', 'delayed', 'prioritized', 'completed', 'failed'] as const;
 
-async function describe(job: Job): Promise<TransferInfo> {
+/** `children`: the transfer's finished children, when the caller has read them already. */
+async function describe(job: Job, children?: BatchResult): Promise<TransferInfo> {
   const state = await job.getState();
   const data = transferJobDataSchema.safeParse(job.data);
   const info: TransferInfo = { id: job.id!, state, createdAt: job.timestamp };
@@ -45,33 +46,22 @@ async function describe(job: Job): Promise<TransferInfo> {
   } else {
     const counts = await job.getDependenciesCount();
     const planned = (job.progress as { plannedFiles?: number } | undefined)?.plannedFiles ?? 0;
-    const finished = tallyFinished(await job.getChildrenValues());
-    const failed = (counts.ignored ?? 0) + (counts.failed ?? 0) + finished.failures.length;
-    info.files = { planned, done: finished.done, failed, waiting: Math.max(0, planned - finished.done - failed) };
+    const finished = children ?? childOutcomes(await job.getChildrenValues());
+    const done = finished.results.length;
+    const failed = (counts.ignored ?? 0) + (counts.failed ?? 0) + finished.failed.length;
+    info.files = { planned, done, failed, waiting: Math.max(0, planned - done - failed) };
   }
   return info;
 }
 
-/** Files finished so far, from the results of finished file jobs (a batch holds many). */
-function tallyFinished(values: Record<string, unknown>): { done: number; failures: FileFailure[] } {
-  let done = 0;
-  const failures: FileFailure[] = [];
-  for (const raw of Object.values(values)) {
-    if (fileResultSchema.safeParse(raw).success) {
-      done++;
-      continue;
-    }
-    const batch = batchResultSchema.safeParse(raw);
-    if (!batch.success) continue;
-    done += batch.data.results.length;
-    failures.push(...batch.data.failed.map((f) => ({ rel: f.rel, reason: f.message, attempts: f.attempts ?? 1 })));
-  }
-  return { done, failures };
+/** Files of a batch that failed for good, as `jobs show` lists them. */
+function batchFailures(failed: BatchResult['failed']): FileFailure[] {
+  return failed.map((f) => ({ rel: f.rel, reason: f.message, attempts: f.attempts ?? 1 }));
 }
 
 export async function listTransfers(queues: FerryQueues, limit = 50): Promise<TransferInfo[]> {
   const jobs = await queues.transfers.getJobs([...STATES], 0, limit - 1, false);
-  return Promise.all(jobs.filter((j): j is Job => !!j).map(describe));
+  return Promise.all(jobs.filter((j): j is Job => !!j).map((j) => describe(j)));
 }
 
 async function requireJob(queues: FerryQueues, id: string): Promise<Job> {
@@ -82,10 +72,10 @@ async function requireJob(queues: FerryQueues, id: string): Promise<Job> {
 
 export async function showTransfer(queues: FerryQueues, id: string): Promise<{ info: TransferInfo; failures: FileFailure[] }> {
   const job = await requireJob(queues, id);
-  const info = await describe(job);
-  const failures: FileFailure[] = [];
+  const children = childOutcomes(await job.getChildrenValues());
+  const info = await describe(job, children);
+  const failures: FileFailure[] = batchFailures(children.failed.slice(0, 200));
   const failedIds = Object.keys(await job.getIgnoredChildrenFailures()).map((k) => k.slice(k.lastIndexOf(':') + 1));
-  failures.push(...tallyFinished(await job.getChildrenValues()).failures.slice(0, 200));
   for (const fileId of failedIds.slice(0, 200)) {
     const file = await queues.files.getJob(fileId);
     const data = fileJobDataSchema.safeParse(file?.data);

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { FerryKeys } from './keys.js';
+import { extendPause } from './pause-key.js';
 
 /**
  * One token bucket per remote account, in Redis, so every worker on every machine draws from the
@@ -84,10 +85,7 @@ export class AccountLimiter {
 
   /** Stops every worker from calling this account for a while (a 429 or a risk-control answer). */
   async pause(account: string, ms: number): Promise<void> {
-    // Never shorten a longer pause another worker has already set.
-    const left = await this.redis.pttl(this.keys.pause(account));
-    if (left >= ms) return;
-    await this.redis.set(this.keys.pause(account), '1', 'PX', Math.max(1, Math.round(ms)));
+    await extendPause(this.redis, this.keys.pause(account), ms);
     this.snapshot?.pausedUntil.set(account, Date.now() + ms);
   }
 

@@ -1,6 +1,7 @@
 import { type RequestGate, sleep } from '@ferry/core';
 import type { Redis } from 'ioredis';
 import type { FerryKeys } from './keys.js';
+import { extendPause } from './pause-key.js';
 
 /**
  * One token bucket per request bucket (an account's API, or one rate group of it), kept in Redis
@@ -59,9 +60,6 @@ export class RedisRequestGate implements RequestGate {
   }
 
   async pause(bucket: string, ms: number): Promise<void> {
-    // Never shorten a longer pause another worker has already set.
-    const left = await this.redis.pttl(this.keys.gatePause(bucket));
-    if (left >= ms) return;
-    await this.redis.set(this.keys.gatePause(bucket), '1', 'PX', Math.max(1, Math.round(ms)));
+    await extendPause(this.redis, this.keys.gatePause(bucket), ms);
   }
 }

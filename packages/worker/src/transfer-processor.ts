@@ -3,12 +3,10 @@ import { type RunEvent, PathFilter, emptyRunSummary, errorMessage, isRetryable, 
 import {
   type BatchJobInput,
   type FileJobData,
-  type FileResult,
   type TransferJobData,
   type TransferSummary,
-  batchResultSchema,
+  childOutcomes,
   fileJobDataSchema,
-  fileResultSchema,
   transferJobDataSchema,
 } from './job-data.js';
 import { batchJobId, fileJobId } from './job-ids.js';
@@ -154,21 +152,15 @@ async function finish(job: Job, data: TransferJobData, deps: TransferProcessorDe
   summary.errors.push(...planned.errors);
   summary.failed = planned.errors.length;
 
-  const add = (result: FileResult) => {
+  const outcomes = childOutcomes(await job.getChildrenValues());
+  for (const result of outcomes.results) {
     summary[result.outcome]++;
     summary.bytes += result.bytes;
     summary.sourceBytesRead += result.sourceBytesRead;
     summary.resumedBytes += result.resumedFrom;
-  };
-  for (const raw of Object.values(await job.getChildrenValues())) {
-    const one = fileResultSchema.safeParse(raw);
-    if (one.success) add(one.data);
-    const many = batchResultSchema.safeParse(raw);
-    if (!many.success) continue;
-    many.data.results.forEach(add);
-    summary.failed += many.data.failed.length;
-    summary.errors.push(...many.data.failed.slice(0, Math.max(0, MAX_LISTED_ERRORS - summary.errors.length)).map(({ rel, message }) => ({ rel, message })));
   }
+  summary.failed += outcomes.failed.length;
+  summary.errors.push(...outcomes.failed.slice(0, Math.max(0, MAX_LISTED_ERRORS - summary.errors.length)).map(({ rel, message }) => ({ rel, message })));
   const failures = Object.entries(await job.getIgnoredChildrenFailures());
   summary.failed += failures.length;
   for (const [key, reason] of failures.slice(0, MAX_LISTED_ERRORS)) {
