@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import { format115EmulatorJson, share115LinkOf, start115Emulator } from '@ferry/emulators';
 import { p115RemoteFor, remoteAddLine } from '../emulator-remotes.js';
+import { UsageError } from '../output.js';
 
 /**
- * `ferry emulate 115 --seed DIR [--share PATH]... [--json]`: the 115 emulator, standalone, until
- * SIGTERM or Ctrl-C. Each --share shares a path of the first user's drive (random access code).
+ * `ferry emulate 115 --seed DIR [--share PATH]... [--qr-auto-confirm [USER]] [--json]`: the 115
+ * emulator, standalone, until SIGTERM or Ctrl-C. Each --share shares a path of the first user's drive
+ * (random access code). --qr-auto-confirm plays the phone, so `ferry login 115` completes unattended.
  */
 export function addEmulate115Command(program: Command): void {
   const emulate = program.commands.find((c) => c.name() === 'emulate') ?? program.command('emulate').description('Run a protocol-faithful fake cloud locally, for tests and demos');
@@ -14,9 +16,19 @@ export function addEmulate115Command(program: Command): void {
     .option('--seed <dir>', "folder loaded into the first user's drive")
     .option('--users <names>', 'comma-separated user names', 'alice')
     .option('--share <path>', "share a path of the first user's drive (repeatable); printed as a 115 share link", (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--qr-auto-confirm [user]', 'scan and confirm every new QR login code about a second after it is issued, as USER (default: the first user)')
     .option('--json', 'print {hosts, users, rsa_n, rsa_e, ecdh_pub, oss_base[, shares]} as one JSON line on stdout')
-    .action(async (flags: { seed?: string; users: string; share: string[]; json?: boolean }) => {
-      const emu = await start115Emulator({ users: flags.users.split(',').filter(Boolean), ...(flags.seed ? { seedDir: flags.seed } : {}) });
+    .action(async (flags: { seed?: string; users: string; share: string[]; qrAutoConfirm?: string | true; json?: boolean }) => {
+      const users = flags.users.split(',').filter(Boolean);
+      const phoneUser = flags.qrAutoConfirm === true ? (users[0] ?? 'alice') : flags.qrAutoConfirm;
+      if (phoneUser !== undefined && users.length && !users.includes(phoneUser)) {
+        throw new UsageError(`--qr-auto-confirm names '${phoneUser}', who is not among --users ${users.join(',')}`);
+      }
+      const emu = await start115Emulator({
+        users,
+        ...(flags.seed ? { seedDir: flags.seed } : {}),
+        ...(phoneUser !== undefined ? { qrAutoConfirm: { user: phoneUser } } : {}),
+      });
       let shares: ReturnType<typeof share115LinkOf>[];
       try {
         shares = flags.share.map((path) => share115LinkOf(emu.createShare(emu.users[0]!.name, [path])));
@@ -30,6 +42,7 @@ export function addEmulate115Command(program: Command): void {
         process.stdout.write(`115 emulator on ${emu.baseUrl} (stop with Ctrl-C or SIGTERM). Remotes for its users:\n`);
         for (const u of emu.users) process.stdout.write(`${remoteAddLine(u.name, p115RemoteFor(emu, u))}\n`);
         for (const s of shares) process.stdout.write(`share ${s.url} (share_code ${s.share_code}, receive_code ${s.receive_code})\n`);
+        if (phoneUser !== undefined) process.stdout.write(`QR login codes are scanned and confirmed as '${phoneUser}' about a second after they are issued\n`);
       }
       await new Promise<void>((resolve) => {
         process.once('SIGTERM', resolve);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { BadInput, parseRemotePath } from '@ferry/core';
-import { P115Provider, offlineAdd, offlineList, offlineRemove, offlineStatusText } from '@ferry/providers';
+import { P115Provider, offlineAdd, offlineFailureText, offlineList, offlineRemove, offlineStatusText } from '@ferry/providers';
 import { loadContext } from '../context.js';
 import { formatBytes } from '../format.js';
 import { UsageError } from '../output.js';
@@ -20,7 +20,7 @@ export function addOfflineCommands(program: Command): void {
 
   offline
     .command('add <args...>')
-    .description('Add download tasks: ferry offline add URL... REMOTE:/dir')
+    .description('Add download tasks: ferry offline add URL... REMOTE:/dir (a missing folder is created)')
     .action(async (args: string[]) => {
       if (args.length < 2) throw new UsageError('usage: ferry offline add URL... REMOTE:/dir');
       const target = args[args.length - 1]!;
@@ -46,7 +46,8 @@ export function addOfflineCommands(program: Command): void {
       try {
         const { tasks, quotaLeft, quotaTotal } = await offlineList(provider);
         for (const t of tasks) {
-          process.stdout.write(`${offlineStatusText(t.status).padEnd(8)} ${`${t.percentDone}%`.padStart(4)} ${formatBytes(t.size).padStart(10)}  ${t.info_hash}  ${t.name}\n`);
+          const failure = offlineFailureText(t);
+          process.stdout.write(`${offlineStatusText(t.status).padEnd(8)} ${`${t.percentDone}%`.padStart(4)} ${formatBytes(t.size).padStart(10)}  ${t.info_hash}  ${t.name}${failure ? `: ${failure}` : ''}\n`);
         }
         process.stderr.write(`${tasks.length} task(s); quota ${quotaLeft} of ${quotaTotal} left\n`);
       } finally {

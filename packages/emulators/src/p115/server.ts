@@ -10,6 +10,7 @@ import { sendJson, sendText } from './http-io.js';
 import { loginStatus, qrLogin, qrStatus, qrToken, userNav } from './login-routes.js';
 import { addTasks, deleteTasks, listTasks } from './offline-routes.js';
 import { QrTokens } from './qrcode.js';
+import { QrAutoPhone, qrPhoneCancel, qrPhoneConfirm, qrPhoneScan } from './qr-phone.js';
 import { type Fault, Faults, RiskControl, type RiskControlOptions, WAF_405_PAGE } from './risk.js';
 import { Sessions, cookieKey, cookieOf } from './sessions.js';
 import { shareReceive, shareSend } from './share-receive.js';
@@ -34,6 +35,18 @@ import { type UploadOptions, UploadState } from './upload-state.js';
  *   download CDN         -> http://127.0.0.1:PORT/cdn          (signed, expiring, UA-bound URLs)
  *   Aliyun OSS (uploads) -> http://127.0.0.1:PORT/oss          (PATH-STYLE /oss/<bucket>/<object>, oss.ts;
  *                                                                real OSS is https://<bucket>.<endpoint>/<object>)
+ *
+ * QR login, the phone's side (login-routes.ts has the client's side; qr-phone.ts). 115's app calls these
+ * with its own cookie, which names the user who logs in; `uid` (or `key`) is the QR code's uid, the
+ * part after `dg-` in the code's content. Answers `{state:1, data}`, or state 0 with 40199002 for an
+ * unknown, expired or used code and 990002 for a step out of order:
+ *
+ *   GET  /qrcodeapi/api/2.0/prompt.php?uid=UID                 login; scan (status 0 -> 1), as the cookie's user
+ *   GET  /qrcodeapi/api/2.0/slogin.php?key=UID&uid=UID&client=0 login; confirm a scanned code (1 -> 2), same user
+ *   GET  /qrcodeapi/api/2.0/cancel.php?key=UID&uid=UID&client=0 login; cancel a waiting or scanned code (-> -2)
+ *
+ * With `qrAutoConfirm` (`ferry emulate 115 --qr-auto-confirm`) a phone of that user scans each new
+ * code half a second after it is issued and confirms it after one second.
  *
  * A client configured with these base URLs calls `${base}/files` exactly where it would call
  * `https://webapi.115.com/files`. 115cdn.com/webapi, an alias of webapi, is the same /webapi.
@@ -71,6 +84,8 @@ export interface Emulator115Options {
   urlLifetimeS?: number;
   /** How long a QR code waits before it expires (status -1). Default 5 min. */
   qrLifetimeMs?: number;
+  /** A phone of `user` scans and confirms every new QR code by itself, `afterMs` (default 1000) after it is issued. */
+  qrAutoConfirm?: { user: string; afterMs?: number };
   riskControl?: RiskControlOptions;
   /** Offline tasks a user may add in total (the "quota"). Default 100. */
   offlineQuota?: number;
@@ -179,6 +194,9 @@ const AUTHED: Record<string, Handler> = {
   'proapi GET /android/2.0/user/upload_key': uploadKey,
   'uplb POST /4.0/initupload.php': initUpload,
   'uplb POST /3.0/resumeupload.php': resumeUpload,
+  'qrcodeapi GET /api/2.0/prompt.php': qrPhoneScan,
+  'qrcodeapi GET /api/2.0/slogin.php': qrPhoneConfirm,
+  'qrcodeapi GET /api/2.0/cancel.php': qrPhoneCancel,
 };
 
 /** Routes open to anonymous callers that behave differently for a logged-in one. */
@@ -237,6 +255,9 @@ export async function start115Emulator(options: Emulator115Options = {}): Promis
     byName.set(name, tree);
   });
   if (options.seedDir) await byName.get(userNames[0]!)!.seedFrom(options.seedDir);
+  const autoPhoneUser = options.qrAutoConfirm && byName.get(options.qrAutoConfirm.user);
+  if (options.qrAutoConfirm && !autoPhoneUser) throw new Error(`emulator has no user '${options.qrAutoConfirm.user}' to confirm QR codes`);
+  const autoPhone = autoPhoneUser ? new QrAutoPhone(ctx.qr, autoPhoneUser.userId, options.qrAutoConfirm?.afterMs ?? 1000) : undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', ctx.baseUrl);
@@ -331,17 +352,13 @@ export async function start115Emulator(options: Emulator115Options = {}): Promis
     putFile: (user, path, data) => treeOf(user).putBuffer(path, data),
     login: (user, app) => cookieOf(ctx.sessions.login(treeOf(user).userId, app)),
     scanQr: (uid) => {
-      const token = ctx.qr.require(uid);
-      if (token.status === 0) token.status = 1;
+      ctx.qr.scan(uid);
     },
     confirmQr: (uid, user) => {
-      const token = ctx.qr.require(uid);
-      if (token.status !== 1) throw new Error(`QR ${uid} is not scanned (status ${token.status})`);
-      token.status = 2;
-      token.userId = treeOf(user).userId;
+      ctx.qr.confirm(uid, treeOf(user).userId);
     },
     cancelQr: (uid) => {
-      ctx.qr.require(uid).status = -2;
+      ctx.qr.cancel(uid);
     },
     expireQr: (uid) => {
       ctx.qr.require(uid).status = -1;
@@ -385,6 +402,7 @@ export async function start115Emulator(options: Emulator115Options = {}): Promis
     close: () =>
       new Promise<void>((resolve) => {
         ctx.shares.clearTimers();
+        autoPhone?.stop();
         server.closeAllConnections();
         server.close(() => void ctx.oss.close().then(resolve, resolve));
       }),

@@ -33,6 +33,11 @@ export const p115ShareOptions = z.object({
     .regex(/^[A-Za-z0-9_.-]*$/, 'the name of a configured remote')
     .default('')
     .describe('Name of a configured p115 remote whose login (cookie, User-Agent, endpoints, rate limit) is used; needed to read file bytes. Empty: list anonymously'),
+  root_id: z
+    .string()
+    .regex(/^\d+$/, "a folder id of the share (digits), as in 115's share listing (cid)")
+    .default('0')
+    .describe('Id (cid) of the share folder shown as "/" (0 = the top level of the share), as AList\'s 115 Share driver takes it'),
   webapi_url: z.string().url().default(p115Defaults.webapi_url).describe('Base URL of webapi.115.com for anonymous listing (with `account`, the account\'s is used)'),
   user_agent: z.string().min(1).default(p115Defaults.user_agent).describe('User-Agent for anonymous listing (with `account`, the account\'s is used)'),
   qps: z.number().positive().max(100).default(1).describe('API calls per second when listing anonymously, shared by every anonymous share on this host (115 throttles per IP)'),

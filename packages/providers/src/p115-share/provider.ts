@@ -6,7 +6,9 @@ import {
   type Entry,
   NotFound,
   type ProviderContext,
+  RateLimited,
   type ReadOptions,
+  TransientError,
   baseName,
   normalizePath,
   parentPath,
@@ -19,8 +21,8 @@ import { shareUrlSource } from './download.js';
 import type { P115ShareOptions } from './options.js';
 import { type ShareRef, ShareSnap, findChild } from './snap.js';
 
-/** The share root: 115 lists it as folder id 0 (reference 1). */
-const ROOT_CID = '0';
+/** The share's top level: 115 lists it as folder id 0 (reference 1). */
+const SHARE_TOP_CID = '0';
 
 /** "115 share sw6pw793wfp", plus the remote's name when it is a configured one (not written inline). */
 export function shareLabel(remote: string, shareCode: string): string {
@@ -28,7 +30,8 @@ export function shareLabel(remote: string, shareCode: string): string {
 }
 
 /**
- * A 115 share link as a read-only source. Paths are paths inside the share ("/" is its root).
+ * A 115 share link as a read-only source. Paths are paths inside the share: "/" is its top level,
+ * or the share folder `root_id` names.
  * Listing works anonymously; file bytes need a logged-in account (`account`), whose cookie and
  * User-Agent fetch the download URLs. A 115 target on the same service receives from it instead
  * of copying bytes (see ShareReceiver).
@@ -52,7 +55,8 @@ export class P115ShareProvider implements ShareSource115 {
   private readonly snap: ShareSnap;
   private readonly downloads: Downloads | undefined;
   /** Folder path -> id; a share is an immutable snapshot, so what was found stays true. */
-  private readonly folderIds = new Map<string, string>([['/', ROOT_CID]]);
+  private readonly folderIds: Map<string, string>;
+  private readonly rootId: string;
 
   constructor(
     readonly remote: string,
@@ -60,6 +64,8 @@ export class P115ShareProvider implements ShareSource115 {
     context: ProviderContext = {},
   ) {
     const share_code = options.share_code.toLowerCase();
+    this.rootId = options.root_id;
+    this.folderIds = new Map([['/', this.rootId]]);
     this.label = shareLabel(remote, share_code);
     this.share = { share_code, receive_code: options.receive_code, label: this.label };
     const access = shareAccess(this.label, options, context);
@@ -85,6 +91,16 @@ export class P115ShareProvider implements ShareSource115 {
     return (await this.snap.shareInfo())?.share_title?.trim() ?? '';
   }
 
+  /** A root_id that names no folder of this share is a configuration error, said as one. */
+  private async checkRoot(): Promise<void> {
+    try {
+      await this.snap.page(this.rootId, 0, 1);
+    } catch (err) {
+      if (err instanceof TransientError || err instanceof RateLimited || err instanceof AuthError) throw err;
+      throw new NotFound(`${this.label}: root_id ${this.rootId} is not a folder of this share (${(err as Error).message})`);
+    }
+  }
+
   /** Folder id of a share path, found by listing the way down. */
   private async folderId(path: string): Promise<string> {
     const known = this.folderIds.get(path);
@@ -101,7 +117,8 @@ export class P115ShareProvider implements ShareSource115 {
     if (p === '/') {
       // One small snap call: an expired, cancelled or code-protected share fails here, up front.
       await this.snap.shareInfo();
-      return { path: '/', name: '', isDir: true, size: 0, id: ROOT_CID };
+      if (this.rootId !== SHARE_TOP_CID) await this.checkRoot();
+      return { path: '/', name: '', isDir: true, size: 0, id: this.rootId };
     }
     const parentId = await this.folderId(parentPath(p));
     const entry = await findChild(this.snap.list(parentPath(p), parentId), baseName(p), this.where(p));

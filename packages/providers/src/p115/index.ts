@@ -14,7 +14,7 @@ export function registerP115(): void {
 
 export { P115Provider, p115Options };
 export type { P115Options } from './options.js';
-export { offlineAdd, offlineList, offlineRemove, offlineStatusText } from './offline.js';
+export { offlineAdd, offlineFailureText, offlineList, offlineRemove, offlineStatusText } from './offline.js';
 export type { OfflineAddResult } from './offline.js';
 export { LOGIN_APPS, finishQrLogin, refuseWithdrawnApp, pollQrStatus, slotNotice, startQrLogin, waitForQrLogin } from './qrcode-login.js';
 export type { QrLoginEndpoints, QrLoginResult, QrTicket } from './qrcode-login.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BadInput, TransientError } from '@ferry/core';
+import { BadInput, TransientError, normalizePath } from '@ferry/core';
 import {
   ERR,
   OFFLINE_STATUS,
@@ -34,10 +34,14 @@ function codeOf(value: unknown): number | undefined {
   return Number.isFinite(n) && n !== 0 ? n : undefined;
 }
 
-/** Adds offline (cloud download) tasks that land in `dir` of the remote; one result per URL. */
+/**
+ * Adds offline (cloud download) tasks that land in `dir` of the remote, one result per URL. A
+ * missing `dir` is created first, as OpenList does before it adds a task.
+ */
 export async function offlineAdd(provider: P115Provider, urls: readonly string[], dir: string): Promise<OfflineAddResult[]> {
   if (!urls.length) throw new BadInput('offline add: no URL given');
-  const folderId = await provider.folders.require(dir);
+  await provider.mkdirp(dir);
+  const folderId = await provider.folders.require(normalizePath(dir));
   const pub = rsaPublicKey(provider.options.rsa_n, provider.options.rsa_e);
   const payload: Record<string, string> = { ac: 'add_task_urls', wp_path_id: folderId, app_ver: provider.options.app_version, uid: provider.api.userId };
   urls.forEach((url, i) => (payload[`url[${i}]`] = url));
@@ -78,4 +82,14 @@ export async function offlineRemove(provider: P115Provider, hashes: readonly str
 export function offlineStatusText(status: number): string {
   const name = Object.entries(OFFLINE_STATUS).find(([, v]) => v === status)?.[0];
   return name ?? `status ${status}`;
+}
+
+/**
+ * What `offline list` can say about a failed task. 115's task list carries no reason, only
+ * status -1 (115driver, elevengo and p115client read no other field), so the link is what is left
+ * to check; anything else is undefined.
+ */
+export function offlineFailureText(task: OfflineTask115): string | undefined {
+  if (task.status !== OFFLINE_STATUS.failed) return undefined;
+  return `115 could not download ${task.url} (its task list gives no reason: check that the link still works)`;
 }
