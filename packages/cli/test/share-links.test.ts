@@ -123,6 +123,12 @@ describe('ferry import-share with dead links', () => {
     expect(summary.links[0]!.error).toContain('has expired');
   });
 
+  it('a dest that cannot be resolved is one error before any link is asked', async () => {
+    const run = await ferry(['import-share', expired.url, notesShare.url, 'nosuch:/x'], box);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe("ferry: unknown remote 'nosuch' (configured: bob115; add one with `ferry remote add`)\n");
+  });
+
   it('ends the text summary with one line per link', async () => {
     const run = await ferry(['import-share', expired.url, notesShare.url, join(box.dir, 'text')], box);
     expect(run.code).toBe(1);

@@ -51,6 +51,8 @@ Shares can also be configured as remotes: \`ferry remote add films 115share shar
     const links = collectLinks(args.slice(0, -1), flags.fromFile);
     const ctx = await loadContext();
     const account = shareAccount(flags.account, ctx.config, dest);
+    // A wrong dest is one error for the whole import, not one per link.
+    ctx.locate(dest);
     // A malformed line stops everything before anything runs: it is the user's to fix, and a rerun is cheap.
     const sources = links.map((link) => shareLocationArg(link, account));
     const results: LinkResult[] = [];
