@@ -171,6 +171,16 @@ describe('a share link where a path is taken', () => {
     expect(ls.stdout).toContain('Films/Season 1/e01.txt');
   });
 
+  it('ferry sync --delete makes a folder match a link', async () => {
+    const dst = join(box.dir, 'synced');
+    await fs.mkdir(dst, { recursive: true });
+    await fs.writeFile(join(dst, 'extra.txt'), 'not in the share');
+    const run = await ferry(['sync', notesShare.url, dst, '--delete', '--json'], box);
+    expect(run.code, run.stderr).toBe(0);
+    expect(summaryOf(run)).toMatchObject({ copied: 1, deleted: 1, failed: 0 });
+    expect((await fs.readdir(dst)).sort()).toEqual(['notes.txt']);
+  });
+
   it('a web address that is no share link, or an --account that is no p115 remote, is one line on stderr', async () => {
     const notShare = await ferry(['ls', 'https://example.com/files'], box);
     expect(notShare.code).toBe(1);
