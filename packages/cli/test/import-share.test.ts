@@ -96,12 +96,14 @@ describe('ferry import-share', () => {
     }
   });
 
-  it('a wrong access code is a one-line error naming the share', async () => {
+  it('a wrong access code is a one-line error naming the share, then the per-link summary', async () => {
     const bad = link.replace('password=ab12', 'password=zz99');
     const run = await ferry(['import-share', bad, join(box.dir, 'nope')], box);
-    expect(run.code).not.toBe(0);
-    expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toMatch(/access code/);
+    expect(run.code).toBe(1);
+    const errors = run.stderr.trim().split('\n').filter((l) => l.startsWith('ferry:'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/access code for 115 share sw/);
+    expect(run.stderr).toContain('Links: 0 ok, 1 failed');
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   formatShareLink,
   isShareFolder,
+  isWebAddress,
   parseShareLink,
   rateLimitMargin,
   shareDownloadUrl,
@@ -51,6 +52,17 @@ describe('parseShareLink (reference section 1)', () => {
     expect(formatShareLink(share)).toBe('https://115cdn.com/s/sw6pw793wfp?password=abcd');
     expect(parseShareLink(formatShareLink(share))).toEqual(share);
     expect(parseShareLink(formatShareLink({ share_code: 'sw6pw793wfp', receive_code: '' }))).toEqual({ share_code: 'sw6pw793wfp', receive_code: '' });
+  });
+});
+
+describe('isWebAddress (a link where a command takes paths)', () => {
+  it('is true for text that starts as a web address, false for short forms and local names', () => {
+    for (const text of ['https://115.com/s/sw6pw793wfp?password=abcd', 'HTTP://example.com/x', '115cdn.com/s/swh9gln3ffc', 'share.115.com/sw60op83nux', ' https://anxia.com/s/x 访问码：abcd']) {
+      expect(isWebAddress(text), text).toBe(true);
+    }
+    for (const text of ['sw6pw793wfp-abcd', 'sw6pw793wfp', './115.com/s/x', 'my115:/Films', 'notes/115.com', 'a115.comb/x', '115.com']) {
+      expect(isWebAddress(text), text).toBe(false);
+    }
   });
 });
 

@@ -29,6 +29,7 @@ import {
   p115ShareOptions,
   registerAllProviders,
   shareLocationArg,
+  shareProblemOf,
   shareTitle,
 } from '../src/index.js';
 import { aliyunFixture } from './aliyun-helpers.js';
@@ -231,6 +232,28 @@ describe('115share errors', () => {
     expect(err, 'expected a rejection').toBeInstanceOf(Error);
     return err!;
   }
+
+  it('each dead share says why (shareProblemOf), for reports of many links', async () => {
+    const states = [
+      ['review', 'under-review'],
+      ['expired', 'expired'],
+      ['cancelled', 'not-found'],
+      ['banned', 'blocked'],
+    ] as const;
+    for (const [state, problem] of states) {
+      fresh();
+      emu.setShare(share.share_code, { state });
+      expect(shareProblemOf(await failure(shareProvider(emu, share).stat('/'))), state).toBe(problem);
+    }
+    fresh();
+    expect(shareProblemOf(await failure(shareProvider(emu, { ...share, receive_code: '' }).stat('/')))).toBe('wrong-code');
+    const cancelledAsInvalid = await emulator({ cancelledErrno: 4100009 });
+    cancelledAsInvalid.putFile('alice', 'c/a.txt', Buffer.from('a'));
+    const gone = cancelledAsInvalid.createShare('alice', ['c/a.txt']);
+    cancelledAsInvalid.setShare(gone.share_code, { state: 'cancelled' });
+    expect(shareProblemOf(await failure(shareProvider(cancelledAsInvalid, gone).stat('/')))).toBe('cancelled');
+    expect(shareProblemOf(new NotFound('not about a share'))).toBeUndefined();
+  });
 
   it('a normal share lists, with or without an account', async () => {
     fresh();

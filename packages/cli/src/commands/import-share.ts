@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { type FerryConfig, parseRemotePath } from '@ferry/core';
-import { shareLocationArg } from '@ferry/providers';
-import { loadContext } from '../context.js';
+import { type RunSummary, errorMessage } from '@ferry/core';
+import { parseShareLink, shareLocationArg, shareProblemOf } from '@ferry/providers';
+import { type CliContext, loadContext } from '../context.js';
 import { UsageError } from '../output.js';
+import { type LinkResult, filesOf, printLinkResults, totalOf } from '../share-import-report.js';
+import { shareAccount } from '../share-paths.js';
 import { type TransferFlags, addTransferOptions, printSummary, runTransferCommand } from './transfer.js';
 
 interface ImportShareFlags extends TransferFlags {
-  account?: string;
   fromFile?: string;
 }
 
@@ -25,25 +26,6 @@ function collectLinks(args: string[], fromFile: string | undefined): string[] {
   }
   if (links.length === 0) throw new UsageError('no share link given (pass links, or --from-file FILE)');
   return links;
-}
-
-/**
- * The 115 account whose cookie downloads shared files: --account, else a p115 destination, else
- * the only p115 remote in the config. None at all still lists shares and lets a 115 destination
- * receive them.
- */
-function accountFor(flag: string | undefined, config: FerryConfig, dest: string): string | undefined {
-  if (flag !== undefined) {
-    const remote = config.remotes[flag];
-    if (!remote) throw new UsageError(`--account: unknown remote '${flag}' (add one with \`ferry remote add ${flag} p115\` and \`ferry login 115 ${flag}\`)`);
-    if (remote.type !== 'p115') throw new UsageError(`--account: remote '${flag}' is ${remote.type}, not a 115 account (p115)`);
-    return flag;
-  }
-  const destRemote = parseRemotePath(dest).remote;
-  if (destRemote !== undefined && config.remotes[destRemote]?.type === 'p115') return destRemote;
-  const accounts = Object.entries(config.remotes).filter(([, r]) => r.type === 'p115').map(([name]) => name);
-  if (accounts.length > 1) throw new UsageError(`several 115 accounts are configured (${accounts.join(', ')}): choose one with --account`);
-  return accounts[0];
 }
 
 export function addImportShareCommand(program: Command): void {
@@ -68,17 +50,61 @@ Shares can also be configured as remotes: \`ferry remote add films 115share shar
     const dest = args[args.length - 1]!;
     const links = collectLinks(args.slice(0, -1), flags.fromFile);
     const ctx = await loadContext();
-    const account = accountFor(flags.account, ctx.config, dest);
-    // Every link is checked before anything runs: a typo in the tenth link must not stop an import halfway.
+    const account = shareAccount(flags.account, ctx.config, dest);
+    // A wrong dest is one error for the whole import, not one per link.
+    ctx.locate(dest);
+    // A malformed line stops everything before anything runs: it is the user's to fix, and a rerun is cheap.
     const sources = links.map((link) => shareLocationArg(link, account));
-    let failed = 0;
-    for (const source of sources) {
-      const summary =
-        flags.queue || flags.wait
-          ? await (await import('./queued-transfer.js')).runQueuedTransfer('import-share', source, dest, flags, globals, printSummary)
-          : await runTransferCommand('copy', source, dest, flags, globals);
-      if (summary) failed += summary.failed;
+    const results: LinkResult[] = [];
+    const live: { result: LinkResult; source: string }[] = [];
+    // Every link is asked of the service first: a dead one is reported and left out, never stopping the rest.
+    for (const [i, link] of links.entries()) {
+      const result: LinkResult = { link, share_code: parseShareLink(link)!.share_code, status: 'ok' };
+      results.push(result);
+      const dead = await deadReason(ctx, sources[i]!);
+      if (dead) {
+        Object.assign(result, { status: 'dead', ...dead });
+        process.stderr.write(`ferry: skipping ${link} (${dead.reason}): ${dead.error}\n`);
+      } else live.push({ result, source: sources[i]! });
     }
-    if (failed > 0) process.exitCode = 1;
+    // With --json, one line for the whole import (totals and per-link results) replaces each link's.
+    const report = (s: RunSummary, json: boolean) => (json ? undefined : printSummary(s, false));
+    const ran: RunSummary[] = [];
+    for (const { result, source } of live) {
+      try {
+        const summary =
+          flags.queue || flags.wait
+            ? await (await import('./queued-transfer.js')).runQueuedTransfer('import-share', source, dest, flags, globals, report)
+            : await runTransferCommand('copy', source, dest, flags, globals, report);
+        if (!summary) {
+          result.status = 'queued';
+          continue;
+        }
+        const run = { ...summary, dryRun: !!flags.dryRun };
+        ran.push(run);
+        result.files = filesOf(run);
+        if (run.failed > 0) result.status = 'failed';
+      } catch (err) {
+        if (err instanceof UsageError) throw err;
+        Object.assign(result, { status: 'failed', error: errorMessage(err).split('\n')[0] });
+        process.stderr.write(`ferry: ${result.link}: ${result.error}\n`);
+      }
+    }
+    if (flags.json) process.stdout.write(`${JSON.stringify({ ...totalOf(ran, !!flags.dryRun), links: results })}\n`);
+    else printLinkResults(results);
+    if (results.some((r) => r.status === 'failed' || r.status === 'dead')) process.exitCode = 1;
   });
+}
+
+/** Why the service will not give this share (expired, cancelled, wrong code...), or undefined when it is readable. */
+async function deadReason(ctx: CliContext, source: string): Promise<Pick<LinkResult, 'reason' | 'error'> | undefined> {
+  const loc = ctx.locate(source);
+  try {
+    await loc.provider.stat(loc.path);
+    return undefined;
+  } catch (err) {
+    return { reason: shareProblemOf(err) ?? 'error', error: errorMessage(err).split('\n')[0] };
+  } finally {
+    await loc.provider.close?.();
+  }
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { type Entry, type Provider, joinPath } from '@ferry/core';
 import { loadContext } from '../context.js';
 import { formatTime } from '../format.js';
+import { shareLinksAsPaths } from '../share-paths.js';
 
 function line(e: Entry, rel: string): string {
   const size = e.isDir ? '-' : String(e.size);
@@ -21,9 +22,11 @@ export function addLsCommand(program: Command): void {
     .command('ls <path>')
     .description('List a folder (size, modification time, name; folders end with /)')
     .option('-R, --recursive', 'list every folder below as well')
-    .action(async (arg: string, flags: { recursive?: boolean }) => {
+    .option('--account <remote>', 'the p115 remote whose login reads a 115 share link given as the path (default: the only p115 remote configured)')
+    .action(async (arg: string, flags: { recursive?: boolean; account?: string }) => {
       const ctx = await loadContext();
-      const loc = ctx.locate(arg);
+      const [path] = shareLinksAsPaths([arg], ctx.config, flags.account);
+      const loc = ctx.locate(path!);
       const root = await loc.provider.stat(loc.path);
       if (!root.isDir) {
         process.stdout.write(line(root, root.name) + '\n');

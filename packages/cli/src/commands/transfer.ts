@@ -14,6 +14,7 @@ import { UsageError } from '../output.js';
 import { ProgressReporter } from '../progress.js';
 import { type TransferSettingFlags, transferSettings } from '../transfer-settings.js';
 import { addQueueOptions } from '../queue-options.js';
+import { withShareLinks } from '../share-paths.js';
 
 export interface TransferFlags extends TransferSettingFlags {
   dryRun?: boolean;
@@ -26,6 +27,7 @@ export interface TransferFlags extends TransferSettingFlags {
   wait?: boolean;
   redis?: string;
   prefix?: string;
+  account?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -59,15 +61,18 @@ export function addTransferCommands(program: Command): void {
       );
     addTransferOptions(cmd);
     if (mode === 'sync') cmd.option('--delete', 'delete files on dest that source does not have (never after an error)');
+    cmd.option('--account <remote>', 'the p115 remote whose login reads a 115 share link given as source (default: a p115 dest, else the only p115 remote configured)');
     cmd.addHelpText(
       'after',
       `
-Paths are "remote:/path" for a configured remote or a plain path on local disk.
+Paths are "remote:/path" for a configured remote or a plain path on local disk; a 115 share
+link (https://115.com/s/<code>?password=<access code>) as source is the share's root.
 Without --checksum, files with the same size and modification time (or the same SHA-1, when both
 listings have one) are skipped. A run that is killed resumes where it stopped when run again.`,
     );
-    cmd.action(async (source: string, dest: string, flags: TransferFlags, command: Command) => {
+    cmd.action(async (sourceArg: string, destArg: string, flags: TransferFlags, command: Command) => {
       const globals = command.optsWithGlobals<{ verbose?: boolean; quiet?: boolean }>();
+      const [source, dest] = (await withShareLinks([sourceArg, destArg], flags.account, destArg)) as [string, string];
       const summary =
         flags.queue || flags.wait
           ? await (await import('./queued-transfer.js')).runQueuedTransfer(mode, source, dest, flags, globals, printSummary)
@@ -83,6 +88,7 @@ export async function runTransferCommand(
   destArg: string,
   flags: TransferFlags,
   globals: { verbose?: boolean; quiet?: boolean },
+  report: (s: RunSummary, json: boolean) => void = printSummary,
 ): Promise<RunSummary> {
   const ctx = await loadContext();
   const { transfers, retries, compare, onConflict } = transferSettings(flags, ctx.config.defaults);
@@ -142,7 +148,7 @@ export async function runTransferCommand(
     if (summary.failed === 0) await journal.discard();
     else await journal.close();
   }
-  printSummary(summary, !!flags.json);
+  report(summary, !!flags.json);
   return summary;
 }
 

@@ -149,9 +149,10 @@ export interface Emulator115 {
   setOfflineTask(user: string, infoHash: string, patch: { status: number; percentDone?: number }): void;
   /**
    * Shares items of `user`'s tree ('/Films/a.mkv', '/Films') as one snapshot. `receiveCode` ''
-   * means none; default a random 4-char code. The share never expires unless `setShare` says so.
+   * means none; default a random 4-char code. `expireTime` (unix s, a past one makes it expired
+   * from the start); default never, unless `setShare` says otherwise.
    */
-  createShare(user: string, paths: string[], options?: { receiveCode?: string; title?: string }): { share_code: string; receive_code: string };
+  createShare(user: string, paths: string[], options?: { receiveCode?: string; title?: string; expireTime?: number }): { share_code: string; receive_code: string };
   setShare(shareCode: string, patch: { state?: ShareState; numbersAsStrings?: boolean }): void;
   /** Successful receive calls so far. */
   readonly shareReceives: number;
@@ -423,9 +424,18 @@ export function shareLinkOf(share: { share_code: string; receive_code: string })
 
 /**
  * The `ferry emulate 115 --json` line: everything an outside client needs to talk to the emulator;
- * `shares` only when some were created (--share).
+ * `shares` and `expired_shares` only when some were created (--share, --share-expired).
  */
-export function format115EmulatorJson(emu: Emulator115, shares: Emulator115ShareLine[] = []): string {
+export function format115EmulatorJson(emu: Emulator115, shares: Emulator115ShareLine[] = [], expiredShares: Emulator115ShareLine[] = []): string {
   const { hosts, users, rsa_n, rsa_e, ecdh_pub, ossBase } = emu;
-  return JSON.stringify({ hosts, users, rsa_n, rsa_e, ecdh_pub, oss_base: ossBase, ...(shares.length ? { shares } : {}) });
+  return JSON.stringify({
+    hosts,
+    users,
+    rsa_n,
+    rsa_e,
+    ecdh_pub,
+    oss_base: ossBase,
+    ...(shares.length ? { shares } : {}),
+    ...(expiredShares.length ? { expired_shares: expiredShares } : {}),
+  });
 }

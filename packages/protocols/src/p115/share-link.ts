@@ -71,3 +71,12 @@ export function formatShareLink(share: ShareLink115): string {
   const query = share.receive_code ? `?password=${share.receive_code}` : '';
   return `https://115cdn.com/s/${share.share_code}${query}`;
 }
+
+/**
+ * Whether `text` is written as a web address (a scheme, or a share host and a `/`, first): where a
+ * command takes paths, such text is a link, never a local name. The short forms (`code-rcvd`)
+ * cannot be told apart from local names, so they are not links there.
+ */
+export function isWebAddress(text: string): boolean {
+  return /^\s*(?:https?:\/\/|(?:[a-z0-9-]+\.)*(?:115cdn|115|anxia)\.com\/)/i.test(text);
+}

@@ -1,5 +1,5 @@
 import { BadInput, type Provider, normalizePath, registerProvider } from '@ferry/core';
-import { parseShareLink } from '@ferry/protocols';
+import { isWebAddress, parseShareLink } from '@ferry/protocols';
 import { type P115ShareOptions, p115ShareOptions } from './options.js';
 import { P115ShareProvider } from './provider.js';
 
@@ -36,6 +36,15 @@ export function shareLocationArg(link: string, account?: string, path = '/'): st
 }
 
 /**
+ * A share link written where a command takes a path: the inline remote of the share's root, or
+ * undefined when `arg` is not written as a web address (then it is a remote path or a local name).
+ * `account` is asked only for a link, so a command without one never needs a 115 account.
+ */
+export function shareLinkPathArg(arg: string, account: () => string | undefined): string | undefined {
+  return isWebAddress(arg) ? shareLocationArg(arg, account()) : undefined;
+}
+
+/**
  * The name of the folder a share is imported into: the title its owner gave it (115's
  * `share_title`), made safe as one path component, else the share code.
  */
@@ -49,5 +58,7 @@ export async function shareTitle(provider: Provider): Promise<string> {
 }
 
 export { P115ShareProvider, p115ShareOptions };
+export { parseShareLink } from '@ferry/protocols';
+export type { ShareLink115 } from '@ferry/protocols';
 export { shareLabel } from './provider.js';
 export type { P115ShareOptions };

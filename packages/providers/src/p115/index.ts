@@ -22,3 +22,5 @@ export { ShareReceiver, DEFAULT_RECEIVE_POLLING } from './share-receive.js';
 export type { ReceivePolling } from './share-receive.js';
 export { isShareSource115 } from './share-source.js';
 export type { ShareSource115 } from './share-source.js';
+export { shareProblemOf } from './share-errors.js';
+export type { ShareProblem } from './share-errors.js';

@@ -2,6 +2,24 @@ import { BadInput, NotFound, ShareExpired, TransientError } from '@ferry/core';
 import { type Failure115, SHARE_ERR, SHARE_STATE, type ShareInfo115 } from '@ferry/protocols';
 
 /**
+ * Why a share cannot be read, for a caller that reports many shares at once (import-share's
+ * per-link results): the error classes alone cannot tell an expired share from a blocked one.
+ */
+export type ShareProblem = 'expired' | 'cancelled' | 'blocked' | 'under-review' | 'wrong-code' | 'not-found';
+
+const problems = new WeakMap<Error, ShareProblem>();
+
+function tagged<E extends Error>(err: E, problem: ShareProblem): E {
+  problems.set(err, problem);
+  return err;
+}
+
+/** The share problem an error from a share endpoint stands for; undefined for any other error. */
+export function shareProblemOf(err: unknown): ShareProblem | undefined {
+  return err instanceof Error ? problems.get(err) : undefined;
+}
+
+/**
  * What the share errors of reference section 7 mean for the user, for every endpoint that names a
  * share (snap, downurl, receive). `label` names the share in messages. Undefined for codes that
  * are not about the share itself; the caller maps those.
@@ -13,14 +31,14 @@ export function shareFailure(failure: Failure115, label: string): Error | undefi
     case SHARE_ERR.invalid:
       // 4100009 also answers downloads and receives of a share still under review ("…审核中").
       if (failure.text.includes('审核')) return underReview(label);
-      return new NotFound(`${label} does not exist or was cancelled by its owner ${said}`);
+      return tagged(new NotFound(`${label} is no longer valid: cancelled by its owner or removed by 115 ${said}`), 'cancelled');
     case SHARE_ERR.notFound:
-      return new NotFound(`${label} does not exist or was cancelled by its owner ${said}`);
+      return tagged(new NotFound(`${label} does not exist or was cancelled by its owner ${said}`), 'not-found');
     case SHARE_ERR.expired:
-      return new ShareExpired(`${label} has expired ${said}; ask its owner for a new link`);
+      return tagged(new ShareExpired(`${label} has expired ${said}; ask its owner for a new link`), 'expired');
     case SHARE_ERR.codeRequired:
     case SHARE_ERR.codeWrong:
-      return new BadInput(`wrong or missing access code for ${label}: give the link with ?password=... (its 4-character 访问码) ${said}`);
+      return tagged(new BadInput(`wrong or missing access code for ${label}: give the link with ?password=... (its 4-character 访问码) ${said}`), 'wrong-code');
     case SHARE_ERR.violating:
       return blocked(label, `it holds content 115 blocks ${said}`);
     default:
@@ -29,7 +47,7 @@ export function shareFailure(failure: Failure115, label: string): Error | undefi
 }
 
 function underReview(label: string): TransientError {
-  return new TransientError(`${label} is under review by 115, or 115 is still building its snapshot; try again later`);
+  return tagged(new TransientError(`${label} is under review by 115, or 115 is still building its snapshot; try again later`), 'under-review');
 }
 
 /**
@@ -37,7 +55,7 @@ function underReview(label: string): TransientError {
  * it is reported as ShareExpired, with what 115 said.
  */
 function blocked(label: string, why: string): ShareExpired {
-  return new ShareExpired(`${label} was blocked by 115: ${why}; it cannot be downloaded or received`);
+  return tagged(new ShareExpired(`${label} was blocked by 115: ${why}; it cannot be downloaded or received`), 'blocked');
 }
 
 /**
@@ -49,11 +67,11 @@ export function checkShareState(state: number | undefined, info: ShareInfo115 | 
   const forbid = info?.forbid_reason?.trim();
   if (forbid) throw blocked(label, forbid);
   if (state === undefined || state === SHARE_STATE.normal) return;
-  if (state === SHARE_STATE.expired) throw new ShareExpired(`${label} has expired (share_state 7); ask its owner for a new link`);
+  if (state === SHARE_STATE.expired) throw tagged(new ShareExpired(`${label} has expired (share_state 7); ask its owner for a new link`), 'expired');
   // The owner, logged in, reads a share under review (reference 4); everyone else gets nothing.
   if (state === SHARE_STATE.review) {
     if (ownerView) return;
     throw underReview(label);
   }
-  throw new ShareExpired(`${label} cannot be read (share_state ${state}: cancelled or blocked by 115)`);
+  throw tagged(new ShareExpired(`${label} cannot be read (share_state ${state}: cancelled or blocked by 115)`), 'cancelled');
 }
