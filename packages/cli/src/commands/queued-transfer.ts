@@ -2,6 +2,7 @@ import type { RunSummary, TransferMode } from '@ferry/core';
 import { type TransferSummary, TransferFailed, followTransfer, portablePath, submitTransfer } from '@ferry/worker';
 import { loadContext } from '../context.js';
 import { UsageError } from '../output.js';
+import { refuseOverlap } from '../overlap-guard.js';
 import { ProgressReporter } from '../progress.js';
 import { type TransferSettingFlags, transferSettings } from '../transfer-settings.js';
 import { type QueueFlags, withQueues } from '../queue-options.js';
@@ -33,8 +34,9 @@ export async function runQueuedTransfer(
   const ctx = await loadContext();
   const { retries, compare, onConflict } = transferSettings(flags, ctx.config.defaults);
   const source = ctx.locate(sourceArg);
-  ctx.locate(destArg);
+  const target = ctx.locate(destArg);
   await source.provider.stat(source.path);
+  await refuseOverlap(source, target);
 
   const spec = {
     mode,
