@@ -13,15 +13,16 @@ export async function findOverlap(source: Location, target: Location): Promise<s
       ? relate(await source.provider.identify(source.path), await target.provider.identify(target.path))
       : relateText(source.display, target.display);
   if (!relation) return undefined;
-  return `source ${source.display} and destination ${target.display} overlap (${RELATIONS[relation]}); choose a destination outside the source`;
+  const [how, advice] = RELATIONS[relation];
+  return `source ${source.display} and destination ${target.display} overlap (${how}); ${advice}`;
 }
 
 type Relation = 'same' | 'target-inside' | 'source-inside';
 
-const RELATIONS: Record<Relation, string> = {
-  same: 'they are the same folder',
-  'target-inside': 'the destination is inside the source',
-  'source-inside': 'the source is inside the destination',
+const RELATIONS: Record<Relation, [how: string, advice: string]> = {
+  same: ['they are the same place', 'choose another destination'],
+  'target-inside': ['the destination is inside the source', 'choose a destination outside the source'],
+  'source-inside': ['the source is inside the destination', 'choose a destination that does not hold the source'],
 };
 
 function relate(source: LocationIdentity, target: LocationIdentity): Relation | undefined {

@@ -17,6 +17,20 @@ class Aliased extends MemoryProvider {
   }
 }
 
+/** A provider whose every path is the same place: `chain` in store "s". */
+class Fixed extends MemoryProvider {
+  constructor(
+    remote: string,
+    private readonly chain: string[],
+  ) {
+    super(remote);
+  }
+
+  async identify(): Promise<LocationIdentity> {
+    return { store: 's', chain: this.chain };
+  }
+}
+
 const at = (provider: MemoryProvider, path: string): Location => ({ provider, path, display: `${provider.remote}:${path}` });
 
 describe('findOverlap', () => {
@@ -27,16 +41,15 @@ describe('findOverlap', () => {
   it('compares what locations are, not their names', async () => {
     expect(await findOverlap(at(whole, '/Media/src'), at(media, '/'))).toMatch(/whole:\/Media\/src and destination media:\/ overlap \(the source is inside the destination\)/);
     expect(await findOverlap(at(media, '/'), at(whole, '/Media/src/new'))).toMatch(/the destination is inside the source/);
-    expect(await findOverlap(at(media, '/src'), at(whole, '/Media/src'))).toMatch(/the same folder/);
+    expect(await findOverlap(at(media, '/src'), at(whole, '/Media/src'))).toMatch(/they are the same place\); choose another destination/);
     expect(await findOverlap(at(whole, '/Media/src'), at(media, '/src2'))).toBeUndefined();
     expect(await findOverlap(at(media, '/'), at(other, '/'))).toBeUndefined();
   });
 
   it('never takes a folder still to be made for an existing item of the same text', async () => {
-    const ids = (chain: string[]) => ({ identify: async () => ({ store: 's', chain }) });
-    const source = { ...at(new MemoryProvider('a'), '/x'), provider: Object.assign(new MemoryProvider('a'), ids(['0', '42'])) };
-    const target = { ...at(new MemoryProvider('b'), '/y'), provider: Object.assign(new MemoryProvider('b'), ids(['0', notYetCreated('42')])) };
-    expect(await findOverlap(source, target)).toBeUndefined();
+    const existing = new Fixed('a', ['0', '42']);
+    const planned = new Fixed('b', ['0', notYetCreated('42')]);
+    expect(await findOverlap(at(existing, '/x'), at(planned, '/y'))).toBeUndefined();
   });
 
   it('falls back to the typed paths when a provider cannot say', async () => {
