@@ -10,6 +10,7 @@ export * from './journal.js';
 export * from './listing.js';
 export * from './location.js';
 export * from './names.js';
+export * from './overlap.js';
 export * from './planner.js';
 export * from './provider.js';
 export * from './registry.js';

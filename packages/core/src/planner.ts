@@ -3,6 +3,7 @@ import { FerryError, NotFound, BadInput, errorMessage } from './errors.js';
 import { type CompareMode, sameByListing } from './compare.js';
 import { PathFilter } from './filter.js';
 import { listWithRetry } from './listing.js';
+import { findOverlap } from './overlap.js';
 import type { BackoffPolicy } from './backoff.js';
 import { checkName, isPartialName, joinPath, parentPath } from './names.js';
 import type { Location, Provider } from './provider.js';
@@ -42,7 +43,8 @@ export interface PlanOptions {
  */
 export async function* plan(options: PlanOptions): AsyncGenerator<Action> {
   const { source, target } = options;
-  assertNoOverlap(source, target);
+  const overlap = await findOverlap(source, target);
+  if (overlap) throw new BadInput(overlap);
   const filter = options.filter ?? new PathFilter();
   const rules: DecideRules = {
     source: source.provider,
@@ -200,18 +202,6 @@ async function sameByHash(src: Entry, dst: Entry, source: Provider, target: Prov
   // No hash to be had: different times mean a changed file; with no times at all, equal sizes
   // are all there is to go on.
   return src.mtime === undefined || dst.mtime === undefined;
-}
-
-/**
- * A target inside its own source would be walked while it is written (and a source inside its
- * target would be deleted by sync --delete). Displays are absolute ("/dir" or "remote:/dir").
- */
-function assertNoOverlap(source: Location, target: Location): void {
-  const a = source.display.replace(/\/+$/, '');
-  const b = target.display.replace(/\/+$/, '');
-  if (a === b || b.startsWith(`${a}/`) || a.startsWith(`${b}/`)) {
-    throw new BadInput(`source ${source.display} and destination ${target.display} overlap; choose a destination outside the source`);
-  }
 }
 
 async function statOrUndefined(provider: Provider, path: string): Promise<Entry | undefined> {

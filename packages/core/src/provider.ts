@@ -120,7 +120,26 @@ export interface Provider {
   serverImport?: ServerImport;
   /** SHA-1 of a file the listing gave without one; local disk reads and caches it. */
   hash?(entry: Entry): Promise<string>;
+  /**
+   * What `path` really is, whatever remote name or symlink reaches it: the engine refuses a
+   * transfer whose source and target overlap by this. Without it, the paths as typed are compared.
+   */
+  identify?(path: string): Promise<LocationIdentity>;
   close?(): Promise<void>;
+}
+
+/**
+ * Where a location really is. Two locations overlap when they share `store` and one `chain` starts
+ * with the other (or both are equal).
+ */
+export interface LocationIdentity {
+  /** One disk, or one cloud account's drive (type and account key): different stores never overlap. */
+  store: string;
+  /**
+   * From the store's top down to the location: real path names on disk, item ids on a cloud. The
+   * part of the path that does not exist yet follows as names, written so they never equal an id.
+   */
+  chain: readonly string[];
 }
 
 /** A location a command works on: a provider and a path inside it. */

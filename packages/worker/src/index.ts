@@ -9,6 +9,7 @@ export { AccountLimiter } from './rate-limit.js';
 export { TransferEvents } from './events.js';
 export { type Submitted, submitTransfer } from './submit.js';
 export { TransferFailed, followTransfer } from './follow.js';
+export { unservedQueues } from './presence.js';
 export { type ScheduleInfo, addSchedule, listSchedules, removeSchedule } from './schedules.js';
 export { type FileFailure, type TransferInfo, cancelTransfer, listTransfers, retryTransfer, showTransfer } from './jobs.js';
 export { FerryWorker, QUEUE_NAMES, type QueueName, type WorkerOptions } from './worker.js';

@@ -24,6 +24,11 @@ export class FerryKeys {
     return `${this.prefix}:ferry:cancelled:${transferId}`;
   }
 
+  /** Set, with a TTL, by the workers serving `queue` (presence.ts). */
+  served(queue: string): string {
+    return `${this.prefix}:ferry:served:${queue}`;
+  }
+
   running(transferKey: string): string {
     return `${this.prefix}:ferry:running:${transferKey}`;
   }

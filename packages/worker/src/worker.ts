@@ -6,6 +6,7 @@ import { LockedConfigStore } from './config-lock.js';
 import { fileProcessor } from './file-processor.js';
 import { FILE_QUEUE, TRANSFER_QUEUE } from './keys.js';
 import { Locations } from './locations.js';
+import { PresenceBeat } from './presence.js';
 import { FerryQueues } from './queues.js';
 import { RedisRequestGate } from './request-gate.js';
 import { connectRedis, displayRedisUrl } from './redis.js';
@@ -35,6 +36,7 @@ export class FerryWorker {
   private constructor(
     readonly queues: FerryQueues,
     private readonly workers: Worker[],
+    private readonly presence: PresenceBeat,
   ) {}
 
   static async start(options: WorkerOptions): Promise<FerryWorker> {
@@ -85,10 +87,11 @@ export class FerryWorker {
       });
       w.on('ready', () => (down = false));
     }
-    return new FerryWorker(queues, workers);
+    return new FerryWorker(queues, workers, new PresenceBeat(redis, queues.keys, names));
   }
 
   async close(force = false): Promise<void> {
+    this.presence.stop();
     await Promise.all(this.workers.map((w) => w.close(force)));
     await this.queues.events.flush().catch(() => {});
     await this.queues.close();

@@ -1,10 +1,20 @@
 import type { RunSummary, TransferMode } from '@ferry/core';
-import { type TransferSummary, TransferFailed, followTransfer, portablePath, submitTransfer } from '@ferry/worker';
+import {
+  type TransferSummary,
+  TransferFailed,
+  displayRedisUrl,
+  followTransfer,
+  portablePath,
+  redisUrlFrom,
+  submitTransfer,
+} from '@ferry/worker';
 import { loadContext } from '../context.js';
 import { UsageError } from '../output.js';
+import { refuseOverlap } from '../overlap-guard.js';
 import { ProgressReporter } from '../progress.js';
 import { type TransferSettingFlags, transferSettings } from '../transfer-settings.js';
 import { type QueueFlags, withQueues } from '../queue-options.js';
+import { watchWorkers } from '../worker-watch.js';
 
 export interface QueuedTransferFlags extends QueueFlags, TransferSettingFlags {
   dryRun?: boolean;
@@ -12,6 +22,7 @@ export interface QueuedTransferFlags extends QueueFlags, TransferSettingFlags {
   exclude: string[];
   json?: boolean;
   progress?: boolean;
+  queue?: boolean;
   wait?: boolean;
 }
 
@@ -28,13 +39,15 @@ export async function runQueuedTransfer(
   globals: { verbose?: boolean; quiet?: boolean },
   printSummary: (s: RunSummary, json: boolean) => void,
 ): Promise<TransferSummary | undefined> {
+  if (!flags.queue) throw new UsageError('--wait follows a queued transfer: add --queue, or leave out --wait to run here');
   if (flags.dryRun) throw new UsageError('--dry-run runs in-process; leave out --queue to see the plan');
   // Named remotes and paths are checked here, with what the user typed, before anything is queued.
   const ctx = await loadContext();
   const { retries, compare, onConflict } = transferSettings(flags, ctx.config.defaults);
   const source = ctx.locate(sourceArg);
-  ctx.locate(destArg);
+  const target = ctx.locate(destArg);
   await source.provider.stat(source.path);
+  await refuseOverlap(source, target);
 
   const spec = {
     mode,
@@ -61,6 +74,7 @@ export async function runQueuedTransfer(
     const onSignal = () => stop.abort();
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
+    const stopWatching = watchWorkers(queues, displayRedisUrl(redisUrlFrom(flags.redis)), (line) => reporter.log(line));
     try {
       const summary = await followTransfer(queues, submitted.id, (event) => reporter.onEvent(event), { signal: stop.signal });
       reporter.stop();
@@ -68,9 +82,14 @@ export async function runQueuedTransfer(
       return summary;
     } catch (err) {
       reporter.stop();
+      if (stop.signal.aborted) {
+        process.stderr.write(`\nferry: stopped waiting; transfer ${submitted.id} stays queued (cancel it with \`ferry jobs cancel ${submitted.id}\`)\n`);
+        process.exit(130);
+      }
       if (err instanceof TransferFailed) throw new Error(err.message);
       throw err;
     } finally {
+      stopWatching();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }

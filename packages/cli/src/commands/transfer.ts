@@ -10,6 +10,7 @@ import {
 } from '@ferry/core';
 import { loadContext } from '../context.js';
 import { formatBytes, formatDuration } from '../format.js';
+import { refuseOverlap } from '../overlap-guard.js';
 import { UsageError } from '../output.js';
 import { ProgressReporter } from '../progress.js';
 import { type TransferSettingFlags, transferSettings } from '../transfer-settings.js';
@@ -101,6 +102,7 @@ export async function runTransferCommand(
   }
   // Fails here, before any planning, with the path the user typed.
   await source.provider.stat(source.path);
+  await refuseOverlap(source, target);
 
   const journal = flags.dryRun
     ? undefined

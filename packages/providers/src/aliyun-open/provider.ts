@@ -4,6 +4,7 @@ import {
   type Capabilities,
   Conflict,
   type Entry,
+  type LocationIdentity,
   type Provider,
   type ProviderContext,
   type RapidResult,
@@ -85,6 +86,12 @@ export class AliyunOpenProvider implements Provider {
       this.drive = undefined;
     });
     return this.drive;
+  }
+
+  /** One drive of one account at one API endpoint, and the file ids down to `path` in it. */
+  async identify(path: string): Promise<LocationIdentity> {
+    const { tree } = await this.ready();
+    return { store: `aliyun-open:${this.options.endpoint.replace(/\/+$/, '')}|${tree.driveId}`, chain: await tree.idChain(path) };
   }
 
   async stat(path: string): Promise<Entry> {

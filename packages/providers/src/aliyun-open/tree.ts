@@ -1,4 +1,4 @@
-import { BadInput, Conflict, type Entry, NotFound, checkName, normalizeSha1 } from '@ferry/core';
+import { BadInput, Conflict, type Entry, NotFound, checkName, normalizeSha1, notYetCreated } from '@ferry/core';
 import {
   ALIYUN_PATHS,
   type AliyunFile,
@@ -105,6 +105,36 @@ export class Tree {
     if (file.type !== 'folder') throw new BadInput(`${this.display(path)}: is a file, not a folder`);
     this.folders.set(path, file.file_id);
     return file.file_id;
+  }
+
+  /**
+   * File ids from the drive's top ("root") down to `path`, the part that does not exist yet as
+   * names. A root_id other than "root" is placed in the drive by walking its parents (openFile/get).
+   */
+  async idChain(path: string): Promise<string[]> {
+    const chain = await this.rootChain();
+    const names = pathNames(path, this.display(path));
+    for (let i = 0; i < names.length; i++) {
+      const sub = `/${names.slice(0, i + 1).join('/')}`;
+      try {
+        chain.push(i === names.length - 1 ? (await this.lookup(sub)).file_id : await this.folderId(sub));
+      } catch (err) {
+        if (!isMissing(err)) throw err;
+        chain.push(...names.slice(i).map(notYetCreated));
+        break;
+      }
+    }
+    return chain;
+  }
+
+  private async rootChain(): Promise<string[]> {
+    const below: string[] = [];
+    for (let id = this.rootId; id !== 'root'; ) {
+      below.unshift(id);
+      const file = await this.api.call(ALIYUN_PATHS.get, { drive_id: this.driveId, file_id: id }, aliyunFileSchema, this.display('/'));
+      id = file.parent_file_id;
+    }
+    return ['root', ...below];
   }
 
   /** Creates the folders of a path that do not exist yet; `refuse` answers an existing one's id. */

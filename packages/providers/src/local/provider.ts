@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import {
   type Capabilities,
   type Entry,
+  type LocationIdentity,
   type Provider,
   type ReadOptions,
   type UploadRequest,
@@ -13,6 +14,7 @@ import {
   Sha1,
 } from '@ferry/core';
 import { mapFsError } from './errors.js';
+import { realPathNames } from './real-path.js';
 import { LocalUpload } from './upload.js';
 
 /** Large reads keep the syscall count of a big file low; four transfers hold 16 MiB of them. */
@@ -56,6 +58,11 @@ export class LocalProvider implements Provider {
 
   private toEntry(path: string, name: string, st: Stats): Entry {
     return { path, name, isDir: st.isDirectory(), size: st.isDirectory() ? 0 : st.size, mtime: st.mtimeMs };
+  }
+
+  /** Every local remote and bare path shares one disk: the real path decides. */
+  async identify(path: string): Promise<LocationIdentity> {
+    return { store: 'local', chain: await realPathNames(this.resolve(path), this.display(path)) };
   }
 
   async stat(path: string): Promise<Entry> {

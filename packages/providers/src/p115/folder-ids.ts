@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { NotFound } from '@ferry/core';
 import { categoryGet115, getId115 } from '@ferry/protocols';
 import type { Api115 } from './api.js';
@@ -46,13 +47,27 @@ export class FolderIds {
     return id;
   }
 
+  /** Ids from the drive's top (0) down to folder or file `id`, from its ancestors as category/get lists them. */
+  async chainOf(id: string): Promise<string[]> {
+    if (id === '0') return ['0'];
+    const info = await this.category(id);
+    return [...(info.paths ?? []).map((p) => p.file_id), id];
+  }
+
+  private async category(id: string): Promise<z.infer<typeof categoryGet115>> {
+    const json = await this.api.callRaw('webapi', '/category/get', { query: { cid: id, aid: 1 } });
+    const parsed = categoryGet115.safeParse(json);
+    if (!parsed.success) throw new NotFound(`${this.api.remote}: item ${id} is not on this 115 account`);
+    return parsed.data;
+  }
+
   private prefix(): Promise<string> {
     if (this.rootId === '0') return Promise.resolve('');
     this.rootPrefix ??= (async () => {
-      const json = await this.api.callRaw('webapi', '/category/get', { query: { cid: this.rootId, aid: 1 } });
-      const parsed = categoryGet115.safeParse(json);
-      if (!parsed.success) throw new NotFound(`${this.api.remote}: root_id ${this.rootId} is not a folder on this 115 account`);
-      const names = [...(parsed.data.paths ?? []).slice(1).map((p) => p.file_name), parsed.data.file_name];
+      const info = await this.category(this.rootId).catch((err: unknown) => {
+        throw err instanceof NotFound ? new NotFound(`${this.api.remote}: root_id ${this.rootId} is not a folder on this 115 account`) : err;
+      });
+      const names = [...(info.paths ?? []).slice(1).map((p) => p.file_name), info.file_name];
       return `${names.join('/')}/`;
     })();
     return this.rootPrefix;

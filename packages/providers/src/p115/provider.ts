@@ -4,6 +4,7 @@ import {
   type Capabilities,
   Conflict,
   type Entry,
+  type LocationIdentity,
   NotFound,
   type Provider,
   type ProviderContext,
@@ -15,6 +16,7 @@ import {
   baseName,
   checkName,
   normalizePath,
+  notYetCreated,
   parentPath,
 } from '@ferry/core';
 import { getInfo115 } from '@ferry/protocols';
@@ -110,6 +112,35 @@ export class P115Provider implements Provider {
     if (item.entry.isDir) this.folders.remember(item.entry.path, item.entry.id!);
     else if (item.pickCode) this.pickCodes.set(item.entry.id!, item.pickCode);
     return item.entry;
+  }
+
+  /**
+   * The item ids from the drive's top down to `path` on this account, so another remote on the
+   * same account (another root_id, another name) is seen as the same place.
+   */
+  async identify(path: string): Promise<LocationIdentity> {
+    const names = normalizePath(path).split('/').filter((n) => n !== '');
+    let depth = names.length;
+    let folderId: string | undefined;
+    for (; depth > 0; depth--) {
+      folderId = await this.folders.find(`/${names.slice(0, depth).join('/')}`);
+      if (folderId !== undefined) break;
+    }
+    const chain = await this.folders.chainOf(folderId ?? this.options.root_id);
+    const rest = names.slice(depth);
+    if (rest.length === 1) {
+      const file = await this.stat(`/${names.join('/')}`).catch((err: unknown) => {
+        if (err instanceof NotFound) return undefined;
+        throw err;
+      });
+      if (file?.id !== undefined) return { store: this.store(), chain: [...chain, file.id] };
+    }
+    return { store: this.store(), chain: [...chain, ...rest.map(notYetCreated)] };
+  }
+
+  /** One 115 account at one API host; the user id is the cookie's, so two remotes of one login match. */
+  private store(): string {
+    return `p115:${this.options.webapi_url}|${this.api.userId}`;
   }
 
   async stat(path: string): Promise<Entry> {
