@@ -17,6 +17,7 @@ import type {
 interface MemFile {
   data: Buffer;
   mtime: number;
+  id?: string;
 }
 
 export interface MemoryProviderOptions {
@@ -43,6 +44,8 @@ export class MemoryProvider implements Provider {
   /** Listing overrides: extra raw names under a folder, or a wrong SHA-1 for a path. */
   readonly extraNames = new Map<string, string[]>();
   readonly fakeSha1 = new Map<string, string>();
+  /** Further files under a path `files` already holds, by id, as a 115 folder can have them. */
+  readonly sameName = new Map<string, MemFile & { path: string }>();
   bytesRead = 0;
   rangeBytesRead = 0;
   hashed = 0;
@@ -58,19 +61,25 @@ export class MemoryProvider implements Provider {
       serverSideImport: false,
       hashes: options.listSha1 ? ['sha1'] : [],
       rangeRead: true,
+      sameNameFiles: false,
     };
   }
 
-  put(path: string, data: Buffer | string, mtime = Date.now()): void {
-    this.files.set(path, { data: Buffer.from(data), mtime });
+  put(path: string, data: Buffer | string, mtime = Date.now(), id?: string): void {
+    this.files.set(path, { data: Buffer.from(data), mtime, ...(id ? { id } : {}) });
     for (let p = parentPath(path); ; p = parentPath(p)) {
       this.dirs.add(p);
       if (p === '/') break;
     }
   }
 
-  private entry(path: string): Entry {
-    const file = this.files.get(path);
+  /** One more file under a path that already holds one (listed after it); `id` tells them apart. */
+  putSameName(path: string, data: Buffer | string, id: string, mtime = Date.now()): void {
+    if (!this.files.has(path)) throw new BadInput(`${path}: put a first file there before another of its name`);
+    this.sameName.set(id, { path, data: Buffer.from(data), mtime, id });
+  }
+
+  private entry(path: string, file = this.files.get(path)): Entry {
     if (file) {
       const sha1 = this.fakeSha1.get(path) ?? createHash('sha1').update(file.data).digest('hex');
       return {
@@ -80,6 +89,7 @@ export class MemoryProvider implements Provider {
         size: file.data.length,
         mtime: file.mtime,
         ...(this.options.listSha1 ? { sha1 } : {}),
+        ...(file.id ? { id: file.id } : {}),
       };
     }
     if (this.dirs.has(path)) return { path, name: baseName(path), isDir: true, size: 0 };
@@ -97,14 +107,17 @@ export class MemoryProvider implements Provider {
     for (const p of [...this.files.keys(), ...this.dirs]) {
       if (p !== dir && p.startsWith(prefix) && !p.slice(prefix.length).includes('/')) children.add(p);
     }
-    for (const p of [...children].sort()) yield this.entry(p);
+    for (const p of [...children].sort()) {
+      yield this.entry(p);
+      for (const file of this.sameName.values()) if (file.path === p) yield this.entry(p, file);
+    }
     for (const name of this.extraNames.get(dir) ?? []) {
       yield { path: `${prefix}${name}`, name, isDir: false, size: 4, mtime: 0 };
     }
   }
 
   private data(entry: Entry): Buffer {
-    const file = this.files.get(entry.path);
+    const file = (entry.id ? this.sameName.get(entry.id) : undefined) ?? this.files.get(entry.path);
     if (!file) throw new NotFound(`${this.remote}:${entry.path}: not found`);
     return file.data;
   }
