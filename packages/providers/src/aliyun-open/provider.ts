@@ -46,6 +46,7 @@ export class AliyunOpenProvider implements Provider {
     serverSideImport: false,
     hashes: ['sha1'],
     rangeRead: true,
+    sameNameFiles: false,
   };
   private readonly api: AliyunApi;
   private drive: Promise<{ tree: Tree; downloads: Downloads }> | undefined;
