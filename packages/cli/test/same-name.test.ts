@@ -101,6 +101,28 @@ describe('files of one name in a 115 folder', () => {
     expect(left.map((n) => n.id)).not.toContain(stray.id);
   });
 
+  it('a 115 share holding them: copied to local disk renamed, received by 115 beside each other', async () => {
+    const share = emu.createShare('alice', ['/lib'], { receiveCode: 'ab12' });
+    const source = `:115share,share_code=${share.share_code},receive_code=${share.receive_code},account=em:/lib`;
+    const dst = join(box.dir, 'from-share');
+    const local = await ferry(['copy', source, dst, '--json'], box);
+    expect(local.code, local.stderr).toBe(0);
+    expect(summaryOf(local)).toMatchObject({ copied: 5, failed: 0, renamedDuplicates: 1 });
+    expect(await fs.readFile(join(dst, 'notes v1 (2).md'))).toEqual(long);
+
+    // A folder that exists on the target is received file by file: the second lands beside the first.
+    emu.putFile('alice', 'received/keep.txt', Buffer.from('keep'));
+    const received = await ferry(['copy', source, 'em:/received', '--json'], box);
+    expect(received.code, received.stderr).toBe(0);
+    expect(summaryOf(received)).toMatchObject({ imported: 5, failed: 0, renamedDuplicates: 0 });
+    const tree = emu.tree('alice');
+    const notes = tree.children(tree.folderByPath('received')!).filter((n) => n.name === 'notes v1.md');
+    expect(notes.map((n) => n.size).sort((a, b) => a - b)).toEqual([short.length, long.length]);
+
+    const again = await ferry(['copy', source, 'em:/received', '--json'], box);
+    expect(summaryOf(again)).toMatchObject({ imported: 0, skipped: 5, failed: 0 });
+  });
+
   it('queued on the workers: the same names, warning and count', async () => {
     const cleanups: (() => Promise<void>)[] = [];
     const queued = withQueuePrefix(box, cleanups);
