@@ -108,16 +108,16 @@ export async function* plan(options: PlanOptions): AsyncGenerator<Action> {
         }
         const dst = dstEntries.get(e.name)?.[0];
         if (e.isDir) {
+          if (!filter.includesDir(childRel)) {
+            dstEntries.delete(e.name);
+            continue;
+          }
           if (dirNames.has(e.name)) {
             // A folder is walked by its path, which names only the first of them.
             yield { kind: 'error', rel: childRel, error: new BadInput(`${source.display}: '${childRel}' names two folders; only the first is copied (rename one on the source to copy both)`) };
             continue;
           }
           dirNames.add(e.name);
-          if (!filter.includesDir(childRel)) {
-            dstEntries.delete(e.name);
-            continue;
-          }
           if (dst && !dst.isDir) {
             yield { kind: 'error', rel: childRel, error: new BadInput(`${target.display}: '${childRel}' is a file on the target but a folder on the source`) };
             dstEntries.delete(e.name);
@@ -162,14 +162,14 @@ export async function* plan(options: PlanOptions): AsyncGenerator<Action> {
         yield* decide(childRel, group.src[0]!, dstPath, group.dst[0], rules, taken);
         continue;
       }
-      const [first, ...others] = byId(group.src);
+      const ordered = byId(group.src);
       if (target.provider.capabilities.sameNameFiles) {
-        const left = yield* besideEachOther(childRel, [first!, ...others], dstPath, group.dst, rules);
+        const left = yield* besideEachOther(childRel, ordered, dstPath, group.dst, rules);
         if (left.length > 0) dstEntries.set(name, left);
         continue;
       }
-      yield* decide(childRel, first!, dstPath, group.dst[0], rules, taken);
-      for (const src of others) {
+      yield* decide(childRel, ordered[0]!, dstPath, group.dst[0], rules, taken);
+      for (const src of ordered.slice(1)) {
         const alias = sameNameCopy(name, reserved);
         taken.add(alias);
         const there = dstEntries.get(alias) ?? [];
