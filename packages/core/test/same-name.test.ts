@@ -73,4 +73,23 @@ describe('planner: files of one name in a source folder', () => {
     expect(planned.sort()).toEqual(['docs/a.txt', 'docs/notes v1 (2).md', 'docs/notes v1 (3).md', 'docs/notes v1.md']);
     expect(dst.files.size).toBe(0);
   });
+
+  it('onto a target that holds same-named files: lands them beside each other, matches them by SHA-1 on a rerun, removes an extra by id', async () => {
+    const src = sourceWithSameNames();
+    const dst = new MemoryProvider('dst', { listSha1: true, sameNameFiles: true });
+    const first = await runTransfer({ source: at(src), target: at(dst), mode: 'sync', deleteExtraneous: true });
+    expect(first).toMatchObject({ copied: 4, failed: 0, deleted: 0, renamedDuplicates: 0 });
+    const notes = () =>
+      [dst.files.get('/docs/notes v1.md'), ...[...dst.sameName.values()].filter((f) => f.path === '/docs/notes v1.md')].map((f) => f!.data.toString()).sort();
+    expect(notes()).toEqual(['eighteen bytes....', 'short', 'the third one']);
+    expect(dst.files.has('/docs/notes v1 (2).md')).toBe(false);
+
+    const again = await runTransfer({ source: at(src), target: at(dst), mode: 'sync', deleteExtraneous: true });
+    expect(again).toMatchObject({ copied: 0, skipped: 4, deleted: 0 });
+
+    dst.putSameName('/docs/notes v1.md', 'only on the target', 'stray');
+    const pruned = await runTransfer({ source: at(src), target: at(dst), mode: 'sync', deleteExtraneous: true });
+    expect(pruned).toMatchObject({ copied: 0, skipped: 4, deleted: 1, failed: 0 });
+    expect(notes()).toEqual(['eighteen bytes....', 'short', 'the third one']);
+  });
 });
