@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,6 +122,17 @@ describe('files of one name in a 115 folder', () => {
 
     const again = await ferry(['copy', source, 'em:/received', '--json'], box);
     expect(summaryOf(again)).toMatchObject({ imported: 0, skipped: 5, failed: 0 });
+  });
+
+  it('a second folder of one name is a failure with its name, never skipped silently', async () => {
+    const tree = emu.tree('alice');
+    const parent = tree.folderByPath('twins', true)!;
+    tree.addFile(tree.addFolder(parent, 'sub').id, 'one.txt', { kind: 'memory', data: Buffer.from('1') }, 1, createHash('sha1').update('1').digest('hex'));
+    tree.addFile(tree.addFolder(parent, 'sub').id, 'two.txt', { kind: 'memory', data: Buffer.from('2') }, 1, createHash('sha1').update('2').digest('hex'));
+    const run = await ferry(['copy', 'em:/twins', join(box.dir, 'twins')], box);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("failed: sub: em:/twins: 'sub' names two folders; only the first is copied");
+    expect(run.stderr).toContain('Files: 1 copied, 0 rapid, 0 skipped, 1 failed');
   });
 
   it('queued on the workers: the same names, warning and count', async () => {
