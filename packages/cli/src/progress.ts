@@ -106,6 +106,9 @@ export class ProgressReporter {
       case 'deleted':
         if (this.options.verbose) this.log(`deleted: ${event.rel}`);
         break;
+      case 'renamed-duplicate':
+        this.log(`renamed: ${event.from}${event.id ? ` (id ${event.id})` : ''} goes to ${event.rel}: another file in its source folder has its name`);
+        break;
       case 'deletes-skipped':
         this.log(`not deleting ${event.count} extraneous file(s): ${event.reason}`);
         break;

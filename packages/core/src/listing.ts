@@ -6,7 +6,8 @@ import type { Provider } from './provider.js';
 /**
  * A folder listing that survives temporary failures (a dropped connection, a rate limit half-way
  * through a 115 folder of many pages): it starts the listing again after a backoff and skips the
- * names it has already yielded, so the walk sees every child exactly once.
+ * children it has already yielded (by id where the provider gives one: a 115 folder can hold
+ * several files of one name), so the walk sees every child exactly once.
  */
 export async function* listWithRetry(
   provider: Provider,
@@ -18,8 +19,9 @@ export async function* listWithRetry(
   for (let attempt = 1; ; attempt++) {
     try {
       for await (const entry of provider.list(dir)) {
-        if (seen.has(entry.name)) continue;
-        seen.add(entry.name);
+        const key = entry.id === undefined ? `name:${entry.name}` : `id:${entry.id}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
         yield entry;
       }
       return;

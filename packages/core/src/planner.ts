@@ -6,6 +6,7 @@ import { listWithRetry } from './listing.js';
 import { findOverlap } from './overlap.js';
 import type { BackoffPolicy } from './backoff.js';
 import { checkName, isPartialName, joinPath, parentPath } from './names.js';
+import { byId, sameNameCopy } from './same-name.js';
 import type { Location, Provider } from './provider.js';
 
 export type TransferMode = 'copy' | 'sync';
@@ -16,10 +17,17 @@ export type TransferMode = 'copy' | 'sync';
  */
 export type ConflictPolicy = 'overwrite' | 'skip' | 'rename';
 
+/**
+ * `renamedFrom` is set on a file whose source folder holds other files of its name while the
+ * target cannot: `rel` is then the distinct name it lands under and `renamedFrom` its own path.
+ */
 export type Action =
-  /** `src` is a folder only when the target imports it whole (see ServerImport). */
-  | { kind: 'copy'; rel: string; src: Entry; dstPath: string; dst?: Entry }
-  | { kind: 'skip'; rel: string; src: Entry; dst: Entry }
+  /**
+   * `src` is a folder only when the target imports it whole (see ServerImport). `besideSameName`:
+   * land next to the target's files of this name (the source's other files of that name).
+   */
+  | { kind: 'copy'; rel: string; src: Entry; dstPath: string; dst?: Entry; renamedFrom?: string; besideSameName?: boolean }
+  | { kind: 'skip'; rel: string; src: Entry; dst: Entry; renamedFrom?: string }
   | { kind: 'delete'; rel: string; dst: Entry }
   | { kind: 'error'; rel: string; error: FerryError | Error };
 
@@ -39,7 +47,9 @@ export interface PlanOptions {
 
 /**
  * Walks the source lazily, folder by folder, and compares each folder with its counterpart on the
- * target, yielding what to do. Only one target folder listing is held at a time.
+ * target, yielding what to do. Only one folder's listings (its files on the source, everything on
+ * the target) are held at a time. No source file goes unplanned: a folder's further files of one
+ * name land beside the first on a target that holds such files, else under "name (2).ext"...
  */
 export async function* plan(options: PlanOptions): AsyncGenerator<Action> {
   const { source, target } = options;
@@ -67,10 +77,12 @@ export async function* plan(options: PlanOptions): AsyncGenerator<Action> {
   const stack: { rel: string; srcDir: string; dstDir: string }[] = [{ rel: '', srcDir: source.path, dstDir: target.path }];
   while (stack.length > 0) {
     const { rel, srcDir, dstDir } = stack.pop()!;
-    const dstEntries = new Map<string, Entry>();
+    const relOf = (name: string) => (rel ? `${rel}/${name}` : name);
+    // Several entries under one name only where the target holds same-named files (115).
+    const dstEntries = new Map<string, Entry[]>();
     try {
       for await (const e of listWithRetry(target.provider, dstDir, options.retries, options.backoff)) {
-        if (!isPartialName(e.name)) dstEntries.set(e.name, e);
+        if (!isPartialName(e.name)) dstEntries.set(e.name, [...(dstEntries.get(e.name) ?? []), e]);
       }
     } catch (err) {
       if (!(err instanceof NotFound)) {
@@ -82,22 +94,32 @@ export async function* plan(options: PlanOptions): AsyncGenerator<Action> {
     // Every name the target folder holds, plus names this run gives to renamed copies.
     const taken = new Set(dstEntries.keys());
     const subdirs: typeof stack = [];
+    // The folder's files by name, placed once the listing is complete: only then are all the
+    // files of one name known (a 115 folder can hold several).
+    const files = new Map<string, { src: Entry[]; dst: Entry[] }>();
+    const dirNames = new Set<string>();
     try {
       for await (const e of listWithRetry(source.provider, srcDir, options.retries, options.backoff)) {
         if (isPartialName(e.name)) continue;
-        const childRel = rel ? `${rel}/${e.name}` : e.name;
+        const childRel = relOf(e.name);
         try {
           checkName(e.name, `${source.display} (${srcDir})`);
         } catch (err) {
           yield { kind: 'error', rel: childRel, error: asError(err) };
           continue;
         }
-        const dst = dstEntries.get(e.name);
+        const dst = dstEntries.get(e.name)?.[0];
         if (e.isDir) {
           if (!filter.includesDir(childRel)) {
             dstEntries.delete(e.name);
             continue;
           }
+          if (dirNames.has(e.name)) {
+            // A folder is walked by its path, which names only the first of them.
+            yield { kind: 'error', rel: childRel, error: new BadInput(`${source.display}: '${childRel}' names two folders; only the first is copied (rename one on the source to copy both)`) };
+            continue;
+          }
+          dirNames.add(e.name);
           if (dst && !dst.isDir) {
             yield { kind: 'error', rel: childRel, error: new BadInput(`${target.display}: '${childRel}' is a file on the target but a folder on the source`) };
             dstEntries.delete(e.name);
@@ -113,32 +135,97 @@ export async function* plan(options: PlanOptions): AsyncGenerator<Action> {
           subdirs.push({ rel: childRel, srcDir: joinPath(srcDir, e.name), dstDir: joinPath(dstDir, e.name) });
           continue;
         }
+        const known = files.get(e.name);
+        if (known) {
+          known.src.push(e);
+          continue;
+        }
         if (!filter.includesFile(childRel)) {
           dstEntries.delete(e.name);
           continue;
         }
+        files.set(e.name, { src: [e], dst: dstEntries.get(e.name) ?? [] });
         dstEntries.delete(e.name);
-        if (dst?.isDir) {
-          yield { kind: 'error', rel: childRel, error: new BadInput(`${target.display}: '${childRel}' is a folder on the target but a file on the source`) };
-          continue;
-        }
-        yield* decide(childRel, e, joinPath(dstDir, e.name), dst, rules, taken);
       }
     } catch (err) {
       yield { kind: 'error', rel: rel || '.', error: asError(err) };
       continue;
     }
 
+    const reserved = new Set([...dirNames, ...files.keys()]);
+    for (const [name, group] of files) {
+      const childRel = relOf(name);
+      if (group.dst.some((d) => d.isDir)) {
+        yield { kind: 'error', rel: childRel, error: new BadInput(`${target.display}: '${childRel}' is a folder on the target but a file on the source`) };
+        continue;
+      }
+      const dstPath = joinPath(dstDir, name);
+      if (group.src.length === 1) {
+        yield* decide(childRel, group.src[0]!, dstPath, group.dst[0], rules, taken);
+        continue;
+      }
+      const ordered = byId(group.src);
+      if (target.provider.capabilities.sameNameFiles) {
+        const left = yield* besideEachOther(childRel, ordered, dstPath, group.dst, rules);
+        if (left.length > 0) dstEntries.set(name, left);
+        continue;
+      }
+      yield* decide(childRel, ordered[0]!, dstPath, group.dst[0], rules, taken);
+      for (const src of ordered.slice(1)) {
+        const alias = sameNameCopy(name, reserved);
+        taken.add(alias);
+        const there = dstEntries.get(alias) ?? [];
+        dstEntries.delete(alias);
+        if (there.some((d) => d.isDir)) {
+          yield { kind: 'error', rel: relOf(alias), error: new BadInput(`${target.display}: '${relOf(alias)}' is a folder; a second '${childRel}' of the source would land there`) };
+          continue;
+        }
+        yield* decide(relOf(alias), src, joinPath(dstDir, alias), there[0], rules, taken, childRel);
+      }
+    }
+
     if (options.mode === 'sync' && options.deleteExtraneous) {
-      for (const [name, dst] of dstEntries) {
-        const childRel = rel ? `${rel}/${name}` : name;
-        const kept = dst.isDir ? !filter.includesDir(childRel) : !filter.includesFile(childRel);
-        if (!kept) yield { kind: 'delete', rel: childRel, dst };
+      for (const [name, entries] of dstEntries) {
+        const childRel = relOf(name);
+        for (const dst of entries) {
+          const kept = dst.isDir ? !filter.includesDir(childRel) : !filter.includesFile(childRel);
+          if (!kept) yield { kind: 'delete', rel: childRel, dst };
+        }
       }
     }
     // Depth-first in listing order: reversed so the first folder listed is walked first.
     stack.push(...subdirs.reverse());
   }
+}
+
+/**
+ * A source folder's files of one name onto a target that holds same-named files too: each is
+ * matched to one of the target's files of that name by content, so a rerun copies none of them
+ * again; one without a match lands beside the others. Returns the target's files left unmatched.
+ * Every file but the first is known by "name [2]", "name [3]"... for journals and job ids.
+ */
+async function* besideEachOther(
+  rel: string,
+  files: Entry[],
+  dstPath: string,
+  there: Entry[],
+  rules: DecideRules,
+): AsyncGenerator<Action, Entry[]> {
+  const unmatched = [...there];
+  for (const [i, src] of files.entries()) {
+    const fileRel = i === 0 ? rel : `${rel} [${i + 1}]`;
+    try {
+      let match = -1;
+      for (let j = 0; j < unmatched.length && match < 0; j++) {
+        if (await sameFile(src, unmatched[j]!, rules)) match = j;
+      }
+      if (match >= 0) yield { kind: 'skip', rel: fileRel, src, dst: unmatched.splice(match, 1)[0]! };
+      else yield { kind: 'copy', rel: fileRel, src, dstPath, besideSameName: true };
+    } catch (err) {
+      yield { kind: 'error', rel: fileRel, error: asError(err) };
+    }
+  }
+  return unmatched;
 }
 
 interface DecideRules {
@@ -149,6 +236,7 @@ interface DecideRules {
   importsFolders: boolean;
 }
 
+/** `renamedFrom`: the file's own path when `rel` is the other name it gets (see sameNameCopy). */
 async function* decide(
   rel: string,
   src: Entry,
@@ -156,26 +244,26 @@ async function* decide(
   dst: Entry | undefined,
   rules: DecideRules,
   taken: Set<string>,
+  renamedFrom?: string,
 ): AsyncGenerator<Action> {
+  const renamed = renamedFrom === undefined ? {} : { renamedFrom };
   if (!dst) {
-    yield { kind: 'copy', rel, src, dstPath };
+    yield { kind: 'copy', rel, src, dstPath, ...renamed };
     return;
   }
   if (rules.onConflict === 'skip') {
-    yield { kind: 'skip', rel, src, dst };
+    yield { kind: 'skip', rel, src, dst, ...renamed };
     return;
   }
   try {
-    let same = sameByListing(src, dst, rules.compare);
-    if (same === 'need-hash') same = await sameByHash(src, dst, rules.source, rules.target);
-    if (same) {
-      yield { kind: 'skip', rel, src, dst };
+    if (await sameFile(src, dst, rules)) {
+      yield { kind: 'skip', rel, src, dst, ...renamed };
     } else if (rules.onConflict === 'rename') {
       const name = freeName(dst.name, taken);
       taken.add(name);
-      yield { kind: 'copy', rel, src, dstPath: joinPath(parentPath(dstPath), name) };
+      yield { kind: 'copy', rel, src, dstPath: joinPath(parentPath(dstPath), name), ...renamed };
     } else {
-      yield { kind: 'copy', rel, src, dstPath, dst };
+      yield { kind: 'copy', rel, src, dstPath, dst, ...renamed };
     }
   } catch (err) {
     yield { kind: 'error', rel, error: asError(err) };
@@ -190,6 +278,11 @@ export function freeName(name: string, taken: ReadonlySet<string>): string {
     const candidate = `${stem}(${n})${ext}`;
     if (!taken.has(candidate)) return candidate;
   }
+}
+
+async function sameFile(src: Entry, dst: Entry, rules: DecideRules): Promise<boolean> {
+  const same = sameByListing(src, dst, rules.compare);
+  return same === 'need-hash' ? sameByHash(src, dst, rules.source, rules.target) : same;
 }
 
 async function sameByHash(src: Entry, dst: Entry, source: Provider, target: Provider): Promise<boolean> {

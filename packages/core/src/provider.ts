@@ -15,6 +15,21 @@ export interface Capabilities {
   hashes: readonly HashName[];
   maxFileSize?: number;
   rangeRead: boolean;
+  /**
+   * A folder can hold several files of one name side by side (115 makes them by offline downloads
+   * and uploads), so a source folder's same-named files can land as they are. Elsewhere each
+   * further one gets a name of its own.
+   */
+  sameNameFiles: boolean;
+}
+
+/** Where a new file goes among files of its name that the target folder already holds. */
+export interface Placement {
+  /**
+   * Land beside them instead of replacing them: they are the source's other files of this name
+   * (only asked of a target with `capabilities.sameNameFiles`).
+   */
+  besideSameName?: boolean;
 }
 
 /** What a rapid-upload target may ask of the source: the size, the SHA-1 and small byte ranges. */
@@ -36,7 +51,7 @@ export type RapidResult = { status: 'hit'; entry?: Entry } | { status: 'miss'; r
 /** JSON-serialisable state a provider needs to resume its upload (multipart id, temp name...). */
 export type UploadState = { [key: string]: unknown };
 
-export interface UploadRequest {
+export interface UploadRequest extends Placement {
   size: number;
   /** The source SHA-1 when it is known before the bytes flow (listing or earlier pass). */
   sha1?: string;
@@ -87,7 +102,7 @@ export interface ServerImport {
    * Lands `entry` of `source` (a file, or a folder with everything in it) at `dstPath`, replacing
    * a file already there, and resolves once it is visible at that path.
    */
-  importEntry(source: Provider, entry: Entry, dstPath: string): Promise<Entry>;
+  importEntry(source: Provider, entry: Entry, dstPath: string, placement?: Placement): Promise<Entry>;
 }
 
 export interface ReadOptions {
@@ -112,9 +127,12 @@ export interface Provider {
 
   mkdirp?(dir: string): Promise<void>;
   beginUpload?(path: string, request: UploadRequest): Promise<UploadSession>;
-  tryRapidUpload?(path: string, source: RapidSource): Promise<RapidResult>;
-  /** Removes a file, or a folder with everything in it. */
-  remove?(path: string): Promise<void>;
+  tryRapidUpload?(path: string, source: RapidSource, placement?: Placement): Promise<RapidResult>;
+  /**
+   * Removes a file, or a folder with everything in it. `id`, the listed id of the item at `path`,
+   * picks which one goes where a folder holds several files of that name.
+   */
+  remove?(path: string, id?: string): Promise<void>;
   move?(from: string, to: string): Promise<Entry>;
   /** Present when `capabilities.serverSideImport` is. */
   serverImport?: ServerImport;

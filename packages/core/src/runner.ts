@@ -14,6 +14,8 @@ export type RunEvent =
   | { type: 'retry'; rel: string; attempt: number; delayMs: number; message: string }
   | { type: 'failed'; rel: string; message: string }
   | { type: 'deleted'; rel: string }
+  /** A source file that shares its name with another in its folder lands as `rel` (see Action). */
+  | { type: 'renamed-duplicate'; rel: string; from: string; id?: string }
   | { type: 'deletes-skipped'; count: number; reason: string };
 
 export interface RunOptions extends PlanOptions {
@@ -33,6 +35,11 @@ export interface RunSummary {
   skipped: number;
   failed: number;
   deleted: number;
+  /**
+   * Source files landing under a name of their own ("name (2).ext") because another file in their
+   * folder has their name and the target cannot hold both; counted whether copied or skipped.
+   */
+  renamedDuplicates: number;
   /** Deletions planned by `sync --delete` but not carried out (dry run, or errors in the run). */
   deletesPending: number;
   /** Bytes delivered to the target by streamed copies. */
@@ -56,6 +63,7 @@ export function emptyRunSummary(dryRun = false): RunSummary {
     skipped: 0,
     failed: 0,
     deleted: 0,
+    renamedDuplicates: 0,
     deletesPending: 0,
     bytes: 0,
     plannedFiles: 0,
@@ -97,7 +105,13 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
       let attemptBytes = 0;
       try {
         const result = await transferFile(
-          { src: options.source.provider, srcEntry: src, dst: options.target.provider, dstPath: action.dstPath },
+          {
+            src: options.source.provider,
+            srcEntry: src,
+            dst: options.target.provider,
+            dstPath: action.dstPath,
+            ...(action.besideSameName ? { besideSameName: true } : {}),
+          },
           {
             ...(journal ? { checkpoint: journal.checkpointFor(rel) } : {}),
             onBytes: (n) => {
@@ -136,6 +150,11 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
 
   for await (const action of plan(options)) {
     emit({ type: 'planned', action });
+    const duplicate = renamedDuplicate(action);
+    if (duplicate) {
+      summary.renamedDuplicates++;
+      emit(duplicate);
+    }
     switch (action.kind) {
       case 'error':
         fail(action.rel, errorMessage(action.error));
@@ -176,7 +195,7 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
           continue;
         }
         try {
-          await remove(action.dst.path);
+          await remove(action.dst.path, action.dst.id);
           summary.deleted++;
           emit({ type: 'deleted', rel: action.rel });
         } catch (err) {
@@ -188,4 +207,10 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
 
   summary.durationMs = Date.now() - started;
   return summary;
+}
+
+/** The warning for a planned file that lands under another name than its own, if it does. */
+export function renamedDuplicate(action: Action): Extract<RunEvent, { type: 'renamed-duplicate' }> | undefined {
+  if ((action.kind !== 'copy' && action.kind !== 'skip') || action.renamedFrom === undefined) return undefined;
+  return { type: 'renamed-duplicate', rel: action.rel, from: action.renamedFrom, ...(action.src.id ? { id: action.src.id } : {}) };
 }

@@ -4,13 +4,15 @@ import { Sha1, sha1OfStream } from './hash.js';
 import { type CheckpointHandle, type FileCheckpoint, noCheckpoint } from './checkpoint.js';
 import { PartReader } from './parts.js';
 import { parentPath } from './names.js';
-import type { Provider, RapidSource, UploadSession } from './provider.js';
+import type { Placement, Provider, RapidSource, UploadSession } from './provider.js';
 
 export interface FileTransfer {
   src: Provider;
   srcEntry: Entry;
   dst: Provider;
   dstPath: string;
+  /** Land beside the target's files of this name: the source's other files of that name. */
+  besideSameName?: boolean;
 }
 
 export interface TransferContext {
@@ -45,9 +47,10 @@ function where(t: FileTransfer): string {
  */
 export async function transferFile(t: FileTransfer, ctx: TransferContext = {}): Promise<FileResult> {
   const { src, srcEntry, dst, dstPath } = t;
+  const placement: Placement = t.besideSameName ? { besideSameName: true } : {};
   if (dst.serverImport?.canImportFrom(src)) {
     await dst.mkdirp?.(parentPath(dstPath));
-    const landed = await dst.serverImport.importEntry(src, srcEntry, dstPath);
+    const landed = await dst.serverImport.importEntry(src, srcEntry, dstPath, placement);
     return { kind: 'imported', size: landed.size, ...(srcEntry.sha1 ? { sha1: srcEntry.sha1 } : {}), sourceBytesRead: 0, resumedFrom: 0 };
   }
   if (srcEntry.isDir) throw new BadInput(`${src.remote}:${srcEntry.path} is a folder, not a file`);
@@ -78,7 +81,7 @@ export async function transferFile(t: FileTransfer, ctx: TransferContext = {}): 
         return bytes;
       },
     };
-    const rapid = await dst.tryRapidUpload(dstPath, rapidSource);
+    const rapid = await dst.tryRapidUpload(dstPath, rapidSource, placement);
     if (rapid.status === 'hit') {
       await checkpoint.clear();
       return { kind: 'rapid', size: srcEntry.size, sha1: await rapidSource.sha1(), sourceBytesRead, resumedFrom: 0 };
@@ -86,6 +89,7 @@ export async function transferFile(t: FileTransfer, ctx: TransferContext = {}): 
   }
 
   const request = {
+    ...placement,
     size: srcEntry.size,
     ...(sha1 ? { sha1 } : {}),
     ...(srcEntry.mtime !== undefined ? { mtime: srcEntry.mtime } : {}),

@@ -66,6 +66,16 @@ describe('115 emulator', () => {
     expect(await api('webapi', `/files/get_info?file_id=${file['fid']}`)).toMatchObject({ state: true, data: [{ fid: file['fid'] }] });
   });
 
+  it('keeps files of one name side by side, each with its own id, as uploads and offline downloads leave them', async () => {
+    const first = emu.putFile('alice', 'twice/notes.md', Buffer.from('one'));
+    const second = emu.putFile('alice', 'twice/notes.md', Buffer.from('the other'));
+    const cid = (await api('webapi', '/files/getid?path=twice'))['id'] as string;
+    const page = await api('webapi', `/files?cid=${cid}&limit=100&offset=0`);
+    expect(page['count']).toBe(2);
+    const listed = (page['data'] as { n: string; fid: string; s: number | string }[]).map((f) => [f.n, f.fid, Number(f.s)]);
+    expect(listed.sort()).toEqual([['notes.md', first.id, 3], ['notes.md', second.id, 9]].sort());
+  });
+
   it('does file operations with 115\'s error codes', async () => {
     const made = await api('webapi', '/files/add', { pid: '0', cname: 'ops' });
     expect(made).toMatchObject({ state: true, cid: made['file_id'] });

@@ -110,7 +110,7 @@ function shareFolderContent(emu: Emulator115, dir: string, options?: { receiveCo
 class ShareOnFirstUse implements Provider {
   readonly type = '115share';
   readonly remote = 'conformance-share';
-  readonly capabilities: Capabilities = { read: true, write: false, rapidUpload: false, serverSideImport: false, hashes: ['sha1'], rangeRead: true };
+  readonly capabilities: Capabilities = { read: true, write: false, rapidUpload: false, serverSideImport: false, hashes: ['sha1'], rangeRead: true, sameNameFiles: false };
   private real: P115ShareProvider | undefined;
 
   constructor(private readonly make: () => P115ShareProvider) {}

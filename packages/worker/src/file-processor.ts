@@ -184,7 +184,13 @@ async function copyOne(job: Job, data: FileJobData, deps: FileProcessorDeps, che
     // Inside the try: a remote this worker's config lacks fails the file with that reason.
     const [source, target] = await Promise.all([locations.locate(data.source), locations.locate(data.target)]);
     const result = await transferFile(
-      { src: source.provider, srcEntry: data.src, dst: target.provider, dstPath: data.dstPath },
+      {
+        src: source.provider,
+        srcEntry: data.src,
+        dst: target.provider,
+        dstPath: data.dstPath,
+        ...(data.besideSameName ? { besideSameName: true } : {}),
+      },
       { checkpoint, onBytes },
     );
     const events: RunEvent[] = [];

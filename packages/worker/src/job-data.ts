@@ -37,8 +37,11 @@ export const transferJobDataSchema = z.object({
       files: z.number(),
       bytes: z.number(),
       skipped: z.number(),
+      /** core's RunSummary.renamedDuplicates, counted while planning. */
+      renamedDuplicates: z.number().default(0),
       errors: z.array(planErrorSchema),
-      deletes: z.array(z.object({ rel: z.string(), path: z.string(), isDir: z.boolean() })),
+      /** `id` picks one of several same-named files on a target that holds them. */
+      deletes: z.array(z.object({ rel: z.string(), path: z.string(), isDir: z.boolean(), id: z.string().optional() })),
     })
     .optional(),
 });
@@ -71,6 +74,8 @@ export const fileJobDataSchema = z.object({
   rel: z.string(),
   src: entrySchema,
   dstPath: z.string(),
+  /** Lands beside the target's files of its name (core's Action). */
+  besideSameName: z.boolean().optional(),
   checkpoint: checkpointSchema.optional(),
 });
 export type FileJobData = z.infer<typeof fileJobDataSchema>;
@@ -89,7 +94,7 @@ export type FileResult = z.infer<typeof fileResultSchema>;
 
 const batchFailureSchema = planErrorSchema.extend({ attempts: z.number().int().optional() });
 
-const batchedFileSchema = z.object({ rel: z.string(), src: entrySchema, dstPath: z.string() });
+const batchedFileSchema = z.object({ rel: z.string(), src: entrySchema, dstPath: z.string(), besideSameName: z.boolean().optional() });
 
 /**
  * Small files of one folder travel together: a job round trip costs more than copying a tiny

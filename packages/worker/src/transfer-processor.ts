@@ -1,5 +1,5 @@
 import { Job, UnrecoverableError, WaitingChildrenError } from 'bullmq';
-import { type RunEvent, PathFilter, emptyRunSummary, errorMessage, isRetryable, plan } from '@ferry/core';
+import { type RunEvent, PathFilter, emptyRunSummary, errorMessage, isRetryable, plan, renamedDuplicate } from '@ferry/core';
 import {
   type BatchJobInput,
   type FileJobData,
@@ -60,7 +60,7 @@ async function planTransfer(job: Job, data: TransferJobData, deps: TransferProce
     throw new UnrecoverableError(`transfer mode '${spec.mode}' cannot run on workers`);
   }
   const [source, target] = await Promise.all([deps.locations.locate(spec.source), deps.locations.locate(spec.target)]);
-  const planned: Planned = { files: 0, bytes: 0, skipped: 0, errors: [], deletes: [] };
+  const planned: Planned = { files: 0, bytes: 0, skipped: 0, renamedDuplicates: 0, errors: [], deletes: [] };
   const parent = { id: job.id!, queue: job.queueQualifiedName };
   const fileOpts = {
     parent,
@@ -107,11 +107,21 @@ async function planTransfer(job: Job, data: TransferJobData, deps: TransferProce
     filter: new PathFilter({ include: spec.include, exclude: spec.exclude }),
   });
   for await (const action of actions) {
+    const duplicate = renamedDuplicate(action);
+    if (duplicate) {
+      planned.renamedDuplicates++;
+      events.push(duplicate);
+    }
     switch (action.kind) {
       case 'copy': {
         planned.files++;
         planned.bytes += action.src.size;
-        const file: BatchedFile = { rel: action.rel, src: action.src, dstPath: action.dstPath };
+        const file: BatchedFile = {
+          rel: action.rel,
+          src: action.src,
+          dstPath: action.dstPath,
+          ...(action.besideSameName ? { besideSameName: true } : {}),
+        };
         const small = !action.src.isDir && action.src.size <= SMALL_FILE_BYTES;
         addBatches(batches.place(action.rel, small ? file : undefined));
         if (!small) addFile(file);
@@ -127,7 +137,7 @@ async function planTransfer(job: Job, data: TransferJobData, deps: TransferProce
         );
         break;
       case 'delete':
-        planned.deletes.push({ rel: action.rel, path: action.dst.path, isDir: action.dst.isDir });
+        planned.deletes.push({ rel: action.rel, path: action.dst.path, isDir: action.dst.isDir, ...(action.dst.id ? { id: action.dst.id } : {}) });
         break;
       case 'error': {
         const message = errorMessage(action.error);
@@ -144,11 +154,12 @@ async function planTransfer(job: Job, data: TransferJobData, deps: TransferProce
 }
 
 async function finish(job: Job, data: TransferJobData, deps: TransferProcessorDeps): Promise<TransferSummary> {
-  const planned = data.planned ?? { files: 0, bytes: 0, skipped: 0, errors: [], deletes: [] };
+  const planned = data.planned ?? { files: 0, bytes: 0, skipped: 0, renamedDuplicates: 0, errors: [], deletes: [] };
   const summary = emptySummary('done');
   summary.plannedFiles = planned.files;
   summary.plannedBytes = planned.bytes;
   summary.skipped = planned.skipped;
+  summary.renamedDuplicates = planned.renamedDuplicates;
   summary.errors.push(...planned.errors);
   summary.failed = planned.errors.length;
 
@@ -178,7 +189,7 @@ async function finish(job: Job, data: TransferJobData, deps: TransferProcessorDe
       for (const d of planned.deletes) {
         try {
           if (!target.provider.remove) throw new Error(`remote '${target.provider.remote}' cannot delete files`);
-          await target.provider.remove(d.path);
+          await target.provider.remove(d.path, d.id);
           summary.deleted++;
           events.push({ type: 'deleted', rel: d.rel });
         } catch (err) {

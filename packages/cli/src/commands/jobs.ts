@@ -42,6 +42,7 @@ export function addJobsCommand(program: Command): void {
       const s = info.summary;
       if (s) {
         lines.push(`  files: ${s.copied} copied, ${s.rapid} rapid, ${s.skipped} skipped, ${s.failed} failed, ${s.deleted} deleted; ${formatBytes(s.bytes)} sent`);
+        if (s.renamedDuplicates) lines.push(`  renamed: ${s.renamedDuplicates} file(s) whose source folder holds another file of their name`);
         if (s.reason) lines.push(`  ${s.reason}`);
         if (s.deletesPending) lines.push(`  not deleted: ${s.deletesPending} extraneous file(s), because of errors in this run`);
       }

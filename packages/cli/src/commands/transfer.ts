@@ -172,6 +172,9 @@ export function printSummary(s: RunSummary, json: boolean): void {
   lines.push(
     `Files: ${s.copied} copied, ${s.rapid} rapid, ${s.imported ? `${s.imported} imported, ` : ''}${s.skipped} skipped, ${s.failed} failed, ${s.deleted} deleted`,
   );
+  if (s.renamedDuplicates) {
+    lines.push(`Renamed: ${s.renamedDuplicates} file(s) whose source folder holds another file of their name, under "name (2).ext"...`);
+  }
   for (const e of s.errors.slice(0, 20)) lines.push(`  failed: ${e.rel}: ${e.message}`);
   if (s.errors.length > 20) lines.push(`  ... and ${s.errors.length - 20} more`);
   process.stderr.write(lines.join('\n') + '\n');

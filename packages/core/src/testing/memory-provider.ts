@@ -5,6 +5,7 @@ import { BadInput, IntegrityError, NotFound } from '../errors.js';
 import { baseName, checkName, parentPath } from '../names.js';
 import type {
   Capabilities,
+  Placement,
   Provider,
   RapidResult,
   RapidSource,
@@ -17,6 +18,7 @@ import type {
 interface MemFile {
   data: Buffer;
   mtime: number;
+  id?: string;
 }
 
 export interface MemoryProviderOptions {
@@ -27,6 +29,8 @@ export interface MemoryProviderOptions {
   partSize?: number;
   /** Uploads check the SHA-1 of what landed on complete, as a verifying cloud does. */
   needsSha1?: boolean;
+  /** A folder holds several files of one name, as 115 does: uploads asked to land beside do. */
+  sameNameFiles?: boolean;
   /** Called before each part is written; throw from it to inject a failure. */
   beforePart?: (part: { index: number; offset: number }) => void;
 }
@@ -43,6 +47,9 @@ export class MemoryProvider implements Provider {
   /** Listing overrides: extra raw names under a folder, or a wrong SHA-1 for a path. */
   readonly extraNames = new Map<string, string[]>();
   readonly fakeSha1 = new Map<string, string>();
+  /** Further files under a path `files` already holds, by id, as a 115 folder can have them. */
+  readonly sameName = new Map<string, MemFile & { path: string }>();
+  private nextId = 1;
   bytesRead = 0;
   rangeBytesRead = 0;
   hashed = 0;
@@ -58,19 +65,25 @@ export class MemoryProvider implements Provider {
       serverSideImport: false,
       hashes: options.listSha1 ? ['sha1'] : [],
       rangeRead: true,
+      sameNameFiles: !!options.sameNameFiles,
     };
   }
 
-  put(path: string, data: Buffer | string, mtime = Date.now()): void {
-    this.files.set(path, { data: Buffer.from(data), mtime });
+  put(path: string, data: Buffer | string, mtime = Date.now(), id?: string): void {
+    this.files.set(path, { data: Buffer.from(data), mtime, ...(id ? { id } : {}) });
     for (let p = parentPath(path); ; p = parentPath(p)) {
       this.dirs.add(p);
       if (p === '/') break;
     }
   }
 
-  private entry(path: string): Entry {
-    const file = this.files.get(path);
+  /** One more file under a path that already holds one (listed after it); `id` tells them apart. */
+  putSameName(path: string, data: Buffer | string, id: string, mtime = Date.now()): void {
+    if (!this.files.has(path)) throw new BadInput(`${path}: put a first file there before another of its name`);
+    this.sameName.set(id, { path, data: Buffer.from(data), mtime, id });
+  }
+
+  private entry(path: string, file = this.files.get(path)): Entry {
     if (file) {
       const sha1 = this.fakeSha1.get(path) ?? createHash('sha1').update(file.data).digest('hex');
       return {
@@ -80,6 +93,7 @@ export class MemoryProvider implements Provider {
         size: file.data.length,
         mtime: file.mtime,
         ...(this.options.listSha1 ? { sha1 } : {}),
+        ...(file.id ? { id: file.id } : {}),
       };
     }
     if (this.dirs.has(path)) return { path, name: baseName(path), isDir: true, size: 0 };
@@ -97,14 +111,17 @@ export class MemoryProvider implements Provider {
     for (const p of [...this.files.keys(), ...this.dirs]) {
       if (p !== dir && p.startsWith(prefix) && !p.slice(prefix.length).includes('/')) children.add(p);
     }
-    for (const p of [...children].sort()) yield this.entry(p);
+    for (const p of [...children].sort()) {
+      yield this.entry(p);
+      for (const file of this.sameName.values()) if (file.path === p) yield this.entry(p, file);
+    }
     for (const name of this.extraNames.get(dir) ?? []) {
       yield { path: `${prefix}${name}`, name, isDir: false, size: 4, mtime: 0 };
     }
   }
 
   private data(entry: Entry): Buffer {
-    const file = this.files.get(entry.path);
+    const file = (entry.id ? this.sameName.get(entry.id) : undefined) ?? this.files.get(entry.path);
     if (!file) throw new NotFound(`${this.remote}:${entry.path}: not found`);
     return file.data;
   }
@@ -136,7 +153,14 @@ export class MemoryProvider implements Provider {
     }
   }
 
-  async tryRapidUpload(path: string, source: RapidSource): Promise<RapidResult> {
+  /** Lands a file at `path`: beside one already there when asked to, else in its place. */
+  private land(path: string, data: Buffer, mtime: number, placement: Placement): void {
+    const id = String(this.nextId++);
+    if (placement.besideSameName && this.options.sameNameFiles && this.files.has(path)) this.putSameName(path, data, id, mtime);
+    else this.put(path, data, mtime, id);
+  }
+
+  async tryRapidUpload(path: string, source: RapidSource, placement: Placement = {}): Promise<RapidResult> {
     this.checkPath(path);
     for (const file of this.files.values()) {
       if (file.data.length !== source.size) continue;
@@ -144,7 +168,7 @@ export class MemoryProvider implements Provider {
       // Ask for a proof as the real services do: a few bytes the caller must read from the source.
       const proof = await source.readRange(0, Math.min(8, source.size));
       if (!proof.equals(file.data.subarray(0, proof.length))) return { status: 'miss', reason: 'proof mismatch' };
-      this.files.set(path, { data: file.data, mtime: Date.now() });
+      this.land(path, file.data, Date.now(), placement);
       return { status: 'hit' };
     }
     return { status: 'miss' };
@@ -158,7 +182,7 @@ export class MemoryProvider implements Provider {
     const resumeChunks = request.resume?.chunks;
     const chunks: Buffer[] = Array.isArray(resumeChunks) ? resumeChunks.map((c) => Buffer.from(String(c), 'base64')) : [];
     let offset = chunks.reduce((n, c) => n + c.length, 0);
-    const put = (data: Buffer) => this.put(path, data, request.mtime ?? Date.now());
+    const put = (data: Buffer) => this.land(path, data, request.mtime ?? Date.now(), request);
     return {
       partSize,
       needsSha1: !!this.options.needsSha1,
@@ -195,8 +219,17 @@ export class MemoryProvider implements Provider {
     return createHash('sha1').update(this.data(entry)).digest('hex');
   }
 
-  async remove(path: string): Promise<void> {
-    if (this.files.delete(path)) return;
+  async remove(path: string, id?: string): Promise<void> {
+    if (id !== undefined && this.sameName.delete(id)) return;
+    if (this.files.delete(path)) {
+      // Another file of the name takes the path over.
+      const next = [...this.sameName.values()].find((f) => f.path === path);
+      if (next) {
+        this.sameName.delete(next.id!);
+        this.files.set(path, { data: next.data, mtime: next.mtime, id: next.id! });
+      }
+      return;
+    }
     if (!this.dirs.has(path)) throw new NotFound(`${this.remote}:${path}: not found`);
     const prefix = `${path}/`;
     for (const p of [...this.files.keys()]) if (p.startsWith(prefix)) this.files.delete(p);

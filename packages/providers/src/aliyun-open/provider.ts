@@ -47,6 +47,7 @@ export class AliyunOpenProvider implements Provider {
     serverSideImport: false,
     hashes: ['sha1'],
     rangeRead: true,
+    sameNameFiles: false,
   };
   private readonly api: AliyunApi;
   private drive: Promise<{ tree: Tree; downloads: Downloads }> | undefined;
@@ -189,15 +190,18 @@ export class AliyunOpenProvider implements Provider {
     return AliyunUpload.fromCreate(target, names, request.size, partSize, created, parts);
   }
 
-  /** Files and folders go to the recycle bin, where the user can still restore them. */
-  async remove(path: string): Promise<void> {
+  /**
+   * Files and folders go to the recycle bin, where the user can still restore them. `id` picks
+   * one of several files of one name (other clients can make them with check_name_mode ignore).
+   */
+  async remove(path: string, id?: string): Promise<void> {
     const { tree } = await this.ready();
     const where = this.display(path);
     const names = pathNames(path, where);
     if (names.length === 0) throw new BadInput(`${where}: refusing to remove the remote's root`);
     const normal = `/${names.join('/')}`;
-    const file = await tree.lookup(normal);
-    await this.api.call(ALIYUN_PATHS.trash, { drive_id: tree.driveId, file_id: file.file_id }, aliyunFileRefResponseSchema, where);
+    const fileId = id ?? (await tree.lookup(normal)).file_id;
+    await this.api.call(ALIYUN_PATHS.trash, { drive_id: tree.driveId, file_id: fileId }, aliyunFileRefResponseSchema, where);
     tree.forget(normal);
   }
 

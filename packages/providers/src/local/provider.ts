@@ -34,6 +34,7 @@ export class LocalProvider implements Provider {
     serverSideImport: false,
     hashes: [],
     rangeRead: true,
+    sameNameFiles: false,
   };
   private readonly hashCache = new Map<string, string>();
   /** Folders known to exist: a tree of many small files would otherwise mkdir once per file. */

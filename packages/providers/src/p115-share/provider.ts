@@ -45,6 +45,7 @@ export class P115ShareProvider implements ShareSource115 {
     serverSideImport: false,
     hashes: ['sha1'],
     rangeRead: true,
+    sameNameFiles: false,
   };
   readonly share: ShareRef;
   readonly label: string;

@@ -3,6 +3,7 @@ import {
   BadInput,
   type Capabilities,
   Conflict,
+  type Placement,
   type Entry,
   type LocationIdentity,
   NotFound,
@@ -43,6 +44,7 @@ export class P115Provider implements Provider {
     serverSideImport: true,
     hashes: ['sha1'],
     rangeRead: true,
+    sameNameFiles: true,
   };
   readonly api: Api115;
   readonly folders: FolderIds;
@@ -68,7 +70,7 @@ export class P115Provider implements Provider {
         await this.mkdirp(dir);
         return this.folders.require(normalizePath(dir));
       },
-      settle: (path, landed) => this.settle(path, landed),
+      settle: (path, landed, placement) => this.settle(path, landed, placement),
       removeFile: (id) => recycleItems(this.api, [id]),
     });
   }
@@ -79,15 +81,16 @@ export class P115Provider implements Provider {
   }
 
   /** Rapid upload (秒传) from the SHA-1, answering 115's proof challenge from the source. */
-  tryRapidUpload(path: string, source: RapidSource): Promise<RapidResult> {
-    return this.uploads.tryRapid(path, source);
+  tryRapidUpload(path: string, source: RapidSource, placement?: Placement): Promise<RapidResult> {
+    return this.uploads.tryRapid(path, source, placement);
   }
 
   /**
    * After a file landed: 115 keeps files of the same name side by side, so the older ones go to
-   * the recycle bin, and the new one's entry comes from the listing (by pick code or file id).
+   * the recycle bin (unless the new one belongs beside them: the source's other files of that
+   * name), and the new one's entry comes from the listing (by pick code or file id).
    */
-  private async settle(path: string, landed: { pickCode?: string; fileId?: string; size: number; sha1: string }): Promise<Entry> {
+  private async settle(path: string, landed: { pickCode?: string; fileId?: string; size: number; sha1: string }, placement: Placement): Promise<Entry> {
     const dir = parentPath(path);
     const name = baseName(path);
     const dirId = await this.folders.require(dir);
@@ -100,7 +103,7 @@ export class P115Provider implements Provider {
       same.find((i) => (landed.fileId !== undefined && i.entry.id === landed.fileId) || (landed.pickCode !== undefined && i.pickCode === landed.pickCode)) ??
       (landed.fileId === undefined && landed.pickCode === undefined ? same.find((i) => i.entry.sha1 === landed.sha1 && i.entry.size === landed.size) : undefined);
     const older = same.filter((i) => i !== mine).map((i) => i.entry.id!);
-    if (mine && older.length > 0) await recycleItems(this.api, older);
+    if (mine && older.length > 0 && !placement.besideSameName) await recycleItems(this.api, older);
     return mine?.entry ?? { path, name, isDir: false, size: landed.size, sha1: landed.sha1, ...(landed.fileId ? { id: landed.fileId } : {}) };
   }
 
@@ -212,11 +215,11 @@ export class P115Provider implements Provider {
     }
   }
 
-  async remove(path: string): Promise<void> {
+  /** `id` picks one of several files of one name; by path alone, the first listed goes. */
+  async remove(path: string, id?: string): Promise<void> {
     const p = normalizePath(path);
     if (p === '/') throw new BadInput(`${this.where(p)}: refusing to remove the root`);
-    const entry = await this.stat(p);
-    await recycleItems(this.api, [entry.id!]);
+    await recycleItems(this.api, [id ?? (await this.stat(p)).id!]);
     this.folders.forget(p);
   }
 

@@ -4,6 +4,7 @@ import {
   Conflict,
   PARTIAL_PREFIX,
   type Entry,
+  type Placement,
   type Provider,
   type ServerImport,
   TransientError,
@@ -71,7 +72,8 @@ export class ShareReceiver implements ServerImport {
     return isShareSource115(source) && sameWebapi(source.webapiUrl, this.target.api.options.webapi_url);
   }
 
-  async importEntry(source: Provider, entry: Entry, dstPath: string): Promise<Entry> {
+  /** Replaces a file of the name already there, unless `placement` puts the new one beside it. */
+  async importEntry(source: Provider, entry: Entry, dstPath: string, placement: Placement = {}): Promise<Entry> {
     if (!this.canImportFrom(source)) throw new BadInput(`remote '${this.target.remote}' cannot receive from ${source.remote}: not a 115 share on the same 115 service`);
     const share = source as ShareSource115;
     const dst = normalizePath(dstPath);
@@ -80,7 +82,7 @@ export class ShareReceiver implements ServerImport {
     await this.target.mkdirp(parent);
     const folderId = await this.target.folders.require(parent);
     const before = await this.children(parent);
-    const occupant = [...before.values()].find((e) => e.name === name);
+    const occupant = [...before.values()].find((e) => e.name === name && (e.isDir || !placement.besideSameName));
     if (occupant?.isDir) throw new Conflict(`${this.where(dst)}: a folder is in the way of ${share.label}:${entry.path}`);
 
     let landed: Entry;
@@ -211,12 +213,16 @@ export class ShareReceiver implements ServerImport {
    */
   private async importChildren(share: ShareSource115, folder: Entry, dst: string): Promise<Entry> {
     await this.target.mkdirp(dst);
-    const present = new Map([...(await this.children(dst)).values()].map((e) => [e.name, e]));
+    const present = [...(await this.children(dst)).values()];
+    // A share folder can hold several files of one name: the second lands beside the first.
+    const seen = new Set<string>();
     for await (const child of share.list(folder.path)) {
       const childDst = joinPath(dst, checkName(child.name, `${share.label}:${folder.path}`));
-      const there = present.get(child.name);
-      if (there?.isDir && child.isDir) await this.importChildren(share, child, childDst);
-      else if (!(there && sameContent(there, child))) await this.importEntry(share, child, childDst);
+      const there = present.findIndex((e) => e.name === child.name && (e.isDir ? child.isDir : sameContent(e, child)));
+      if (there >= 0 && child.isDir) await this.importChildren(share, child, childDst);
+      else if (there < 0) await this.importEntry(share, child, childDst, seen.has(child.name) ? { besideSameName: true } : {});
+      if (there >= 0) present.splice(there, 1);
+      seen.add(child.name);
     }
     return { path: dst, name: baseName(dst), isDir: true, size: 0, id: await this.target.folders.require(dst) };
   }

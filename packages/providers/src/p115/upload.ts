@@ -1,4 +1,4 @@
-import { BadInput, type Entry, type RapidResult, type RapidSource, type UploadRequest, type UploadSession, baseName, checkName, normalizePath, parentPath } from '@ferry/core';
+import { BadInput, type Entry, type Placement, type RapidResult, type RapidSource, type UploadRequest, type UploadSession, baseName, checkName, normalizePath, parentPath } from '@ferry/core';
 import type { Api115 } from './api.js';
 import { type InitOutcome, type InitRequest, type OssTarget, UploadInit } from './upload-init.js';
 import { Oss115 } from './upload-oss.js';
@@ -20,8 +20,11 @@ export interface UploadPlace {
   remote: string;
   /** The id of the folder at a path, made when missing. */
   folderId(dir: string): Promise<string>;
-  /** Recycles other files of this name in the folder and returns the landed file's entry. */
-  settle(path: string, landed: { pickCode?: string; fileId?: string; size: number; sha1: string }): Promise<Entry>;
+  /**
+   * Recycles other files of this name in the folder (unless the new one goes beside them) and
+   * returns the landed file's entry.
+   */
+  settle(path: string, landed: { pickCode?: string; fileId?: string; size: number; sha1: string }, placement: Placement): Promise<Entry>;
   removeFile(fileId: string): Promise<void>;
 }
 
@@ -60,13 +63,13 @@ export class P115Uploads {
     return this.init.init({ fileName: baseName(p), size, sha1, cid, readRange, ...(onChallenge ? { onChallenge } : {}) }, this.where(p));
   }
 
-  async tryRapid(path: string, source: RapidSource): Promise<RapidResult> {
+  async tryRapid(path: string, source: RapidSource, placement: Placement = {}): Promise<RapidResult> {
     const p = this.checked(path);
     this.open.delete(p);
     const sha1 = (source.knownSha1 ?? (await source.sha1())).toLowerCase();
     const outcome = await this.initFor(p, source.size, sha1, (s, e) => source.readRange(s, e));
     if (outcome.kind === 'hit') {
-      const entry = await this.place.settle(p, { ...(outcome.pickcode ? { pickCode: outcome.pickcode } : {}), size: source.size, sha1 });
+      const entry = await this.place.settle(p, { ...(outcome.pickcode ? { pickCode: outcome.pickcode } : {}), size: source.size, sha1 }, placement);
       return { status: 'hit', entry };
     }
     const now = Date.now();
@@ -75,11 +78,11 @@ export class P115Uploads {
     return { status: 'miss', reason: '115 does not hold these bytes' };
   }
 
-  private home(p: string): UploadHome {
+  private home(p: string, placement: Placement): UploadHome {
     return {
       oss: this.oss,
       where: this.where(p),
-      landed: (file: Landed115) => this.place.settle(p, { pickCode: file.pickCode, fileId: file.fileId, size: file.size, sha1: file.sha1 }),
+      landed: (file: Landed115) => this.place.settle(p, { pickCode: file.pickCode, fileId: file.fileId, size: file.size, sha1: file.sha1 }, placement),
       removeFile: (id) => this.place.removeFile(id),
     };
   }
@@ -89,7 +92,8 @@ export class P115Uploads {
     const partSize = partSizeFor(request.size, this.api.options.upload_part_mib);
     const open = this.open.get(p);
     this.open.delete(p);
-    const home = this.home(p);
+    const placement: Placement = request.besideSameName ? { besideSameName: true } : {};
+    const home = this.home(p, placement);
     const resume = request.resume;
     if (isP115UploadState(resume) && resume.size === request.size && (!request.sha1 || request.sha1.toLowerCase() === resume.sha1.toLowerCase())) {
       const resumed = await P115Upload.resume(home, resume);
@@ -98,7 +102,7 @@ export class P115Uploads {
     const sha1 = request.sha1?.toLowerCase();
     if (!sha1) {
       // No SHA-1, so no init yet: keep the bytes aside and land them in complete().
-      return new SpoolUpload(partSize, request.size, this.where(p), (file, digest) => this.landFile(p, file, request.size, digest, partSize));
+      return new SpoolUpload(partSize, request.size, this.where(p), (file, digest) => this.landFile(p, file, request.size, digest, partSize, placement));
     }
     if (open && open.size === request.size && open.sha1 === sha1 && Date.now() - open.at < OPEN_TARGET_TTL_MS) {
       return P115Upload.start(home, open.target, request.size, sha1, partSize);
@@ -112,20 +116,20 @@ export class P115Uploads {
       });
     } catch (err) {
       if (!(err instanceof NeedsBytes)) throw err;
-      return new SpoolUpload(partSize, request.size, this.where(p), (file, digest) => this.landFile(p, file, request.size, digest, partSize));
+      return new SpoolUpload(partSize, request.size, this.where(p), (file, digest) => this.landFile(p, file, request.size, digest, partSize, placement));
     }
     if (outcome.kind === 'hit') {
-      const entry = await this.place.settle(p, { ...(outcome.pickcode ? { pickCode: outcome.pickcode } : {}), size: request.size, sha1 });
+      const entry = await this.place.settle(p, { ...(outcome.pickcode ? { pickCode: outcome.pickcode } : {}), size: request.size, sha1 }, placement);
       return new LandedSession(partSize, request.size, entry);
     }
     return P115Upload.start(home, outcome.target, request.size, sha1, partSize);
   }
 
   /** Lands a spooled file: init (maybe a rapid hit), else a multipart upload read from the file. */
-  private async landFile(p: string, file: string, size: number, sha1: string, partSize: number): Promise<Entry> {
+  private async landFile(p: string, file: string, size: number, sha1: string, partSize: number, placement: Placement): Promise<Entry> {
     const outcome = await this.initFor(p, size, sha1, (s, e) => readFileRange(file, s, e));
-    if (outcome.kind === 'hit') return this.place.settle(p, { ...(outcome.pickcode ? { pickCode: outcome.pickcode } : {}), size, sha1 });
-    const upload = await P115Upload.start(this.home(p), outcome.target, size, sha1, partSize);
+    if (outcome.kind === 'hit') return this.place.settle(p, { ...(outcome.pickcode ? { pickCode: outcome.pickcode } : {}), size, sha1 }, placement);
+    const upload = await P115Upload.start(this.home(p, placement), outcome.target, size, sha1, partSize);
     try {
       for (let offset = 0, n = 1; offset < size; offset += partSize, n++) {
         await upload.putPart(n, await readFileRange(file, offset, Math.min(size, offset + partSize)), `${this.where(p)} (part ${n})`);
