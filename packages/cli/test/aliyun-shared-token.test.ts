@@ -58,6 +58,25 @@ it('8 ferry processes started together on one Aliyun remote all succeed, round a
   expect((await fs.readdir(box.dir)).filter((n) => n.endsWith('.lock'))).toEqual([]);
 }, 240_000);
 
+it('remotes added while ferry processes rotate the token neither lose the rotated token nor get lost', async () => {
+  running = await emulatedAccount();
+  const { box } = running;
+  const added: string[] = [];
+  for (let round = 0; round < 3; round++) {
+    const names = Array.from({ length: 4 }, (_, i) => `local${round}_${i}`);
+    added.push(...names);
+    const results = await Promise.all([
+      ...Array.from({ length: 6 }, () => ferry(['ls', 'ali:/'], box)),
+      ...names.map((n) => ferry(['remote', 'add', n, 'local', `root=${box.dir}`], box)),
+    ]);
+    for (const r of results) expect(r.code, r.stderr).toBe(0);
+  }
+  const list = await ferry(['remote', 'list'], box);
+  for (const n of added) expect(list.stdout).toContain(`${n}: local`);
+  const after = await ferry(['ls', 'ali:/'], box);
+  expect(after.code, after.stderr).toBe(0);
+}, 240_000);
+
 it('a token lock left by a process that died is taken over', async () => {
   running = await emulatedAccount();
   const { box } = running;
