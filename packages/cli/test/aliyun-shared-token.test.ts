@@ -108,3 +108,13 @@ it('says "Authorize again" only when the refresh token is spent and the config h
   expect((await ferry(['ls', 'ali:/'], box)).code).toBe(0);
   await fs.rm(copy.dir, { recursive: true, force: true });
 }, 60_000);
+
+it('emulate aliyun refuses an access-token lifetime that is not a positive whole number, in one line', async () => {
+  const box = await sandbox();
+  for (const bad of ['0', '1.5', 'soon']) {
+    const r = await ferry(['emulate', 'aliyun', '--access-token-ttl', bad], box);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([`ferry: --access-token-ttl must be a whole number from 1 to 86400, got '${bad}'`]);
+  }
+  await fs.rm(box.dir, { recursive: true, force: true });
+});
