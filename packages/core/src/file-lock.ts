@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { sleep } from './backoff.js';
-import { TransientError } from './errors.js';
+import { BadInput, TransientError } from './errors.js';
 
 export interface FileLockTimes {
   /**
@@ -42,7 +42,9 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, times:
   const { staleMs, waitMs } = { ...DEFAULT_TIMES, ...times };
   const me: Holder = { pid: process.pid, host: hostname(), nonce: randomBytes(8).toString('hex') };
   const deadline = Date.now() + waitMs;
-  await fs.mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await fs.mkdir(dirname(path), { recursive: true, mode: 0o700 }).catch((err: unknown) => {
+    throw unwritable(path, err);
+  });
   while (!(await create(path, me))) {
     const seen = await look(path);
     if (seen && isStale(seen, staleMs)) {
@@ -75,7 +77,7 @@ async function create(path: string, holder: Holder): Promise<boolean> {
     handle = await fs.open(path, 'wx', 0o600);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
+    throw unwritable(path, err);
   }
   try {
     await handle.writeFile(JSON.stringify(holder));
@@ -83,6 +85,12 @@ async function create(path: string, holder: Holder): Promise<boolean> {
     await handle.close();
   }
   return true;
+}
+
+/** Better to stop before a single-use token is spent than to spend it and fail to save the next. */
+function unwritable(path: string, err: unknown): BadInput {
+  const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+  return new BadInput(`cannot create the lock file ${path} (${why}); Ferry processes take turns through it, so its folder must be writable`);
 }
 
 /** The lock file now, or undefined when it is gone. A holder still writing its name shows none. */

@@ -5,7 +5,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConfigStore, TransientError, registerProvider, sleep, withFileLock } from '../src/index.js';
+import { BadInput, ConfigStore, TransientError, registerProvider, sleep, withFileLock } from '../src/index.js';
 import { MemoryProvider } from '../src/testing/index.js';
 
 async function tempDir(): Promise<string> {
@@ -73,6 +73,18 @@ describe('lock file', () => {
     expect(err).toBeInstanceOf(TransientError);
     expect(String(err)).toContain(`process ${process.pid}`);
     expect(await fs.readFile(lock, 'utf8')).toBe(held);
+  });
+
+  it('refuses in one line, before running anything, where no lock file can be created', async () => {
+    const dir = await tempDir();
+    await fs.writeFile(join(dir, 'file'), 'not a folder');
+    let ran = false;
+    const err = await withFileLock(join(dir, 'file', 'x.lock'), async () => {
+      ran = true;
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BadInput);
+    expect(String(err)).toMatch(/cannot create the lock file .*x\.lock \(\w+\); .* must be writable$/);
+    expect(ran).toBe(false);
   });
 
   it('is freed when the holder fails', async () => {
