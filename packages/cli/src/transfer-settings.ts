@@ -19,7 +19,8 @@ export interface TransferSettings {
 
 const POLICIES: readonly ConflictPolicy[] = ['overwrite', 'skip', 'rename'];
 
-function wholeNumber(name: string, value: string, min: number, max: number): number {
+/** A whole-number flag in [min, max], or the usage error naming it. */
+export function wholeNumber(name: string, value: string, min: number, max: number): number {
   const n = Number(value);
   if (value === '' || !Number.isInteger(n) || n < min || n > max) {
     throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got '${value}'`);

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { BadInput } from './errors.js';
+import { withFileLock } from './file-lock.js';
 import { getProviderFactory } from './registry.js';
 
 const REMOTE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
@@ -44,7 +45,8 @@ export function describeZodError(error: z.ZodError, prefix: string[] = []): stri
 
 /**
  * The config file: read and validated at every load (a hand-edited file is untrusted input),
- * written atomically with mode 0600 because it holds cookies and tokens.
+ * written atomically with mode 0600 because it holds cookies and tokens. Changes are made under a
+ * lock file beside it, since several Ferry processes may rotate tokens in it at once.
  */
 export class ConfigStore {
   constructor(readonly path: string = defaultConfigPath()) {}
@@ -81,13 +83,34 @@ export class ConfigStore {
     await writeFileAtomic(this.path, text, 0o600);
   }
 
-  /** Read-modify-write of one remote's options (used to persist rotated tokens). */
+  /**
+   * Read-modify-write of the config holding its lock: a process that read the file earlier and
+   * saved it whole would put back a refresh token another process has since spent.
+   */
+  update(change: (config: FerryConfig) => void): Promise<void> {
+    return withFileLock(`${this.path}.lock`, async () => {
+      const config = await this.load();
+      change(config);
+      await this.save(config);
+    });
+  }
+
+  /** One remote's options patched (used to persist rotated tokens). */
   async updateRemote(name: string, patch: Record<string, unknown>): Promise<void> {
-    const config = await this.load();
-    const remote = config.remotes[name];
-    if (!remote) throw new BadInput(`unknown remote '${name}'`);
-    config.remotes[name] = { ...remote, ...patch };
-    await this.save(config);
+    await this.update((config) => {
+      const remote = config.remotes[name];
+      if (!remote) throw new BadInput(`unknown remote '${name}'`);
+      config.remotes[name] = { ...remote, ...patch };
+    });
+  }
+
+  /**
+   * Runs `fn` holding the lock `name`, shared by every process using this config file (a lock
+   * file beside it): a single-use token is refreshed by one process at a time, which first reads
+   * the token the previous one saved.
+   */
+  withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return withFileLock(`${this.path}.${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.lock`, fn);
   }
 }
 

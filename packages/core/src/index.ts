@@ -4,6 +4,7 @@ export * from './compare.js';
 export * from './config.js';
 export * from './entry.js';
 export * from './errors.js';
+export * from './file-lock.js';
 export * from './filter.js';
 export * from './hash.js';
 export * from './journal.js';

@@ -42,8 +42,8 @@ function barePathFactory(): ProviderFactory {
 }
 
 /**
- * `context` adds what only the host can give (a lock shared by worker processes); the store, when
- * given, lets the provider persist and re-read this remote's options.
+ * `context` adds what only the host can give (a request budget shared by worker processes); the
+ * store, when given, lets the provider persist and re-read this remote's options under its lock.
  */
 export function resolveLocation(arg: string, config: FerryConfig, store?: ConfigStore, context: Partial<ProviderContext> = {}): Location {
   const parsed = parseRemotePath(arg);
@@ -80,6 +80,7 @@ export function resolveLocation(arg: string, config: FerryConfig, store?: Config
 
 function storeContext(store: ConfigStore, name: string): ProviderContext {
   return {
+    withLock: (lock, fn) => store.withLock(lock, fn),
     saveOptions: (patch) => store.updateRemote(name, patch),
     loadOptions: async () => {
       const remote = (await store.load()).remotes[name];

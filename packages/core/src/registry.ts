@@ -36,9 +36,10 @@ export interface ProviderContext {
   /** Persists changed options of this remote (an Aliyun refresh token rotates on every use). */
   saveOptions?(patch: Record<string, unknown>): Promise<void>;
   /**
-   * Runs `fn` holding the lock `name`, shared by every process using this config (a Redis lock in
-   * workers): a single-use token must be refreshed by one process at a time. In-process hosts
-   * leave it out and providers fall back to a lock of their own.
+   * Runs `fn` holding the lock `name`, shared by every process using this config (a lock file
+   * beside the config, and a Redis lock too in workers): a single-use token must be refreshed by
+   * one process at a time. A remote without a config store (inline) has none and providers fall
+   * back to a lock of their own.
    */
   withLock?<T>(name: string, fn: () => Promise<T>): Promise<T>;
   /** This remote's options as the config store holds them now, which another process may have rotated. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
@@ -8,16 +8,21 @@ import { type AliyunEmulator, startAliyunEmulator } from '@ferry/emulators';
 type WithLock = NonNullable<ProviderContext['withLock']>;
 
 /**
- * A worker process as far as tokens go: its own module graph (so its own in-process account
- * cache, as in a separate process) and its own ConfigStore on the shared config file.
+ * A separate process as far as tokens go: its own module graph (so its own in-process account
+ * cache, as in a separate process) and its own ConfigStore on the shared config file, whose lock
+ * file it uses unless `context` brings another lock.
  */
-async function workerLikeProvider(configPath: string, withLock?: WithLock) {
+async function workerLikeProvider(configPath: string, context: Partial<ProviderContext> = {}) {
   vi.resetModules();
   const core = await import('@ferry/core');
   const providers = await import('../src/index.js');
   providers.registerAliyunOpen();
   const store = new core.ConfigStore(configPath);
-  return core.resolveLocation('ali:/', await store.load(), store, withLock ? { withLock } : {}).provider;
+  return core.resolveLocation('ali:/', await store.load(), store, context).provider;
+}
+
+function storedToken(configPath: string): string {
+  return (JSON.parse(readFileSync(configPath, 'utf8')) as { remotes: { ali: { refresh_token: string } } }).remotes.ali.refresh_token;
 }
 
 /** One holder at a time, FIFO: stands in for the Redis lock shared by worker processes. */
@@ -38,7 +43,7 @@ afterEach(async () => {
   emulator = dir = undefined;
 });
 
-async function sharedConfig(): Promise<string> {
+async function sharedConfig(options: { client_secret?: string } = {}): Promise<string> {
   emulator = await startAliyunEmulator();
   emulator.put('/shared/a.txt', Buffer.from('a'));
   dir = mkdtempSync(join(tmpdir(), 'ferry-aliyun-shared-'));
@@ -47,7 +52,7 @@ async function sharedConfig(): Promise<string> {
     type: 'aliyun-open',
     refresh_token: emulator.issueRefreshToken(),
     client_id: emulator.client_id,
-    client_secret: emulator.client_secret,
+    client_secret: options.client_secret ?? emulator.client_secret,
     endpoint: emulator.base,
   };
   writeFileSync(path, JSON.stringify({ remotes: { ali } }));
@@ -57,8 +62,8 @@ async function sharedConfig(): Promise<string> {
 it('two processes sharing one account refresh one at a time and adopt the token the other rotated', async () => {
   const path = await sharedConfig();
   const lock = inMemoryLock();
-  const first = await workerLikeProvider(path, lock);
-  const second = await workerLikeProvider(path, lock);
+  const first = await workerLikeProvider(path, { withLock: lock });
+  const second = await workerLikeProvider(path, { withLock: lock });
 
   await Promise.all([first.stat('/shared/a.txt'), second.stat('/shared/a.txt')]);
   emulator!.expireAccessTokens();
@@ -70,14 +75,57 @@ it('two processes sharing one account refresh one at a time and adopt the token 
   expect(emulator!.stats.requests['/oauth/access_token']).toBe(4);
 });
 
-it('without the shared lock, the second process spends an already rotated token and is refused', async () => {
+it('two processes with no lock of the host take turns through the lock file beside their config', async () => {
   const path = await sharedConfig();
   const first = await workerLikeProvider(path);
   const second = await workerLikeProvider(path);
 
   const results = await Promise.allSettled([first.stat('/shared/a.txt'), second.stat('/shared/a.txt')]);
 
-  expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
-  expect(String((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason)).toMatch(/refused the refresh token/);
-  expect(emulator!.stats.refreshGrants).toBe(1);
+  expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+  expect(emulator!.stats.refreshGrants).toBe(2);
+  expect(emulator!.stats.requests['/oauth/access_token']).toBe(2);
+});
+
+it('a refused refresh token is retried with the newer one a process outside the lock saved meanwhile', async () => {
+  const path = await sharedConfig();
+  const spent = storedToken(path);
+  const snapshot = JSON.parse(readFileSync(path, 'utf8')) as { remotes: { ali: Record<string, unknown> } };
+  // Its first look at the config, under the lock, comes just before another process saves.
+  let reads = 0;
+  const late = await workerLikeProvider(path, {
+    loadOptions: async () => (reads++ === 0 ? snapshot.remotes.ali : (JSON.parse(readFileSync(path, 'utf8')) as typeof snapshot).remotes.ali),
+  });
+  // An older Ferry, refreshing without any lock, spends the token and saves its successor.
+  const outside = await workerLikeProvider(path, { withLock: (_name, fn) => fn() });
+  await outside.stat('/shared/a.txt');
+  const rotated = storedToken(path);
+  expect(rotated).not.toBe(spent);
+
+  await expect(late.stat('/shared/a.txt')).resolves.toMatchObject({ size: 1 });
+  expect(emulator!.stats.requests['/oauth/access_token']).toBe(3);
+  expect(emulator!.stats.refreshGrants).toBe(2);
+  expect([spent, rotated]).not.toContain(storedToken(path));
+});
+
+it('asks to authorize again when the refresh token is refused and the config holds no newer one', async () => {
+  const path = await sharedConfig();
+  const before = readFileSync(path, 'utf8');
+  const spender = await workerLikeProvider(path);
+  await spender.stat('/shared/a.txt');
+  // The config goes back to the spent token, as a copy restored from a backup would.
+  writeFileSync(path, before);
+  const stale = await workerLikeProvider(path);
+
+  const err = await stale.stat('/shared/a.txt').catch((e: unknown) => e);
+  expect(String(err)).toMatch(/refused the refresh token \(RefreshTokenInvalid\) and the config holds no newer one.*Authorize again/);
+});
+
+it('refused app credentials do not ask to authorize again', async () => {
+  const path = await sharedConfig({ client_secret: 'wrong' });
+  const provider = await workerLikeProvider(path);
+
+  const err = await provider.stat('/shared/a.txt').catch((e: unknown) => e);
+  expect(String(err)).toMatch(/refused the token refresh \(401 InvalidClientSecret\).*client_secret/);
+  expect(String(err)).not.toMatch(/Authorize again/i);
 });

@@ -45,11 +45,6 @@ export class FerryKeys {
     return `${this.prefix}:ferry:pause:${account}`;
   }
 
-  /** One lock per config file (by path), shared by the workers that write it. */
-  configLock(configPath: string): string {
-    return `${this.prefix}:ferry:config-lock:${configPath}`;
-  }
-
   /** One lock per credential (named by its provider) of a config file, shared by the workers using it. */
   credentialLock(configPath: string, name: string): string {
     return `${this.prefix}:ferry:credential-lock:${configPath}:${name}`;

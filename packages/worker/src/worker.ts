@@ -44,10 +44,8 @@ export class FerryWorker {
     const redis: Redis = await connectRedis(options.redisUrl);
     const queues = new FerryQueues(redis, options.prefix);
     const store = new LockedConfigStore(redis, queues.keys, options.configPath);
-    const locations = new Locations(store, {
-      withLock: (name, fn) => store.withLock(name, fn),
-      requestGate: new RedisRequestGate(redis, queues.keys),
-    });
+    // The store's own lock (Redis, then the file) reaches providers with the store.
+    const locations = new Locations(store, { requestGate: new RedisRequestGate(redis, queues.keys) });
     const log = options.log;
     const backoff = options.backoff ?? defaultBackoff;
     const concurrency = options.concurrency ?? 4;

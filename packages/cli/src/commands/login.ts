@@ -54,9 +54,9 @@ export function addLoginCommands(program: Command): void {
       const next = { ...saved, cookie: result.cookie };
       const check = p115Options.safeParse(next);
       if (!check.success) throw new BadInput(`remote '${remote}': ${describeZodError(check.error)}`);
-      const fresh = await store.load();
-      fresh.remotes[remote] = { type: 'p115', ...next };
-      await store.save(fresh);
+      await store.update((config) => {
+        config.remotes[remote] = { type: 'p115', ...next };
+      });
       process.stderr.write(`Logged in as ${result.userName || result.userId} (user ${result.userId}, app ${app}); session saved into remote '${remote}' in ${store.path}\n`);
     });
 }

@@ -38,10 +38,11 @@ export function addRemoteCommands(program: Command): void {
       const parsed = factory.options.safeParse(parseOptionArgs(factory, args));
       if (!parsed.success) throw new BadInput(`remote '${name}': ${describeZodError(parsed.error)}`);
       const store = new ConfigStore();
-      const config = await store.load();
-      const existed = name in config.remotes;
-      config.remotes[name] = { type, ...parsed.data };
-      await store.save(config);
+      let existed = false;
+      await store.update((config) => {
+        existed = name in config.remotes;
+        config.remotes[name] = { type, ...parsed.data };
+      });
       process.stderr.write(`${existed ? 'Updated' : 'Added'} remote '${name}' (${type}) in ${store.path}\n`);
     });
 
@@ -71,11 +72,10 @@ export function addRemoteCommands(program: Command): void {
     .alias('rm')
     .description('Remove a remote from the config')
     .action(async (name: string) => {
-      const store = new ConfigStore();
-      const config = await store.load();
-      if (!(name in config.remotes)) throw new BadInput(`unknown remote '${name}'`);
-      delete config.remotes[name];
-      await store.save(config);
+      await new ConfigStore().update((config) => {
+        if (!(name in config.remotes)) throw new BadInput(`unknown remote '${name}'`);
+        delete config.remotes[name];
+      });
       process.stderr.write(`Removed remote '${name}'\n`);
     });
 }

@@ -2,7 +2,7 @@ import { AuthError, type ProviderContext, TransientError } from '@ferry/core';
 import { ALIYUN_PATHS, type AliyunRateGroup, aliyunTokenResponseSchema } from '@ferry/protocols';
 import { request } from '../http/undici.js';
 import { z } from 'zod';
-import { networkError, parseFailure } from './errors.js';
+import { type AliyunApiFailure, networkError, parseFailure } from './errors.js';
 import { type RequestSpacer, accountSpacers } from './rate.js';
 
 export interface TokenSettings {
@@ -18,21 +18,32 @@ export interface TokenSettings {
 /** The part of a remote's stored options a refresh needs; anything else there is not ours to judge. */
 const storedTokenSchema = z.object({ refresh_token: z.string().min(1) });
 
-/** Refresh this long before the announced expiry, so a call never starts on a dying token. */
+/**
+ * Refresh this long before the announced expiry, so a call never starts on a dying token; a
+ * quarter of the lifetime when that is shorter, or a short-lived token would never be used.
+ */
 const EXPIRY_MARGIN_MS = 60_000;
+
+/** The service's word that the refresh token itself is spent or expired: only a new authorization helps. */
+const DEAD_REFRESH_TOKEN = new Set(['RefreshTokenInvalid', 'RefreshTokenExpired']);
+
+/** Refusals followed by a newer token from the config before giving up (processes outside the lock). */
+const ADOPT_ATTEMPTS = 3;
 
 /**
  * One authorization's tokens, shared by every provider instance of the process that holds the
  * same refresh token: the refresh token is single use, so two instances refreshing on their own
  * would make the second one fail. Refreshes run one at a time (the in-process lock) and the
  * rotated token is persisted before anyone else may refresh again. Processes sharing the config
- * (workers) hold the host's lock around the refresh and first adopt a token another process rotated.
+ * hold the host's lock (a lock file beside it, Redis too in workers) around the refresh and first
+ * adopt a token another process rotated: access tokens live in one process only, so a process
+ * starting later has just the config's refresh token, which must be the newest.
  */
 export class Account {
   private static readonly byRefreshToken = new Map<string, Account>();
 
   readonly spacers: Record<AliyunRateGroup, RequestSpacer>;
-  private access: { token: string; expiresAt: number } | undefined;
+  private access: { token: string; refreshAt: number } | undefined;
   private refreshing: Promise<string> | undefined;
 
   private constructor(
@@ -54,7 +65,7 @@ export class Account {
 
   /** A valid access token, refreshing first when there is none or it is about to expire. */
   async accessToken(): Promise<string> {
-    if (this.access && this.access.expiresAt - EXPIRY_MARGIN_MS > Date.now()) return this.access.token;
+    if (this.access && this.access.refreshAt > Date.now()) return this.access.token;
     return this.refresh();
   }
 
@@ -70,7 +81,7 @@ export class Account {
 
   private refresh(): Promise<string> {
     const { withLock } = this.settings.context;
-    const refreshOnce = (): Promise<string> => this.adoptStoredToken().then(() => this.grant());
+    const refreshOnce = (): Promise<string> => this.grantLatest();
     this.refreshing ??= (withLock ? withLock(`aliyun-open:${this.settings.remote}`, refreshOnce) : refreshOnce()).finally(() => {
       this.refreshing = undefined;
     });
@@ -78,18 +89,49 @@ export class Account {
   }
 
   /**
-   * Another process holding the same authorization may have refreshed since this one last did:
-   * its token is the only one still valid. It is single use too, so the grant that follows
-   * rotates it again.
+   * A grant with the newest refresh token the config holds. A refusal of it is final only when
+   * the config still holds nothing newer: a process refreshing outside the lock (an older Ferry)
+   * may have saved one meanwhile.
    */
-  private async adoptStoredToken(): Promise<void> {
-    const stored = storedTokenSchema.safeParse(await this.settings.context.loadOptions?.());
-    if (!stored.success || stored.data.refresh_token === this.refreshToken) return;
-    this.refreshToken = stored.data.refresh_token;
-    Account.byRefreshToken.set(this.refreshToken, this);
+  private async grantLatest(): Promise<string> {
+    await this.adoptStoredToken();
+    for (let attempt = 1; ; attempt++) {
+      const answer = await this.grant();
+      if (typeof answer === 'string') return answer;
+      if (DEAD_REFRESH_TOKEN.has(answer.code) && attempt < ADOPT_ATTEMPTS && (await this.adoptStoredToken())) continue;
+      throw this.refusal(answer);
+    }
   }
 
-  private async grant(): Promise<string> {
+  /**
+   * Another process holding the same authorization may have refreshed since this one last did:
+   * its token is the only one still valid. It is single use too, so the grant that follows
+   * rotates it again. Whether there was a newer token to adopt.
+   */
+  private async adoptStoredToken(): Promise<boolean> {
+    const stored = storedTokenSchema.safeParse(await this.settings.context.loadOptions?.());
+    if (!stored.success || stored.data.refresh_token === this.refreshToken) return false;
+    this.refreshToken = stored.data.refresh_token;
+    Account.byRefreshToken.set(this.refreshToken, this);
+    return true;
+  }
+
+  private refusal(failure: AliyunApiFailure): AuthError {
+    const { remote } = this.settings;
+    if (DEAD_REFRESH_TOKEN.has(failure.code)) {
+      return new AuthError(
+        `remote '${remote}': Aliyun Drive refused the refresh token (${failure.code}) and the config holds no newer one; it was spent elsewhere, expired or revoked. Authorize again and run \`ferry remote add ${remote} aliyun-open refresh_token=...\``,
+        { cause: failure },
+      );
+    }
+    return new AuthError(
+      `remote '${remote}': Aliyun Drive refused the token refresh (${failure.status} ${failure.code}); check the remote's client_id and client_secret, or its token_url`,
+      { cause: failure },
+    );
+  }
+
+  /** The new access token, or the service's refusal of the refresh token (4xx). */
+  private async grant(): Promise<string | AliyunApiFailure> {
     const { remote, endpoint, clientId, clientSecret, tokenUrl } = this.settings;
     const viaService = !clientSecret && tokenUrl !== '';
     const url = viaService ? tokenUrl : `${endpoint}${ALIYUN_PATHS.token}`;
@@ -110,13 +152,7 @@ export class Account {
       throw networkError(err, `${where}: token refresh`);
     }
     if (status >= 500) throw new TransientError(`${where}: token refresh answered ${status}; try again later`);
-    if (status !== 200) {
-      const failure = parseFailure(status, text);
-      throw new AuthError(
-        `${where}: Aliyun Drive refused the refresh token (${failure.code}); it is single use, so another process may have spent it. Authorize again and run \`ferry remote add ${remote} aliyun-open refresh_token=...\``,
-        { cause: failure },
-      );
-    }
+    if (status !== 200) return parseFailure(status, text);
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -128,7 +164,8 @@ export class Account {
     const { access_token, refresh_token, expires_in } = parsed.data;
     Account.byRefreshToken.set(refresh_token, this);
     this.refreshToken = refresh_token;
-    this.access = { token: access_token, expiresAt: Date.now() + expires_in * 1000 };
+    const lifetime = expires_in * 1000;
+    this.access = { token: access_token, refreshAt: Date.now() + lifetime - Math.min(EXPIRY_MARGIN_MS, lifetime / 4) };
     try {
       await this.settings.context.saveOptions?.({ refresh_token });
     } catch (err) {
