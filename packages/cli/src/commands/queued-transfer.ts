@@ -2,7 +2,7 @@ import type { RunSummary, TransferMode } from '@ferry/core';
 import { type TransferSummary, TransferFailed, followTransfer, portablePath, submitTransfer } from '@ferry/worker';
 import { loadContext } from '../context.js';
 import { UsageError } from '../output.js';
-import { ProgressReporter } from '../progress.js';
+import { ProgressReporter, progressIntervalMs } from '../progress.js';
 import { type TransferSettingFlags, transferSettings } from '../transfer-settings.js';
 import { type QueueFlags, withQueues } from '../queue-options.js';
 
@@ -12,6 +12,7 @@ export interface QueuedTransferFlags extends QueueFlags, TransferSettingFlags {
   exclude: string[];
   json?: boolean;
   progress?: boolean;
+  progressInterval?: string;
   wait?: boolean;
 }
 
@@ -32,6 +33,7 @@ export async function runQueuedTransfer(
   // Named remotes and paths are checked here, with what the user typed, before anything is queued.
   const ctx = await loadContext();
   const { retries, compare, onConflict } = transferSettings(flags, ctx.config.defaults);
+  const intervalMs = progressIntervalMs(flags.progressInterval);
   const source = ctx.locate(sourceArg);
   ctx.locate(destArg);
   await source.provider.stat(source.path);
@@ -56,7 +58,7 @@ export async function runQueuedTransfer(
       return undefined;
     }
     const quiet = !!globals.quiet || flags.progress === false || !!flags.json;
-    const reporter = new ProgressReporter({ tty: !!process.stderr.isTTY, quiet, verbose: !!globals.verbose });
+    const reporter = new ProgressReporter({ tty: !!process.stderr.isTTY, quiet, verbose: !!globals.verbose, intervalMs });
     const stop = new AbortController();
     const onSignal = () => stop.abort();
     process.once('SIGINT', onSignal);
