@@ -67,13 +67,19 @@ export class ProgressReporter {
     }
   }
 
+  /** Whether files, not bytes, set the pace so far: the files that ended moved few bytes each. */
+  private byFiles(): boolean {
+    const worked = this.totals.filesDone - this.totals.planSkips;
+    return worked > 0 && this.totals.bytesDone / worked < FEW_BYTES_PER_FILE;
+  }
+
   /** Rate and time left, by bytes sent or by files ended, whichever sets the pace so far. */
   private pace(): { rate: string; eta: string } {
     const t = this.totals;
     const secs = (Date.now() - this.started) / 1000;
     const worked = t.filesDone - t.planSkips;
     if (secs <= 0 || (t.bytesDone <= 0 && worked <= 0)) return { rate: '-', eta: '-' };
-    if (worked > 0 && t.bytesDone / worked < FEW_BYTES_PER_FILE) {
+    if (this.byFiles()) {
       const rate = worked / secs;
       const left = t.files - t.filesDone;
       return { rate: `${rate.toFixed(rate >= 10 ? 0 : 1)} files/s`, eta: left > 0 ? formatDuration((left / rate) * 1000) : '-' };
@@ -102,12 +108,26 @@ export class ProgressReporter {
     );
   }
 
+  /** The bar follows the measure of the rate: files when few bytes move, else bytes. */
+  private barPosition(): { value: number; total: number } {
+    const t = this.totals;
+    return this.byFiles() ? { value: t.filesDone, total: Math.max(1, t.files) } : { value: t.bytesDone, total: Math.max(1, t.bytes) };
+  }
+
+  private drawBar(): void {
+    if (!this.bar) return;
+    const { value, total } = this.barPosition();
+    this.bar.setTotal(total);
+    this.bar.update(value, this.payload());
+  }
+
   /** A message above the bar (failures, retries, -v lines). */
   log(line: string): void {
     if (this.bar) {
       this.bar.stop();
       process.stderr.write(line + '\n');
-      this.bar.start(Math.max(1, this.totals.bytes), this.totals.bytesDone, this.payload());
+      const { value, total } = this.barPosition();
+      this.bar.start(total, value, this.payload());
     } else {
       process.stderr.write(line + '\n');
     }
@@ -157,8 +177,7 @@ export class ProgressReporter {
         this.log(`not deleting ${event.count} extraneous file(s): ${event.reason}`);
         break;
     }
-    this.bar?.setTotal(Math.max(1, this.totals.bytes));
-    this.bar?.update(this.totals.bytesDone, this.payload());
+    this.drawBar();
   }
 
   /** Ends the progress with a last line (or bar) that counts every file that ended. */
@@ -168,11 +187,8 @@ export class ProgressReporter {
       this.timer = undefined;
       if (this.totals.files > 0) this.printLine();
     }
-    if (this.bar) {
-      this.bar.setTotal(Math.max(1, this.totals.bytes));
-      this.bar.update(this.totals.bytesDone, this.payload());
-      this.bar.stop();
-      this.bar = undefined;
-    }
+    this.drawBar();
+    this.bar?.stop();
+    this.bar = undefined;
   }
 }

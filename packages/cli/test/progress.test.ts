@@ -3,7 +3,8 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator115, start115Emulator } from '@ferry/emulators';
-import { type RunResult, type Sandbox, ferry, p115EndpointArgs, sandbox } from './helpers.js';
+import { type RunResult, type Sandbox, ferry, finished, p115EndpointArgs, sandbox, startFerry } from './helpers.js';
+import { withQueuePrefix } from './queue-sandbox.js';
 
 /** The plain progress lines a run printed (stderr is a pipe here, not a terminal). */
 function progressLines(r: RunResult): string[] {
@@ -66,6 +67,31 @@ describe('progress lines', () => {
     expect(r.stderr).toMatch(/Files: 1 copied, 0 rapid, 1 skipped, 1 failed/);
     expect(progressLines(r).at(-1), r.stderr).toMatch(/; files 3\/3$/);
     await fs.rm(local.dir, { recursive: true, force: true });
+  });
+
+  it('copy --queue --wait follows the workers with the same lines, ending with every file counted', async () => {
+    const cleanups: (() => Promise<void>)[] = [];
+    const local = withQueuePrefix(await sandbox(), cleanups);
+    try {
+      const src = join(local.dir, 'src');
+      await fs.mkdir(src);
+      for (let i = 0; i < 12; i++) await fs.writeFile(join(src, `f${i}.txt`), `file ${i}\n`);
+      const first = await ferry(['copy', join(src, 'f0.txt'), join(local.dir, 'dst')], local);
+      expect(first.code, first.stderr).toBe(0);
+      const worker = startFerry(['worker', '--concurrency', '2'], local);
+      const workerDone = finished(worker);
+      cleanups.push(async () => {
+        if (worker.exitCode === null) worker.kill('SIGTERM');
+        await workerDone;
+      });
+      const r = await ferry(['copy', 'src', 'dst', '--queue', '--wait', '--progress-interval', '0.05'], local);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain('Files: 11 copied, 0 rapid, 1 skipped, 0 failed');
+      expect(progressLines(r).at(-1), r.stderr).toMatch(/, [\d.]+ files\/s, ETA -; files 12\/12$/);
+    } finally {
+      for (const c of cleanups.reverse()) await c();
+      await fs.rm(local.dir, { recursive: true, force: true });
+    }
   });
 
   it('--progress-interval takes seconds, and refuses anything else with exit 2', async () => {
