@@ -44,6 +44,12 @@ describe('remotes in the config', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^ferry: remote 'broken': root: .*string/);
     expect((await ferry(['ls', 'disk:/'], box)).code).toBe(0);
+
+    await fs.writeFile(box.env.FERRY_CONFIG!, JSON.stringify({ remotes: { cloud: { type: 'p115', qps: 'fast' } } }));
+    const login = await ferry(['login', '115', 'cloud'], box);
+    expect(login.code).toBe(1);
+    expect(login.stderr).toMatch(/^ferry: remote 'cloud': qps: .*number/);
+    expect(login.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('remote add stores the options given, less those equal to the default; other remotes stay as they were', async () => {
