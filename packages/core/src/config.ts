@@ -33,11 +33,11 @@ export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string 
   return join(base, 'ferry', 'ferry.config.json');
 }
 
-/** "remotes.foo.cookie: expected string" for the first problem zod found. */
-export function describeZodError(error: z.ZodError, prefix: string[] = []): string {
+/** "cookie: expected string" for the first problem zod found. */
+export function describeZodError(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid value';
-  const path = [...prefix, ...issue.path.map(String)].join('.');
+  const path = issue.path.map(String).join('.');
   const message = issue.code === 'invalid_type' && / received undefined$/.test(issue.message) ? 'required option is missing' : issue.message;
   return path ? `${path}: ${message}` : message;
 }
