@@ -20,6 +20,8 @@ describe('ferry demo', () => {
     expect(r.stderr).toMatch(/streamed 19 file\(s\)/);
     expect(r.stderr).toMatch(/skipped {2}1 file\(s\)/);
     expect(r.stderr).toMatch(/SHA-1 check: 23\/23 files on Aliyun match/);
+    const progress = r.stderr.split('\n').filter((l) => l.startsWith('Transferred: '));
+    expect(progress.at(-1), r.stderr).toMatch(/; files 23\/23$/);
     expect(await demoDirs()).toEqual(before);
     await expect(fs.stat(box.env.FERRY_CONFIG!)).rejects.toThrow(/ENOENT/);
   });

@@ -29,7 +29,9 @@ describe('bad input gets a one-line error and a non-zero exit', () => {
     const box = await sandbox();
     await fs.writeFile(box.env.FERRY_CONFIG!, JSON.stringify({ remotes: { disk: { type: 'local', root: 42 } } }));
     const r = await ferry(['ls', 'disk:/'], box);
-    expectOneLineError(r, /^ferry: config .*: remotes\.disk\.root: .*string/);
+    expectOneLineError(r, /^ferry: remote 'disk': root: .*string/);
+    await fs.writeFile(box.env.FERRY_CONFIG!, JSON.stringify({ remotes: { 'a b': { type: 'local', root: '/' } } }));
+    expectOneLineError(await ferry(['remote', 'list'], box), /^ferry: config .*: remotes\.a b: /);
     await fs.writeFile(box.env.FERRY_CONFIG!, '{ not json');
     expectOneLineError(await ferry(['remote', 'list'], box), /^ferry: config .* is not valid JSON/);
   });

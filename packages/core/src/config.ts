@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { BadInput } from './errors.js';
 import { withFileLock } from './file-lock.js';
-import { getProviderFactory } from './registry.js';
+import { type ProviderFactory, describeOptions, findProviderFactory, knownProviderTypes } from './registry.js';
 
 const REMOTE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
@@ -34,19 +34,51 @@ export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string 
   return join(base, 'ferry', 'ferry.config.json');
 }
 
-/** "remotes.foo.cookie: expected string" for the first problem zod found. */
-export function describeZodError(error: z.ZodError, prefix: string[] = []): string {
+/** "cookie: expected string" for the first problem zod found. */
+export function describeZodError(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid value';
-  const path = [...prefix, ...issue.path.map(String)].join('.');
+  const path = issue.path.map(String).join('.');
   const message = issue.code === 'invalid_type' && / received undefined$/.test(issue.message) ? 'required option is missing' : issue.message;
   return path ? `${path}: ${message}` : message;
 }
 
 /**
- * The config file: read and validated at every load (a hand-edited file is untrusted input),
- * written atomically with mode 0600 because it holds cookies and tokens. Changes are made under a
- * lock file beside it, since several Ferry processes may rotate tokens in it at once.
+ * A configured remote's factory and typed options. Checked when the remote is used rather than at
+ * every load, so one remote of a type this version lacks (or with a bad option) stops only the
+ * commands that use it, and `ferry remote remove` can still take it out.
+ */
+export function parseRemote(name: string, remote: RemoteConfig): { factory: ProviderFactory; options: Record<string, unknown> } {
+  const factory = remoteFactory(name, remote);
+  const { type: _type, ...raw } = remote;
+  const options = factory.options.safeParse(raw);
+  if (!options.success) throw new BadInput(`remote '${name}': ${describeZodError(options.error)}`);
+  return { factory, options: options.data };
+}
+
+/** The provider type of a configured remote, or an error naming the remote and how to fix it. */
+export function remoteFactory(name: string, remote: RemoteConfig): ProviderFactory {
+  const factory = findProviderFactory(remote.type);
+  if (factory) return factory;
+  throw new BadInput(
+    `remote '${name}' has unknown type '${remote.type}' (known types: ${knownProviderTypes()}); replace it with \`ferry remote add ${name} TYPE ...\` or drop it with \`ferry remote remove ${name}\``,
+  );
+}
+
+/**
+ * Options as the user gave them, less those equal to the type's declared default: the defaults
+ * stay in the code, so a later version's better default reaches configs written today.
+ */
+export function storedOptions(factory: ProviderFactory, given: Record<string, unknown>): Record<string, unknown> {
+  const defaults = new Map(describeOptions(factory).map((o) => [o.name, o.default]));
+  return Object.fromEntries(Object.entries(given).filter(([key, value]) => !Object.is(defaults.get(key), value)));
+}
+
+/**
+ * The config file: its shape validated at every load (a hand-edited file is untrusted input), each
+ * remote's options when that remote is used (parseRemote); written atomically with mode 0600
+ * because it holds cookies and tokens. Changes are made under a lock file beside it, since several
+ * Ferry processes may rotate tokens in it at once.
  */
 export class ConfigStore {
   constructor(readonly path: string = defaultConfigPath()) {}
@@ -67,14 +99,6 @@ export class ConfigStore {
     }
     const parsed = configSchema.safeParse(raw);
     if (!parsed.success) throw new BadInput(`config ${this.path}: ${describeZodError(parsed.error)}`);
-    for (const [name, remote] of Object.entries(parsed.data.remotes)) {
-      const factory = getProviderFactory(remote.type);
-      const { type: _type, ...options } = remote;
-      const check = factory.options.safeParse(options);
-      if (!check.success) {
-        throw new BadInput(`config ${this.path}: ${describeZodError(check.error, ['remotes', name])}`);
-      }
-    }
     return parsed.data;
   }
 

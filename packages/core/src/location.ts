@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { type ConfigStore, type FerryConfig, describeZodError } from './config.js';
+import { type ConfigStore, type FerryConfig, describeZodError, parseRemote } from './config.js';
 import { BadInput } from './errors.js';
 import { normalizePath } from './names.js';
 import type { Location } from './provider.js';
@@ -66,11 +66,8 @@ export function resolveLocation(arg: string, config: FerryConfig, store?: Config
   if (!remote) {
     throw new BadInput(`unknown remote '${name}' (configured: ${Object.keys(config.remotes).join(', ') || 'none'}; add one with \`ferry remote add\`)`);
   }
-  const factory = getProviderFactory(remote.type);
-  const { type: _type, ...raw } = remote;
-  const options = factory.options.safeParse(raw);
-  if (!options.success) throw new BadInput(`remote '${name}': ${describeZodError(options.error)}`);
-  const provider = factory.create(name, options.data, {
+  const { factory, options } = parseRemote(name, remote);
+  const provider = factory.create(name, options, {
     ...lookup,
     ...(store ? storeContext(store, name) : {}),
     ...context,

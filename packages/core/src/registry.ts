@@ -57,12 +57,18 @@ export function registerProvider<S extends z.ZodObject>(factory: ProviderFactory
   factories.set(factory.type, factory as unknown as ProviderFactory);
 }
 
+export function findProviderFactory(type: string): ProviderFactory | undefined {
+  return factories.get(type);
+}
+
+/** "aliyun-open, local, p115", for messages about a type that is not among them. */
+export function knownProviderTypes(): string {
+  return [...factories.keys()].sort().join(', ') || 'none';
+}
+
 export function getProviderFactory(type: string): ProviderFactory {
   const factory = factories.get(type);
-  if (!factory) {
-    const known = [...factories.keys()].sort().join(', ') || 'none';
-    throw new BadInput(`unknown remote type '${type}' (known types: ${known})`);
-  }
+  if (!factory) throw new BadInput(`unknown remote type '${type}' (known types: ${knownProviderTypes()})`);
   return factory;
 }
 

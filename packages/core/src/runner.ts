@@ -12,7 +12,8 @@ export type RunEvent =
   | { type: 'bytes'; n: number }
   | { type: 'file'; rel: string; outcome: FileOutcome; size: number; sourceBytesRead: number; resumedFrom: number }
   | { type: 'retry'; rel: string; attempt: number; delayMs: number; message: string }
-  | { type: 'failed'; rel: string; message: string }
+  /** `size` is there when a planned file failed (not a listing or a deletion), so progress can count it as ended. */
+  | { type: 'failed'; rel: string; message: string; size?: number }
   | { type: 'deleted'; rel: string }
   /** A source file that shares its name with another in its folder lands as `rel` (see Action). */
   | { type: 'renamed-duplicate'; rel: string; from: string; id?: string }
@@ -89,10 +90,10 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
   const emit = options.onEvent ?? (() => {});
   const journal = options.journal;
   const summary = emptyRunSummary(!!options.dryRun);
-  const fail = (rel: string, message: string) => {
+  const fail = (rel: string, message: string, size?: number) => {
     summary.failed++;
     summary.errors.push({ rel, message });
-    emit({ type: 'failed', rel, message });
+    emit({ type: 'failed', rel, message, ...(size === undefined ? {} : { size }) });
   };
 
   const limit = pLimit(transfers);
@@ -138,7 +139,7 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
         summary.bytes -= attemptBytes;
         if (attemptBytes) emit({ type: 'bytes', n: -attemptBytes });
         if (!isRetryable(err) || attempt > retries) {
-          fail(rel, errorMessage(err));
+          fail(rel, errorMessage(err), src.size);
           return;
         }
         const delayMs = retryDelay(attempt, err, backoff);

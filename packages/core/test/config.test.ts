@@ -33,16 +33,23 @@ describe('config store', () => {
   it('names the field of a bad config in one line', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ferry-cfg-'));
     const store = new ConfigStore(join(dir, 'c.json'));
-    await fs.writeFile(store.path, JSON.stringify({ remotes: { m: { type: 'memtest', token: 5 } } }));
-    await expect(store.load()).rejects.toThrow(/remotes\.m\.token: .*string/);
-    await fs.writeFile(store.path, JSON.stringify({ remotes: { m: { type: 'memtest' } } }));
-    await expect(store.load()).rejects.toThrow(/remotes\.m\.token: required option is missing/);
-    await fs.writeFile(store.path, JSON.stringify({ remotes: { m: { type: 'nosuch' } } }));
-    await expect(store.load()).rejects.toThrow(/unknown remote type 'nosuch'/);
     await fs.writeFile(store.path, '{"remotes": ');
     await expect(store.load()).rejects.toThrow(BadInput);
     await fs.writeFile(store.path, JSON.stringify({ remotes: {}, defaults: { transfers: 0 } }));
     await expect(store.load()).rejects.toThrow(/defaults\.transfers/);
+  });
+
+  it("checks a remote's type and options when it is used, naming the remote", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ferry-cfg-'));
+    const store = new ConfigStore(join(dir, 'c.json'));
+    const remotes = { num: { type: 'memtest', token: 5 }, none: { type: 'memtest' }, odd: { type: 'nosuch' }, ok: { type: 'memtest', token: 't' } };
+    await fs.writeFile(store.path, JSON.stringify({ remotes }));
+    const config = await store.load();
+    expect(config.remotes).toEqual(remotes);
+    expect(resolveLocation('ok:/', config).provider.remote).toBe('ok');
+    expect(() => resolveLocation('num:/', config)).toThrow(/^remote 'num': token: .*string/);
+    expect(() => resolveLocation('none:/', config)).toThrow(/^remote 'none': token: required option is missing/);
+    expect(() => resolveLocation('odd:/', config)).toThrow(/^remote 'odd' has unknown type 'nosuch' \(known types: .*memtest.*\)/);
   });
 
   it('resolves remotes and names unknown ones', () => {

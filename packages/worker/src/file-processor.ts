@@ -223,7 +223,7 @@ async function copyOne(job: Job, data: FileJobData, deps: FileProcessorDeps, che
 
 function reportFailure(job: Job, data: FileJobData, deps: FileProcessorDeps, message: string, last: boolean): void {
   const event: RunEvent = last
-    ? { type: 'failed', rel: data.rel, message }
+    ? { type: 'failed', rel: data.rel, message, size: data.src.size }
     : { type: 'retry', rel: data.rel, attempt: job.attemptsMade + 1, delayMs: 0, message };
   deps.queues.events.queue(data.transferId, [event]);
   deps.log?.(`${last ? 'failed' : 'retry'}: ${data.rel} [${data.transferId}]: ${message}`);

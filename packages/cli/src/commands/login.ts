@@ -39,7 +39,10 @@ export function addLoginCommands(program: Command): void {
       const existing = config.remotes[remote];
       if (existing && existing.type !== 'p115') throw new BadInput(`remote '${remote}' is a '${existing.type}' remote, not 115`);
       const { type: _type, ...saved } = existing ?? { type: 'p115' };
-      const options = p115Options.parse(saved);
+      // Options are checked when a remote is used, not when the config is loaded: this is the use.
+      const current = p115Options.safeParse(saved);
+      if (!current.success) throw new BadInput(`remote '${remote}': ${describeZodError(current.error)}`);
+      const options = current.data;
 
       process.stderr.write(`${slotNotice(app)}\n`);
       const ticket = await startQrLogin(options, app);

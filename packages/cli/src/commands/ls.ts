@@ -9,8 +9,16 @@ function line(e: Entry, rel: string): string {
   return `${size.padStart(14)}  ${formatTime(e.mtime)}  ${rel}${e.isDir ? '/' : ''}`;
 }
 
+/** By code unit, so the order is the same in every locale. */
+function byName(a: Entry, b: Entry): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** Each folder sorted by name: services list in their own order (115 by upload time, folders first). */
 async function* walk(provider: Provider, dir: string, rel: string, recursive: boolean): AsyncGenerator<[Entry, string]> {
-  for await (const e of provider.list(dir)) {
+  const entries: Entry[] = [];
+  for await (const e of provider.list(dir)) entries.push(e);
+  for (const e of entries.sort(byName)) {
     const childRel = rel ? `${rel}/${e.name}` : e.name;
     yield [e, childRel];
     if (recursive && e.isDir) yield* walk(provider, joinPath(dir, e.name), childRel, true);

@@ -11,7 +11,7 @@ import {
 import { loadContext } from '../context.js';
 import { UsageError } from '../output.js';
 import { refuseOverlap } from '../overlap-guard.js';
-import { ProgressReporter } from '../progress.js';
+import { ProgressReporter, progressIntervalMs } from '../progress.js';
 import { type TransferSettingFlags, transferSettings } from '../transfer-settings.js';
 import { type QueueFlags, withQueues } from '../queue-options.js';
 import { watchWorkers } from '../worker-watch.js';
@@ -22,6 +22,7 @@ export interface QueuedTransferFlags extends QueueFlags, TransferSettingFlags {
   exclude: string[];
   json?: boolean;
   progress?: boolean;
+  progressInterval?: string;
   queue?: boolean;
   wait?: boolean;
 }
@@ -44,6 +45,7 @@ export async function runQueuedTransfer(
   // Named remotes and paths are checked here, with what the user typed, before anything is queued.
   const ctx = await loadContext();
   const { retries, compare, onConflict } = transferSettings(flags, ctx.config.defaults);
+  const intervalMs = progressIntervalMs(flags.progressInterval);
   const source = ctx.locate(sourceArg);
   const target = ctx.locate(destArg);
   await source.provider.stat(source.path);
@@ -69,7 +71,7 @@ export async function runQueuedTransfer(
       return undefined;
     }
     const quiet = !!globals.quiet || flags.progress === false || !!flags.json;
-    const reporter = new ProgressReporter({ tty: !!process.stderr.isTTY, quiet, verbose: !!globals.verbose });
+    const reporter = new ProgressReporter({ tty: !!process.stderr.isTTY, quiet, verbose: !!globals.verbose, intervalMs });
     const stop = new AbortController();
     const onSignal = () => stop.abort();
     process.once('SIGINT', onSignal);

@@ -8,7 +8,9 @@ import {
   isValidRemoteName,
   listProviderFactories,
   parseOptionArgs,
+  remoteFactory,
   redactOptions,
+  storedOptions,
 } from '@ferry/core';
 import '../context.js';
 
@@ -35,13 +37,14 @@ export function addRemoteCommands(program: Command): void {
     .action(async (name: string, type: string, args: string[]) => {
       if (!isValidRemoteName(name)) throw new BadInput(`invalid remote name '${name}': use letters, digits, _ . -`);
       const factory = getProviderFactory(type);
-      const parsed = factory.options.safeParse(parseOptionArgs(factory, args));
+      const given = parseOptionArgs(factory, args);
+      const parsed = factory.options.safeParse(given);
       if (!parsed.success) throw new BadInput(`remote '${name}': ${describeZodError(parsed.error)}`);
       const store = new ConfigStore();
       let existed = false;
       await store.update((config) => {
         existed = name in config.remotes;
-        config.remotes[name] = { type, ...parsed.data };
+        config.remotes[name] = { type, ...storedOptions(factory, given) };
       });
       process.stderr.write(`${existed ? 'Updated' : 'Added'} remote '${name}' (${type}) in ${store.path}\n`);
     });
@@ -62,7 +65,7 @@ export function addRemoteCommands(program: Command): void {
       const r = config.remotes[name];
       if (!r) throw new BadInput(`unknown remote '${name}'`);
       const { type, ...options } = r;
-      const shown = redactOptions(getProviderFactory(type), options);
+      const shown = redactOptions(remoteFactory(name, r), options);
       process.stdout.write(`[${name}]\ntype = ${type}\n`);
       for (const [k, v] of Object.entries(shown)) process.stdout.write(`${k} = ${typeof v === 'string' ? v : JSON.stringify(v)}\n`);
     });

@@ -12,7 +12,7 @@ import { loadContext } from '../context.js';
 import { formatBytes, formatDuration } from '../format.js';
 import { refuseOverlap } from '../overlap-guard.js';
 import { UsageError } from '../output.js';
-import { ProgressReporter } from '../progress.js';
+import { ProgressReporter, progressIntervalMs } from '../progress.js';
 import { type TransferSettingFlags, transferSettings } from '../transfer-settings.js';
 import { addQueueOptions } from '../queue-options.js';
 import { withShareLinks } from '../share-paths.js';
@@ -23,6 +23,7 @@ export interface TransferFlags extends TransferSettingFlags {
   exclude: string[];
   json?: boolean;
   progress?: boolean;
+  progressInterval?: string;
   verbose?: boolean;
   queue?: boolean;
   wait?: boolean;
@@ -46,6 +47,7 @@ export function addTransferOptions(cmd: Command): Command {
     .option('--on-conflict <policy>', 'a different file under the same name on dest: overwrite, skip (keep it), or rename (copy beside it as name(1).ext)', 'overwrite')
     .option('--json', 'print the summary as one JSON line on stdout')
     .option('--no-progress', 'no progress bar or progress lines')
+    .option('--progress-interval <seconds>', 'seconds between progress lines when stderr is not a terminal (default 5)')
     .option('--queue', 'submit to the workers (`ferry worker`) instead of running here; prints the transfer id')
     .option('--wait', 'with --queue: follow the queued transfer to its end, with progress and summary');
   return addQueueOptions(cmd);
@@ -107,8 +109,14 @@ export async function runTransferCommand(
   const journal = flags.dryRun
     ? undefined
     : await Journal.open(journalPath(defaultStateDir(), `${mode}\n${source.display}\n${target.display}`));
-  const quiet = !!globals.quiet || flags.progress === false || !!flags.json;
-  const reporter = new ProgressReporter({ tty: !!process.stderr.isTTY, quiet, verbose: !!globals.verbose });
+  // A dry run transfers nothing: its plan on stdout and the summary say it all.
+  const quiet = !!globals.quiet || flags.progress === false || !!flags.json || !!flags.dryRun;
+  const reporter = new ProgressReporter({
+    tty: !!process.stderr.isTTY,
+    quiet,
+    verbose: !!globals.verbose,
+    intervalMs: progressIntervalMs(flags.progressInterval),
+  });
   const stopOnSignal = () => {
     reporter.stop();
     process.stderr.write('\nferry: interrupted; run the same command again to resume\n');

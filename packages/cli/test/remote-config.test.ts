@@ -1,0 +1,72 @@
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ferry, sandbox } from './helpers.js';
+
+async function readConfig(path: string): Promise<{ remotes: Record<string, Record<string, unknown>> }> {
+  return JSON.parse(await fs.readFile(path, 'utf8')) as { remotes: Record<string, Record<string, unknown>> };
+}
+
+describe('remotes in the config', () => {
+  it('a remote of an unknown type stops only the commands that use it, naming it; remote remove takes it out', async () => {
+    const box = await sandbox();
+    await fs.writeFile(join(box.dir, 'f.txt'), 'hello');
+    await fs.writeFile(
+      box.env.FERRY_CONFIG!,
+      JSON.stringify({ remotes: { bad: { type: 'nope', token: 'x' }, disk: { type: 'local', root: box.dir } } }),
+    );
+
+    const bare = await ferry(['ls', box.dir], box);
+    expect(bare.code, bare.stderr).toBe(0);
+    expect(bare.stdout).toMatch(/\s5\s+\S+ \S+\s+f\.txt\n/);
+    const disk = await ferry(['ls', 'disk:/'], box);
+    expect(disk.code, disk.stderr).toBe(0);
+    expect(disk.stdout).toMatch(/f\.txt/);
+    expect((await ferry(['remote', 'list'], box)).stdout).toBe('bad: nope\ndisk: local\n');
+
+    for (const args of [['ls', 'bad:/'], ['copy', join(box.dir, 'f.txt'), 'bad:/x'], ['remote', 'show', 'bad']]) {
+      const r = await ferry(args, box);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr).toMatch(/^ferry: remote 'bad' has unknown type 'nope' \(known types: [^)]*\blocal\b[^)]*\); .*ferry remote remove bad/);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+
+    const removed = await ferry(['remote', 'remove', 'bad'], box);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect((await ferry(['remote', 'list'], box)).stdout).toBe('disk: local\n');
+    expect((await readConfig(box.env.FERRY_CONFIG!)).remotes.disk).toEqual({ type: 'local', root: box.dir });
+  });
+
+  it('a bad option is named when its remote is used, and blocks no other remote', async () => {
+    const box = await sandbox();
+    await fs.writeFile(box.env.FERRY_CONFIG!, JSON.stringify({ remotes: { broken: { type: 'local', root: 42 }, disk: { type: 'local', root: box.dir } } }));
+    const r = await ferry(['ls', 'broken:/'], box);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^ferry: remote 'broken': root: .*string/);
+    expect((await ferry(['ls', 'disk:/'], box)).code).toBe(0);
+
+    await fs.writeFile(box.env.FERRY_CONFIG!, JSON.stringify({ remotes: { cloud: { type: 'p115', qps: 'fast' } } }));
+    const login = await ferry(['login', '115', 'cloud'], box);
+    expect(login.code).toBe(1);
+    expect(login.stderr).toMatch(/^ferry: remote 'cloud': qps: .*number/);
+    expect(login.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('remote add stores the options given, less those equal to the default; other remotes stay as they were', async () => {
+    const box = await sandbox();
+    // As an older version wrote it: every default spelled out.
+    const older = { type: 'p115', cookie: 'UID=1', app_version: '35.6.0.3', page_size: 1000, qps: 2 };
+    await fs.writeFile(box.env.FERRY_CONFIG!, JSON.stringify({ remotes: { older } }));
+    const add = await ferry(
+      ['remote', 'add', 'cloud', 'p115', 'cookie=UID=2_A1_3; CID=c; SEID=s', 'webapi_url=http://127.0.0.1:9', 'qps=2', 'page_size=500', 'app_version=35.6.0.3'],
+      box,
+    );
+    expect(add.code, add.stderr).toBe(0);
+    const config = await readConfig(box.env.FERRY_CONFIG!);
+    expect(config.remotes.cloud).toEqual({ type: 'p115', cookie: 'UID=2_A1_3; CID=c; SEID=s', webapi_url: 'http://127.0.0.1:9', page_size: 500 });
+    expect(config.remotes.older).toEqual(older);
+    const local = await ferry(['remote', 'add', 'disk', 'local', `root=${box.dir}`], box);
+    expect(local.code, local.stderr).toBe(0);
+    expect((await readConfig(box.env.FERRY_CONFIG!)).remotes.disk).toEqual({ type: 'local', root: box.dir });
+  });
+});
