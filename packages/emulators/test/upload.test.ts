@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type KEcClient,
@@ -26,6 +27,8 @@ import { type Emulator115, start115Emulator } from '../src/index.js';
  */
 type Json = Record<string, any>;
 const UA = 'Mozilla/5.0 upload-test';
+/** The endpoint host getuploadinfo names, as 115's does. */
+const OSS_HOST = 'oss-cn-shenzhen.aliyuncs.com';
 const APP_VERSION = '35.6.0.3';
 let emu: Emulator115;
 let cookie: string;
@@ -106,7 +109,33 @@ async function sts(): Promise<Sts> {
   return reply as unknown as Sts;
 }
 
-/** One signed OSS request, path-style against the emulator. */
+/**
+ * A request to a real OSS URL whose connection goes to the emulator (what curl --connect-to
+ * does): the Host header stays the URL's. fetch cannot send its own Host header, node:http can.
+ */
+function viaEmulator(url: string, init: { method?: string; headers?: Record<string, string>; body?: Buffer } = {}): Promise<Response> {
+  const target = new URL(url);
+  const [address, port] = emu.ossConnect.split(':');
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: address, port: Number(port), method: init.method ?? 'GET', path: `${target.pathname}${target.search}`, headers: { ...init.headers, host: target.host } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const headers = new Headers();
+          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+          resolve(new Response(res.statusCode === 204 ? null : Buffer.concat(chunks), { status: res.statusCode!, headers }));
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
+/** One signed OSS request to the bucket's virtual host, connected to the emulator. */
 async function oss(
   cred: Sts,
   verb: string,
@@ -126,7 +155,7 @@ async function oss(
   const qs = Object.entries(query)
     .map(([k, v]) => (v === '' ? k : `${k}=${encodeURIComponent(v)}`))
     .join('&');
-  return fetch(`${emu.ossBase}/${bucket}/${object}${qs ? `?${qs}` : ''}`, { method: verb, headers, ...(body ? { body } : {}) });
+  return viaEmulator(`http://${bucket}.${OSS_HOST}/${object}${qs ? `?${qs}` : ''}`, { method: verb, headers, ...(body ? { body } : {}) });
 }
 
 function callbackHeaders(reply: Json): Record<string, string> {
@@ -170,7 +199,8 @@ describe('115 emulator uploads', () => {
     expect(emu.userkey('bob')).not.toBe(userKey);
     expect(await api(`${emu.hosts.webapi}/files/uploadinfo`, undefined, { cookie: '' })).toMatchObject({ state: false, errno: 99 });
     const where = (await (await fetch(`${emu.hosts.uplb}/3.0/getuploadinfo.php`)).json()) as Json;
-    expect(where).toMatchObject({ endpoint: emu.ossBase, gettokenurl: `${emu.hosts.uplb}/3.0/gettoken.php` });
+    expect(where).toMatchObject({ endpoint: `http://${OSS_HOST}`, gettokenurl: `${emu.hosts.uplb}/3.0/gettoken.php` });
+    expect(emu.ossConnect).toMatch(/^127\.0\.0\.1:\d+$/);
     const cred = await sts();
     expect(Date.parse(cred.Expiration) - Date.now()).toBeGreaterThan(50 * 60_000);
     expect(cred.Expiration).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
@@ -262,7 +292,7 @@ describe('115 emulator uploads', () => {
     expect(reply['status']).toBe(1);
     const { bucket, object } = reply as { bucket: string; object: string };
     const cred = await sts();
-    const started = await oss(cred, 'POST', bucket, object, { sequential: '', uploads: '' });
+    const started = await oss(cred, 'POST', bucket, object, { sequential: '', uploads: '', 'x-oss-enable-sha1': '' });
     expect(started.status).toBe(200);
     const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(await started.text())![1]!;
     emu.injectFault({ kind: 'ossPartFail', times: 1 });
@@ -297,6 +327,53 @@ describe('115 emulator uploads', () => {
     expect(await init({ data, cid })).toMatchObject({ status: 7 });
   });
 
+  it('serves OSS only virtual-hosted: path-style is 403 SecondLevelDomainForbidden, another bucket 404', async () => {
+    const data = randomBytes(2048);
+    const reply = await init({ data, cid: '0', name: 'hosted.bin' });
+    const { bucket, object } = reply as { bucket: string; object: string };
+    const cred = await sts();
+    const headers: Record<string, string> = {
+      date: new Date().toUTCString(),
+      'content-type': 'application/octet-stream',
+      'x-oss-security-token': cred.SecurityToken,
+      ...callbackHeaders(reply),
+    };
+    headers['authorization'] = ossAuthorization(cred.AccessKeyId, cred.AccessKeySecret, { verb: 'PUT', bucket, object, headers });
+    const pathStyle = await viaEmulator(`http://${OSS_HOST}/${bucket}/${object}`, { method: 'PUT', headers, body: data });
+    expect(pathStyle.status).toBe(403);
+    expect(/<Code>([^<]+)<\/Code>/.exec(await pathStyle.text())?.[1]).toBe('SecondLevelDomainForbidden');
+    const elsewhere = await viaEmulator(`http://other-bucket.${OSS_HOST}/${object}`, { method: 'PUT', headers, body: data });
+    expect(elsewhere.status).toBe(404);
+    expect(await elsewhere.text()).toContain('<Code>NoSuchBucket</Code>');
+    const hosted = await viaEmulator(`http://${bucket}.${OSS_HOST}/${object}`, { method: 'PUT', headers, body: data });
+    expect(hosted.status).toBe(200);
+    expect(await hosted.json()).toMatchObject({ state: true, data: { file_name: 'hosted.bin', sha1: sha1Upper(data) } });
+  });
+
+  it('leaves ${sha1} empty for a multipart upload initiated without x-oss-enable-sha1; a substituted SHA-1 lands', async () => {
+    const data = randomBytes(150 * 1024);
+    const cid = await mkdir('no-sha1');
+    const reply = await init({ data, cid, name: 'nosha.bin' });
+    const { bucket, object } = reply as { bucket: string; object: string };
+    const cred = await sts();
+    const multipart = async (callback: string): Promise<Response> => {
+      const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(await (await oss(cred, 'POST', bucket, object, { sequential: '', uploads: '' })).text())![1]!;
+      const etag = (await oss(cred, 'PUT', bucket, object, { partNumber: '1', uploadId }, data)).headers.get('etag')!;
+      const xml = `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${etag}</ETag></Part></CompleteMultipartUpload>`;
+      const cb = ossCallbackHeaders(callback, reply['callback']['callback_var']);
+      return oss(cred, 'POST', bucket, object, { uploadId }, Buffer.from(xml), { 'content-type': 'text/xml', ...cb });
+    };
+    const empty = await multipart(reply['callback']['callback']);
+    expect(empty.status).toBe(203);
+    expect(await empty.text()).toContain('callback sha1 is empty');
+    expect(await listed(cid)).toEqual([]);
+    // elevengo's ReplaceCallbackSha1: the client writes the SHA-1 into the callback body itself.
+    const spec = JSON.parse(reply['callback']['callback']) as { callbackBody: string };
+    const substituted = await multipart(JSON.stringify({ ...spec, callbackBody: spec.callbackBody.replace('${sha1}', sha1Upper(data)) }));
+    expect(substituted.status).toBe(200);
+    expect(await listed(cid)).toEqual([expect.objectContaining({ n: 'nosha.bin', sha: sha1Upper(data) })]);
+  });
+
   it('enforces 100 KiB parts at complete and aborts', async () => {
     const data = randomBytes(20 * 1024);
     const reply = await init({ data, cid: '0', name: 'small-parts.bin' });
@@ -323,7 +400,7 @@ describe('115 emulator uploads', () => {
     expect(await forged.text()).toContain('SignatureDoesNotMatch');
     const noToken = await oss({ ...cred, SecurityToken: 'other' }, 'PUT', bucket, object, {}, data);
     expect(await noToken.text()).toContain('InvalidSecurityToken');
-    const unsigned = await fetch(`${emu.ossBase}/${bucket}/${object}`, { method: 'PUT', body: data });
+    const unsigned = await viaEmulator(`http://${bucket}.${OSS_HOST}/${object}`, { method: 'PUT', body: data });
     expect(unsigned.status).toBe(403);
     emu.expireStsTokens();
     const expired = await oss(cred, 'PUT', bucket, object, {}, data, callbackHeaders(reply));

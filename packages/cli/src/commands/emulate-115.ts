@@ -14,7 +14,7 @@ export function addEmulate115Command(program: Command): void {
     .option('--seed <dir>', "folder loaded into the first user's drive")
     .option('--users <names>', 'comma-separated user names', 'alice')
     .option('--share <path>', "share a path of the first user's drive (repeatable); printed as a 115 share link", (v: string, all: string[]) => [...all, v], [] as string[])
-    .option('--json', 'print {hosts, users, rsa_n, rsa_e, ecdh_pub, oss_base[, shares]} as one JSON line on stdout')
+    .option('--json', 'print {hosts, users, rsa_n, rsa_e, ecdh_pub, oss_connect[, shares]} as one JSON line on stdout')
     .action(async (flags: { seed?: string; users: string; share: string[]; json?: boolean }) => {
       const emu = await start115Emulator({ users: flags.users.split(',').filter(Boolean), ...(flags.seed ? { seedDir: flags.seed } : {}) });
       let shares: ReturnType<typeof share115LinkOf>[];
