@@ -94,6 +94,32 @@ describe('ferry and 115', () => {
     expect(await fs.readFile(join(back, 'note.txt'), 'utf8')).toBe('to 115\n');
   });
 
+  it('a copy to 115 killed mid-upload resumes from its checkpoint and lands verified', async () => {
+    const MiB = 1024 * 1024;
+    const src = join(box.dir, 'kill-src');
+    await fs.mkdir(src);
+    const data = randomBytes(32 * MiB + 5);
+    await fs.writeFile(join(src, 'big.bin'), data);
+    const added = await ferry(['remote', 'add', 'parts', 'p115', `cookie=${emu.users[0]!.cookie}`, ...p115EndpointArgs(emu), 'upload_part_mib=1'], box);
+    expect(added.code).toBe(0);
+    const before = emu.uploadStats.ossBytes;
+    const child = startFerry(['copy', src, 'parts:/killed'], box);
+    const done = finished(child);
+    const deadline = Date.now() + 240_000;
+    while (emu.uploadStats.ossBytes - before < 6 * MiB) {
+      if (Date.now() > deadline) throw new Error('the upload never got going');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    child.kill('SIGKILL');
+    expect((await done).signal).toBe('SIGKILL');
+    const again = await ferry(['copy', src, 'parts:/killed', '--json'], box);
+    expect(summaryOf(again)).toMatchObject({ copied: 1, failed: 0 });
+    expect(summaryOf(again).resumedBytes).toBeGreaterThanOrEqual(MiB);
+    const back = join(box.dir, 'kill-back');
+    expect((await ferry(['copy', 'parts:/killed', back], box)).code).toBe(0);
+    expect((await fs.readFile(join(back, 'big.bin'))).equals(data)).toBe(true);
+  });
+
   it('emulate 115 prints a remote line whose uploads go to the real OSS host names, routed by connect_to', async () => {
     const child = startFerry(['emulate', '115'], box);
     const done = finished(child);
