@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { type Socket, connect as netConnect } from 'node:net';
+import OSS from 'ali-oss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type KEcClient,
@@ -414,5 +416,73 @@ describe('115 emulator uploads', () => {
     const ok = await oss(await sts(), 'PUT', bucket, object, {}, data, callbackHeaders(reply));
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ state: true, data: { file_name: 'auth.bin' } });
+  });
+});
+
+/** An http.Agent that connects every request to the emulator's OSS, keeping the URL's Host. */
+class EmulatorAgent extends HttpAgent {
+  override createConnection(): Socket {
+    const [host, port] = emu.ossConnect.split(':');
+    return netConnect({ host: host!, port: Number(port) });
+  }
+}
+
+/**
+ * Aliyun's own OSS SDK, a client written without the emulator in mind, as a second opinion on its
+ * OSS: virtual-hosted addressing, V1 signatures with `x-oss-date`, callbacks and multipart.
+ */
+describe('ali-oss against the OSS fake', () => {
+  function aliOss(cred: Sts, extra: Record<string, unknown> = {}): OSS {
+    return new OSS({
+      endpoint: `http://${OSS_HOST}`,
+      bucket: 'fhnfile',
+      accessKeyId: cred.AccessKeyId,
+      accessKeySecret: cred.AccessKeySecret,
+      stsToken: cred.SecurityToken,
+      secure: false,
+      agent: new EmulatorAgent(),
+      ...extra,
+    } as OSS.Options);
+  }
+
+  /** ali-oss's callback option from 115's init reply; `sha1` replaces `${sha1}` when given. */
+  function callbackOf(reply: Json, sha1?: string): { url: string; body: string; customValue: Record<string, string> } {
+    const spec = JSON.parse(reply['callback']['callback']) as { callbackUrl: string; callbackBody: string };
+    const vars = JSON.parse(reply['callback']['callback_var']) as Record<string, string>;
+    return {
+      url: spec.callbackUrl,
+      body: sha1 ? spec.callbackBody.replace('${sha1}', sha1) : spec.callbackBody,
+      customValue: Object.fromEntries(Object.entries(vars).map(([k, v]) => [k.replace(/^x:/, ''), v])),
+    };
+  }
+
+  it("puts an object with 115's callback, and 115 lists it", async () => {
+    const data = randomBytes(200 * 1024 + 7);
+    const cid = await mkdir('ali-put');
+    const reply = await init({ data, cid, name: 'ali-put.bin' });
+    const result = (await aliOss(await sts()).put(reply['object'], data, { callback: callbackOf(reply) })) as OSS.PutObjectResult & { data: Json };
+    expect(result.res.status).toBe(200);
+    expect(result.data).toMatchObject({ state: true, data: { file_name: 'ali-put.bin', sha1: sha1Upper(data) } });
+    expect(await listed(cid)).toEqual([expect.objectContaining({ n: 'ali-put.bin', sha: sha1Upper(data) })]);
+    expect((await download(reply['pickcode'])).equals(data)).toBe(true);
+  });
+
+  it('is refused SecondLevelDomainForbidden when told to address path-style (sldEnable)', async () => {
+    const data = randomBytes(1000);
+    const reply = await init({ data, cid: '0', name: 'ali-sld.bin' });
+    await expect(aliOss(await sts(), { sldEnable: true }).put(reply['object'], data)).rejects.toMatchObject({ status: 403, code: 'SecondLevelDomainForbidden' });
+  });
+
+  it('multipart: ${sha1} stays empty without x-oss-enable-sha1 (CallbackFailed); the SHA-1 written into the callback lands', async () => {
+    const data = randomBytes(350 * 1024 + 3);
+    const cid = await mkdir('ali-multi');
+    const reply = await init({ data, cid, name: 'ali-multi.bin' });
+    const client = aliOss(await sts());
+    await expect(client.multipartUpload(reply['object'], data, { partSize: 100 * 1024, parallel: 1, callback: callbackOf(reply) })).rejects.toMatchObject({ status: 203 });
+    expect(await listed(cid)).toEqual([]);
+    const done = (await client.multipartUpload(reply['object'], data, { partSize: 100 * 1024, parallel: 1, callback: callbackOf(reply, sha1Upper(data)) })) as { data: Json };
+    expect(done.data).toMatchObject({ state: true, data: { file_name: 'ali-multi.bin', sha1: sha1Upper(data) } });
+    expect(await listed(cid)).toEqual([expect.objectContaining({ n: 'ali-multi.bin', sha: sha1Upper(data) })]);
+    expect((await download(reply['pickcode'])).equals(data)).toBe(true);
   });
 });
