@@ -3,7 +3,10 @@ import type { AliyunEmulator, Emulator115, Emulator115User } from '@ferry/emulat
 /** A remote's config entry: its type and options, as `ferry remote add` would store them. */
 export type RemoteEntry = { type: string } & Record<string, string | number>;
 
-/** A p115 remote that reaches the 115 emulator as `user`. */
+/**
+ * A p115 remote that reaches the 115 emulator as `user`. OSS keeps its real host names, as
+ * getuploadinfo hands them out; `connect_to` routes them to the emulator, over plain HTTP.
+ */
 export function p115RemoteFor(emu: Emulator115, user: Emulator115User): RemoteEntry {
   return {
     type: 'p115',
@@ -17,6 +20,8 @@ export function p115RemoteFor(emu: Emulator115, user: Emulator115User): RemoteEn
     rsa_n: emu.rsa_n,
     rsa_e: emu.rsa_e,
     ecdh_pub: emu.ecdh_pub,
+    oss_scheme: 'http',
+    connect_to: `*.aliyuncs.com=${emu.ossConnect}`,
   };
 }
 

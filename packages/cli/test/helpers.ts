@@ -130,8 +130,11 @@ export function waitFor(stream: NodeJS.ReadableStream, re: RegExp): Promise<RegE
   });
 }
 
-/** key=value options pointing a p115 remote at the emulator. */
-export function p115EndpointArgs(e: { hosts: Record<string, string>; rsa_n: string; rsa_e: string; ecdh_pub: string }): string[] {
+/** The 115 emulator as started in-process (`ossConnect`) or as `emulate 115 --json` prints it (`oss_connect`). */
+type Emulator115Endpoints = { hosts: Record<string, string>; rsa_n: string; rsa_e: string; ecdh_pub: string } & ({ ossConnect: string } | { oss_connect: string });
+
+/** key=value options pointing a p115 remote at the emulator; OSS host names are routed to it by connect_to. */
+export function p115EndpointArgs(e: Emulator115Endpoints): string[] {
   return [
     `webapi_url=${e.hosts.webapi}`,
     `proapi_url=${e.hosts.proapi}`,
@@ -142,6 +145,8 @@ export function p115EndpointArgs(e: { hosts: Record<string, string>; rsa_n: stri
     `rsa_n=${e.rsa_n}`,
     `rsa_e=${e.rsa_e}`,
     `ecdh_pub=${e.ecdh_pub}`,
+    'oss_scheme=http',
+    `connect_to=*.aliyuncs.com=${'ossConnect' in e ? e.ossConnect : e.oss_connect}`,
     'qps=50',
   ];
 }

@@ -94,6 +94,60 @@ describe('ferry and 115', () => {
     expect(await fs.readFile(join(back, 'note.txt'), 'utf8')).toBe('to 115\n');
   });
 
+  it('a copy to 115 killed mid-upload resumes from its checkpoint and lands verified', async () => {
+    const MiB = 1024 * 1024;
+    const src = join(box.dir, 'kill-src');
+    await fs.mkdir(src);
+    const data = randomBytes(32 * MiB + 5);
+    await fs.writeFile(join(src, 'big.bin'), data);
+    const added = await ferry(['remote', 'add', 'parts', 'p115', `cookie=${emu.users[0]!.cookie}`, ...p115EndpointArgs(emu), 'upload_part_mib=1'], box);
+    expect(added.code).toBe(0);
+    const before = emu.uploadStats.ossBytes;
+    const child = startFerry(['copy', src, 'parts:/killed'], box);
+    const done = finished(child);
+    const deadline = Date.now() + 240_000;
+    while (emu.uploadStats.ossBytes - before < 6 * MiB) {
+      if (Date.now() > deadline) throw new Error('the upload never got going');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    child.kill('SIGKILL');
+    expect((await done).signal).toBe('SIGKILL');
+    const again = await ferry(['copy', src, 'parts:/killed', '--json'], box);
+    expect(summaryOf(again)).toMatchObject({ copied: 1, failed: 0 });
+    expect(summaryOf(again).resumedBytes).toBeGreaterThanOrEqual(MiB);
+    const back = join(box.dir, 'kill-back');
+    expect((await ferry(['copy', 'parts:/killed', back], box)).code).toBe(0);
+    expect((await fs.readFile(join(back, 'big.bin'))).equals(data)).toBe(true);
+  });
+
+  it('emulate 115 prints a remote line whose uploads go to the real OSS host names, routed by connect_to', async () => {
+    const child = startFerry(['emulate', '115'], box);
+    const done = finished(child);
+    const [line] = await waitFor(child.stdout!, /^ferry remote add alice p115 .*\n/m);
+    expect(line).toMatch(/ oss_scheme=http 'connect_to=\*\.aliyuncs\.com=127\.0\.0\.1:\d+'/);
+    // The printed words as a shell splits them (values with spaces are single-quoted).
+    const words = line!.trim().match(/'[^']*'|[^\s']+/g)!.slice(1).map((w) => w.replace(/^'(.*)'$/, '$1'));
+    const other = await sandbox();
+    expect((await ferry(words, other)).code).toBe(0);
+    const up = join(other.dir, 'up');
+    await fs.mkdir(up);
+    const data = randomBytes(300 * 1024 + 1);
+    await fs.writeFile(join(up, 'line.bin'), data);
+    const copied = await ferry(['copy', up, 'alice:/from-line', '--json'], other);
+    expect(summaryOf(copied)).toMatchObject({ copied: 1, failed: 0 });
+    expect((await ferry(['ls', 'alice:/from-line'], other)).stdout).toContain('line.bin');
+    child.kill('SIGTERM');
+    expect((await done).code).toBe(0);
+    await fs.rm(other.dir, { recursive: true, force: true });
+  });
+
+  it('remote add refuses a malformed connect_to in one line', async () => {
+    const r = await ferry(['remote', 'add', 'bad', 'p115', 'connect_to=aliyuncs.com'], box);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('connect_to');
+  });
+
   it('emulate 115 --json prints one line any client can use, and stops on SIGTERM', async () => {
     const seed = join(box.dir, 'seed');
     await fs.mkdir(join(seed, 'a'), { recursive: true });
@@ -101,12 +155,23 @@ describe('ferry and 115', () => {
     const child = startFerry(['emulate', '115', '--seed', seed, '--json'], box);
     const done = finished(child);
     const [line] = await waitFor(child.stdout!, /^\{.*\}\n/);
-    const info = JSON.parse(line!) as { hosts: Emulator115['hosts']; users: { cookie: string }[]; rsa_n: string; rsa_e: string; ecdh_pub: string };
+    const info = JSON.parse(line!) as { hosts: Emulator115['hosts']; users: { cookie: string }[]; rsa_n: string; rsa_e: string; ecdh_pub: string; oss_connect: string };
+    expect(info.oss_connect).toMatch(/^127\.0\.0\.1:\d+$/);
     const other = await sandbox();
     await ferry(['remote', 'add', 'seeded', 'p115', `cookie=${info.users[0]!.cookie}`, ...p115EndpointArgs(info)], other);
     const ls = await ferry(['ls', '-R', 'seeded:/'], other);
     expect(ls.code).toBe(0);
     expect(ls.stdout).toContain('a/x.txt');
+    // Uploads reach the emulator's OSS, by its real host names, through oss_connect.
+    const up = join(other.dir, 'up');
+    await fs.mkdir(up);
+    const data = randomBytes(2 * 1024 * 1024 + 9);
+    await fs.writeFile(join(up, 'up.bin'), data);
+    const copied = await ferry(['copy', up, 'seeded:/up', '--json'], other);
+    expect(summaryOf(copied)).toMatchObject({ copied: 1, failed: 0 });
+    const back = join(other.dir, 'back');
+    expect((await ferry(['copy', 'seeded:/up', back], other)).code).toBe(0);
+    expect((await fs.readFile(join(back, 'up.bin'))).equals(data)).toBe(true);
     child.kill('SIGTERM');
     expect((await done).code).toBe(0);
     await fs.rm(other.dir, { recursive: true, force: true });

@@ -34,7 +34,8 @@ async function downloadUrl(pickCode: string, ua = UA): Promise<string> {
 describe('115 emulator', () => {
   it('prints the --json line with hosts, users and keys', () => {
     const line = JSON.parse(format115EmulatorJson(emu)) as Record<string, any>;
-    expect(Object.keys(line).sort()).toEqual(['ecdh_pub', 'hosts', 'oss_base', 'rsa_e', 'rsa_n', 'users']);
+    expect(Object.keys(line).sort()).toEqual(['ecdh_pub', 'hosts', 'oss_connect', 'rsa_e', 'rsa_n', 'users']);
+    expect(line['oss_connect']).toBe(`127.0.0.1:${new URL(emu.baseUrl).port}`);
     expect(line['hosts']).toMatchObject({ webapi: `${emu.baseUrl}/webapi`, cdn: `${emu.baseUrl}/cdn`, uplb: `${emu.baseUrl}/uplb` });
     expect(line['users'][0]).toMatchObject({ name: 'alice', root_cid: '0' });
     expect(line['rsa_n']).toMatch(/^[0-9a-f]{256}$/);

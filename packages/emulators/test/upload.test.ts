@@ -1,4 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { type Socket, connect as netConnect } from 'node:net';
+import OSS from 'ali-oss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type KEcClient,
@@ -26,6 +29,8 @@ import { type Emulator115, start115Emulator } from '../src/index.js';
  */
 type Json = Record<string, any>;
 const UA = 'Mozilla/5.0 upload-test';
+/** The endpoint host getuploadinfo names, as 115's does. */
+const OSS_HOST = 'oss-cn-shenzhen.aliyuncs.com';
 const APP_VERSION = '35.6.0.3';
 let emu: Emulator115;
 let cookie: string;
@@ -106,7 +111,33 @@ async function sts(): Promise<Sts> {
   return reply as unknown as Sts;
 }
 
-/** One signed OSS request, path-style against the emulator. */
+/**
+ * A request to a real OSS URL whose connection goes to the emulator (what curl --connect-to
+ * does): the Host header stays the URL's. fetch cannot send its own Host header, node:http can.
+ */
+function viaEmulator(url: string, init: { method?: string; headers?: Record<string, string>; body?: Buffer } = {}): Promise<Response> {
+  const target = new URL(url);
+  const [address, port] = emu.ossConnect.split(':');
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: address, port: Number(port), method: init.method ?? 'GET', path: `${target.pathname}${target.search}`, headers: { ...init.headers, host: target.host } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const headers = new Headers();
+          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+          resolve(new Response(res.statusCode === 204 ? null : Buffer.concat(chunks), { status: res.statusCode!, headers }));
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
+/** One signed OSS request to the bucket's virtual host, connected to the emulator. */
 async function oss(
   cred: Sts,
   verb: string,
@@ -126,7 +157,7 @@ async function oss(
   const qs = Object.entries(query)
     .map(([k, v]) => (v === '' ? k : `${k}=${encodeURIComponent(v)}`))
     .join('&');
-  return fetch(`${emu.ossBase}/${bucket}/${object}${qs ? `?${qs}` : ''}`, { method: verb, headers, ...(body ? { body } : {}) });
+  return viaEmulator(`http://${bucket}.${OSS_HOST}/${object}${qs ? `?${qs}` : ''}`, { method: verb, headers, ...(body ? { body } : {}) });
 }
 
 function callbackHeaders(reply: Json): Record<string, string> {
@@ -170,7 +201,8 @@ describe('115 emulator uploads', () => {
     expect(emu.userkey('bob')).not.toBe(userKey);
     expect(await api(`${emu.hosts.webapi}/files/uploadinfo`, undefined, { cookie: '' })).toMatchObject({ state: false, errno: 99 });
     const where = (await (await fetch(`${emu.hosts.uplb}/3.0/getuploadinfo.php`)).json()) as Json;
-    expect(where).toMatchObject({ endpoint: emu.ossBase, gettokenurl: `${emu.hosts.uplb}/3.0/gettoken.php` });
+    expect(where).toMatchObject({ endpoint: `http://${OSS_HOST}`, gettokenurl: `${emu.hosts.uplb}/3.0/gettoken.php` });
+    expect(emu.ossConnect).toMatch(/^127\.0\.0\.1:\d+$/);
     const cred = await sts();
     expect(Date.parse(cred.Expiration) - Date.now()).toBeGreaterThan(50 * 60_000);
     expect(cred.Expiration).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
@@ -262,7 +294,7 @@ describe('115 emulator uploads', () => {
     expect(reply['status']).toBe(1);
     const { bucket, object } = reply as { bucket: string; object: string };
     const cred = await sts();
-    const started = await oss(cred, 'POST', bucket, object, { sequential: '', uploads: '' });
+    const started = await oss(cred, 'POST', bucket, object, { sequential: '', uploads: '', 'x-oss-enable-sha1': '' });
     expect(started.status).toBe(200);
     const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(await started.text())![1]!;
     emu.injectFault({ kind: 'ossPartFail', times: 1 });
@@ -297,6 +329,53 @@ describe('115 emulator uploads', () => {
     expect(await init({ data, cid })).toMatchObject({ status: 7 });
   });
 
+  it('serves OSS only virtual-hosted: path-style is 403 SecondLevelDomainForbidden, another bucket 404', async () => {
+    const data = randomBytes(2048);
+    const reply = await init({ data, cid: '0', name: 'hosted.bin' });
+    const { bucket, object } = reply as { bucket: string; object: string };
+    const cred = await sts();
+    const headers: Record<string, string> = {
+      date: new Date().toUTCString(),
+      'content-type': 'application/octet-stream',
+      'x-oss-security-token': cred.SecurityToken,
+      ...callbackHeaders(reply),
+    };
+    headers['authorization'] = ossAuthorization(cred.AccessKeyId, cred.AccessKeySecret, { verb: 'PUT', bucket, object, headers });
+    const pathStyle = await viaEmulator(`http://${OSS_HOST}/${bucket}/${object}`, { method: 'PUT', headers, body: data });
+    expect(pathStyle.status).toBe(403);
+    expect(/<Code>([^<]+)<\/Code>/.exec(await pathStyle.text())?.[1]).toBe('SecondLevelDomainForbidden');
+    const elsewhere = await viaEmulator(`http://other-bucket.${OSS_HOST}/${object}`, { method: 'PUT', headers, body: data });
+    expect(elsewhere.status).toBe(404);
+    expect(await elsewhere.text()).toContain('<Code>NoSuchBucket</Code>');
+    const hosted = await viaEmulator(`http://${bucket}.${OSS_HOST}/${object}`, { method: 'PUT', headers, body: data });
+    expect(hosted.status).toBe(200);
+    expect(await hosted.json()).toMatchObject({ state: true, data: { file_name: 'hosted.bin', sha1: sha1Upper(data) } });
+  });
+
+  it('leaves ${sha1} empty for a multipart upload initiated without x-oss-enable-sha1; a substituted SHA-1 lands', async () => {
+    const data = randomBytes(150 * 1024);
+    const cid = await mkdir('no-sha1');
+    const reply = await init({ data, cid, name: 'nosha.bin' });
+    const { bucket, object } = reply as { bucket: string; object: string };
+    const cred = await sts();
+    const multipart = async (callback: string): Promise<Response> => {
+      const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(await (await oss(cred, 'POST', bucket, object, { sequential: '', uploads: '' })).text())![1]!;
+      const etag = (await oss(cred, 'PUT', bucket, object, { partNumber: '1', uploadId }, data)).headers.get('etag')!;
+      const xml = `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${etag}</ETag></Part></CompleteMultipartUpload>`;
+      const cb = ossCallbackHeaders(callback, reply['callback']['callback_var']);
+      return oss(cred, 'POST', bucket, object, { uploadId }, Buffer.from(xml), { 'content-type': 'text/xml', ...cb });
+    };
+    const empty = await multipart(reply['callback']['callback']);
+    expect(empty.status).toBe(203);
+    expect(await empty.text()).toContain('callback sha1 is empty');
+    expect(await listed(cid)).toEqual([]);
+    // elevengo's ReplaceCallbackSha1: the client writes the SHA-1 into the callback body itself.
+    const spec = JSON.parse(reply['callback']['callback']) as { callbackBody: string };
+    const substituted = await multipart(JSON.stringify({ ...spec, callbackBody: spec.callbackBody.replace('${sha1}', sha1Upper(data)) }));
+    expect(substituted.status).toBe(200);
+    expect(await listed(cid)).toEqual([expect.objectContaining({ n: 'nosha.bin', sha: sha1Upper(data) })]);
+  });
+
   it('enforces 100 KiB parts at complete and aborts', async () => {
     const data = randomBytes(20 * 1024);
     const reply = await init({ data, cid: '0', name: 'small-parts.bin' });
@@ -323,7 +402,7 @@ describe('115 emulator uploads', () => {
     expect(await forged.text()).toContain('SignatureDoesNotMatch');
     const noToken = await oss({ ...cred, SecurityToken: 'other' }, 'PUT', bucket, object, {}, data);
     expect(await noToken.text()).toContain('InvalidSecurityToken');
-    const unsigned = await fetch(`${emu.ossBase}/${bucket}/${object}`, { method: 'PUT', body: data });
+    const unsigned = await viaEmulator(`http://${bucket}.${OSS_HOST}/${object}`, { method: 'PUT', body: data });
     expect(unsigned.status).toBe(403);
     emu.expireStsTokens();
     const expired = await oss(cred, 'PUT', bucket, object, {}, data, callbackHeaders(reply));
@@ -337,5 +416,73 @@ describe('115 emulator uploads', () => {
     const ok = await oss(await sts(), 'PUT', bucket, object, {}, data, callbackHeaders(reply));
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ state: true, data: { file_name: 'auth.bin' } });
+  });
+});
+
+/** An http.Agent that connects every request to the emulator's OSS, keeping the URL's Host. */
+class EmulatorAgent extends HttpAgent {
+  override createConnection(): Socket {
+    const [host, port] = emu.ossConnect.split(':');
+    return netConnect({ host: host!, port: Number(port) });
+  }
+}
+
+/**
+ * Aliyun's own OSS SDK, a client written without the emulator in mind, as a second opinion on its
+ * OSS: virtual-hosted addressing, V1 signatures with `x-oss-date`, callbacks and multipart.
+ */
+describe('ali-oss against the OSS fake', () => {
+  function aliOss(cred: Sts, extra: Record<string, unknown> = {}): OSS {
+    return new OSS({
+      endpoint: `http://${OSS_HOST}`,
+      bucket: 'fhnfile',
+      accessKeyId: cred.AccessKeyId,
+      accessKeySecret: cred.AccessKeySecret,
+      stsToken: cred.SecurityToken,
+      secure: false,
+      agent: new EmulatorAgent(),
+      ...extra,
+    } as OSS.Options);
+  }
+
+  /** ali-oss's callback option from 115's init reply; `sha1` replaces `${sha1}` when given. */
+  function callbackOf(reply: Json, sha1?: string): { url: string; body: string; customValue: Record<string, string> } {
+    const spec = JSON.parse(reply['callback']['callback']) as { callbackUrl: string; callbackBody: string };
+    const vars = JSON.parse(reply['callback']['callback_var']) as Record<string, string>;
+    return {
+      url: spec.callbackUrl,
+      body: sha1 ? spec.callbackBody.replace('${sha1}', sha1) : spec.callbackBody,
+      customValue: Object.fromEntries(Object.entries(vars).map(([k, v]) => [k.replace(/^x:/, ''), v])),
+    };
+  }
+
+  it("puts an object with 115's callback, and 115 lists it", async () => {
+    const data = randomBytes(200 * 1024 + 7);
+    const cid = await mkdir('ali-put');
+    const reply = await init({ data, cid, name: 'ali-put.bin' });
+    const result = (await aliOss(await sts()).put(reply['object'], data, { callback: callbackOf(reply) })) as OSS.PutObjectResult & { data: Json };
+    expect(result.res.status).toBe(200);
+    expect(result.data).toMatchObject({ state: true, data: { file_name: 'ali-put.bin', sha1: sha1Upper(data) } });
+    expect(await listed(cid)).toEqual([expect.objectContaining({ n: 'ali-put.bin', sha: sha1Upper(data) })]);
+    expect((await download(reply['pickcode'])).equals(data)).toBe(true);
+  });
+
+  it('is refused SecondLevelDomainForbidden when told to address path-style (sldEnable)', async () => {
+    const data = randomBytes(1000);
+    const reply = await init({ data, cid: '0', name: 'ali-sld.bin' });
+    await expect(aliOss(await sts(), { sldEnable: true }).put(reply['object'], data)).rejects.toMatchObject({ status: 403, code: 'SecondLevelDomainForbidden' });
+  });
+
+  it('multipart: ${sha1} stays empty without x-oss-enable-sha1 (CallbackFailed); the SHA-1 written into the callback lands', async () => {
+    const data = randomBytes(350 * 1024 + 3);
+    const cid = await mkdir('ali-multi');
+    const reply = await init({ data, cid, name: 'ali-multi.bin' });
+    const client = aliOss(await sts());
+    await expect(client.multipartUpload(reply['object'], data, { partSize: 100 * 1024, parallel: 1, callback: callbackOf(reply) })).rejects.toMatchObject({ status: 203 });
+    expect(await listed(cid)).toEqual([]);
+    const done = (await client.multipartUpload(reply['object'], data, { partSize: 100 * 1024, parallel: 1, callback: callbackOf(reply, sha1Upper(data)) })) as { data: Json };
+    expect(done.data).toMatchObject({ state: true, data: { file_name: 'ali-multi.bin', sha1: sha1Upper(data) } });
+    expect(await listed(cid)).toEqual([expect.objectContaining({ n: 'ali-multi.bin', sha: sha1Upper(data) })]);
+    expect((await download(reply['pickcode'])).equals(data)).toBe(true);
   });
 });

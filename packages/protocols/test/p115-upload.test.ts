@@ -456,6 +456,17 @@ describe('OSS V1 signing', () => {
     expect(ossCanonicalResource('fhnfile', 'o', { 'max-parts': '1000' })).toBe('/fhnfile/o');
   });
 
+  it('takes x-oss-date for the date line when sent (ali-oss sends no Date), and signs x-oss-enable-sha1', () => {
+    const req = {
+      verb: 'POST',
+      bucket: 'fhnfile',
+      object: 'o',
+      headers: { 'x-oss-date': 'Tue, 01 Dec 2026 14:00:00 GMT', date: 'ignored' },
+      query: { uploads: '', sequential: '', 'x-oss-enable-sha1': '' },
+    };
+    expect(ossStringToSign(req)).toBe('POST\n\n\nTue, 01 Dec 2026 14:00:00 GMT\nx-oss-date:Tue, 01 Dec 2026 14:00:00 GMT\n/fhnfile/o?sequential&uploads&x-oss-enable-sha1');
+  });
+
   it('signs an STS multipart part upload (independent HMAC over the hand-written string)', () => {
     const req = {
       verb: 'put',

@@ -15,6 +15,8 @@ export function emulatorOptions(emu: Emulator115, user = 0, overrides: Partial<P
     ecdh_pub: emu.ecdh_pub,
     rsa_n: emu.rsa_n,
     rsa_e: emu.rsa_e,
+    oss_scheme: 'http',
+    connect_to: `*.aliyuncs.com=${emu.ossConnect}`,
     qps: 100,
     backoff_ms: 50,
     ...overrides,

@@ -140,6 +140,28 @@ describe('p115 uploads over the emulator', () => {
     }
   });
 
+  it("addresses OSS only at the bucket's virtual host under getuploadinfo's endpoint, and lands multipart by OSS's SHA-1", async () => {
+    const emu = await emulator.get();
+    const dir = await mkdtemp(join(tmpdir(), 'ferry-p115-vhost-'));
+    try {
+      const data = bytes(2 * MiB + 5, 31);
+      await writeTree(dir, { 'v.bin': data });
+      // Only fhnfile's own host reaches the emulator; any other OSS name (the bare endpoint a
+      // path-style request goes to) is refused at connect.
+      const connect_to = `fhnfile.oss-cn-shenzhen.aliyuncs.com=${emu.ossConnect},*.aliyuncs.com=127.0.0.1:9`;
+      const provider = emulatorProvider(emu, 0, { upload_part_mib: 1, connect_to });
+      const before = { ...emu.uploadStats };
+      const result = await runTransfer({ source: loc(new LocalProvider('local', dir), '/'), target: loc(provider, '/vhost'), mode: 'copy', backoff: fastBackoff });
+      expect(result).toMatchObject({ failed: 0, copied: 1 });
+      expect(emu.uploadStats.completed - before.completed).toBe(1);
+      expect(emu.uploadStats.ossBytes - before.ossBytes).toBe(data.length);
+      expect((await provider.stat('/vhost/v.bin')).sha1).toBe(sha1(data));
+      await provider.close();
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('lands a file 115 already holds by rapid upload, reading only the range the challenge asked for', async () => {
     const emu = await emulator.get();
     const data = bytes(3 * MiB + 11, 21);

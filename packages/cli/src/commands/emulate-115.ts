@@ -20,7 +20,7 @@ export function addEmulate115Command(program: Command): void {
     .option('--share <path>', "share a path of the first user's drive (repeatable); printed as a 115 share link", repeat, [] as string[])
     .option('--share-expired <path>', 'share a path as a link whose expiry has passed, to see how an expired share fails (repeatable)', repeat, [] as string[])
     .option('--qr-auto-confirm [user]', 'scan and confirm every new QR login code about a second after it is issued, as USER (default: the first user)')
-    .option('--json', 'print {hosts, users, rsa_n, rsa_e, ecdh_pub, oss_base[, shares][, expired_shares]} as one JSON line on stdout')
+    .option('--json', 'print {hosts, users, rsa_n, rsa_e, ecdh_pub, oss_connect[, shares][, expired_shares]} as one JSON line on stdout')
     .action(async (flags: { seed?: string; users: string; share: string[]; shareExpired: string[]; qrAutoConfirm?: string | true; json?: boolean }) => {
       const users = flags.users.split(',').filter(Boolean);
       const phoneUser = flags.qrAutoConfirm === true ? (users[0] ?? 'alice') : flags.qrAutoConfirm;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import { OSS_ENDPOINT_HOST } from './upload-state.js';
 
 /** Aliyun OSS's XML bodies: errors and the multipart results. Shapes follow OSS's documented API. */
 
@@ -25,7 +26,7 @@ export function sendXml(res: ServerResponse, status: number, root: string, field
 
 /** An OSS error: `<Error><Code>…</Code><Message>…</Message>…</Error>`. */
 export function sendOssError(res: ServerResponse, status: number, code: string, message: string, extra: Record<string, string> = {}): void {
-  sendXml(res, status, 'Error', { Code: code, Message: message, ...extra, HostId: 'oss-cn-shenzhen.aliyuncs.com' });
+  sendXml(res, status, 'Error', { Code: code, Message: message, ...extra, HostId: OSS_ENDPOINT_HOST });
 }
 
 /** The `<Part>` list of a CompleteMultipartUpload body; ETags unquoted; undefined when malformed. */

@@ -9,13 +9,14 @@ import type { Call } from './context.js';
 import { parseCompleteParts, sendOssError, sendXml, xmlEscape } from './oss-xml.js';
 import { sendJson } from './http-io.js';
 import { landUpload } from './upload-land.js';
-import { BUCKET } from './upload-state.js';
+import { BUCKET, OSS_ENDPOINT_HOST } from './upload-state.js';
 
 /**
- * The Aliyun OSS fake 115 uploads go to (reference 4.5, 8.9), under `/oss/<bucket>/<object>`.
- * PATH-STYLE: real OSS is virtual-hosted (`https://fhnfile.oss-cn-shenzhen.aliyuncs.com/<object>`);
- * the emulator is one port, so the bucket moves into the path. The V1 signature covers
- * `/<bucket>/<object>` either way, so a client signs the same string for both.
+ * The Aliyun OSS fake 115 uploads go to (reference 4.5, 8.9). VIRTUAL-HOSTED, as real OSS:
+ * requests are told apart by their Host header, `<bucket>.oss-cn-shenzhen.aliyuncs.com`, on the
+ * emulator's one port (clients route those names there with a connect-to map). A path-style
+ * request, to the bare endpoint host, is refused 403 SecondLevelDomainForbidden as OSS does.
+ * The V1 signature covers `/<bucket>/<object>`.
  *
  * Every request needs `Authorization: OSS <AccessKeyId>:<sig>` with credentials from gettoken.php
  * and their `x-oss-security-token`. Bytes go to temp files (uploads of hundreds of MiB must not sit
@@ -23,6 +24,14 @@ import { BUCKET } from './upload-state.js';
  * Objects uploaded WITHOUT callback headers are answered as OSS would and then dropped [?]: 115
  * never learns of them, so nothing could list them.
  */
+
+/** What a Host header names: a bucket's virtual host, the bare endpoint (path-style), or no OSS host. */
+export function ossHostOf(hostHeader: string | undefined): { bucket: string } | 'endpoint' | undefined {
+  const name = (hostHeader ?? '').replace(/:\d+$/, '').toLowerCase();
+  if (name === OSS_ENDPOINT_HOST) return 'endpoint';
+  if (!name.endsWith(`.${OSS_ENDPOINT_HOST}`)) return undefined;
+  return { bucket: name.slice(0, -OSS_ENDPOINT_HOST.length - 1) };
+}
 
 /** OSS PutObject and UploadPart are limited to 5 GiB. */
 const MAX_PUT_BYTES = 5 * 1024 ** 3;
@@ -44,6 +53,12 @@ interface Multipart {
   object: string;
   /** `sequential` was given at initiate (115driver, p115oss); accepted, order not enforced [?]. */
   sequential: boolean;
+  /**
+   * `x-oss-enable-sha1` was given at initiate (wiserain newChunkWriter): only then does OSS know the
+   * SHA-1 of the assembled object, so `${sha1}` in the callback is empty otherwise (elevengo
+   * ReplaceCallbackSha1 works around exactly that).
+   */
+  sha1: boolean;
   parts: Map<number, StoredPart>;
 }
 
@@ -93,12 +108,17 @@ export class OssStore {
     return { path, size, md5: md5.digest('hex').toUpperCase(), sha1: sha1.digest('hex').toUpperCase() };
   }
 
-  async handle(call: Call): Promise<void> {
+  /** A request to the bare endpoint: OSS serves these buckets only virtual-hosted. */
+  refusePathStyle({ res }: Call): void {
+    sendOssError(res, 403, 'SecondLevelDomainForbidden', 'Please use virtual hosted style to access.');
+  }
+
+  /** A request to `<bucket>.<endpoint>`; the object is the whole path. */
+  async handle(call: Call, bucket: string): Promise<void> {
     const { ctx, req, res, url } = call;
-    const [, , bucket = '', ...rest] = url.pathname.split('/');
     let object: string;
     try {
-      object = decodeURIComponent(rest.join('/'));
+      object = decodeURIComponent(url.pathname.slice(1));
     } catch {
       return sendOssError(res, 400, 'InvalidObjectName', 'The object name is not valid UTF-8 percent-encoding.');
     }
@@ -113,7 +133,7 @@ export class OssStore {
     const uploadId = q.get('uploadId');
     if (method === 'PUT' && q.has('partNumber') && uploadId !== null) return this.uploadPart(call, bucket, object, uploadId, q.get('partNumber')!);
     if (method === 'PUT' && uploadId === null) return this.putObject(call, bucket, object);
-    if (method === 'POST' && q.has('uploads')) return this.initiate(call, bucket, object, q.has('sequential'));
+    if (method === 'POST' && q.has('uploads')) return this.initiate(call, bucket, object, q.has('sequential'), q.has('x-oss-enable-sha1'));
     if (method === 'POST' && uploadId !== null) return this.complete(call, bucket, object, uploadId);
     if (method === 'GET' && uploadId !== null) return this.listParts(call, bucket, object, uploadId);
     if (method === 'DELETE' && uploadId !== null) return this.abort(call, bucket, object, uploadId);
@@ -160,15 +180,15 @@ export class OssStore {
       await fs.rm(got.path, { force: true });
       return sendOssError(call.res, 400, 'InvalidDigest', 'The Content-MD5 you specified did not match what we received.');
     }
-    return this.finish(call, bucket, object, got, `"${got.md5}"`, () => {
+    return this.finish(call, bucket, object, got, `"${got.md5}"`, got.sha1, () => {
       call.res.writeHead(200, { etag: `"${got.md5}"`, 'content-length': 0 });
       call.res.end();
     });
   }
 
-  private initiate({ res }: Call, bucket: string, object: string, sequential: boolean): void {
+  private initiate({ res }: Call, bucket: string, object: string, sequential: boolean, sha1: boolean): void {
     const id = randomBytes(16).toString('hex').toUpperCase();
-    this.uploads.set(id, { id, bucket, object, sequential, parts: new Map() });
+    this.uploads.set(id, { id, bucket, object, sequential, sha1, parts: new Map() });
     sendXml(res, 200, 'InitiateMultipartUploadResult', { Bucket: bucket, Key: object, UploadId: id });
   }
 
@@ -280,17 +300,18 @@ export class OssStore {
     for (const p of used) etagMd5.update(Buffer.from(p.etag, 'hex'));
     const etag = `"${etagMd5.digest('hex').toUpperCase()}-${used.length}"`;
     const got: Received = { path, size, md5: '', sha1: sha1.digest('hex').toUpperCase() };
-    return this.finish(call, bucket, object, got, etag, () =>
-      sendXml(call.res, 200, 'CompleteMultipartUploadResult', { Location: `${call.ctx.baseUrl}/oss/${bucket}/${object}`, Bucket: bucket, Key: object, ETag: etag }),
+    return this.finish(call, bucket, object, got, etag, up.sha1 ? got.sha1 : '', () =>
+      sendXml(call.res, 200, 'CompleteMultipartUploadResult', { Location: `http://${bucket}.${OSS_ENDPOINT_HOST}/${object}`, Bucket: bucket, Key: object, ETag: etag }),
     );
   }
 
   /**
    * After the bytes are stored: with `x-oss-callback`, substitute the callback body and let 115
    * land the file (HTTP 200 with 115's JSON, or 203 CallbackFailed as OSS answers a failed
-   * callback); without, answer as plain OSS and drop the bytes.
+   * callback); without, answer as plain OSS and drop the bytes. `ossSha1` is what OSS puts for
+   * `${sha1}`: "" when it did not compute one.
    */
-  private async finish(call: Call, bucket: string, object: string, got: Received, etag: string, plainAnswer: () => void): Promise<void> {
+  private async finish(call: Call, bucket: string, object: string, got: Received, etag: string, ossSha1: string, plainAnswer: () => void): Promise<void> {
     const { req, res } = call;
     const cbHeader = req.headers['x-oss-callback'];
     if (typeof cbHeader !== 'string') {
@@ -310,7 +331,7 @@ export class OssStore {
       await fs.rm(got.path, { force: true });
       return sendOssError(res, 400, 'InvalidArgument', 'The callback configuration is not json format.');
     }
-    const values: Record<string, string> = { bucket, object, size: String(got.size), sha1: got.sha1, etag: etag.replace(/"/g, ''), ...vars };
+    const values: Record<string, string> = { bucket, object, size: String(got.size), sha1: ossSha1, etag: etag.replace(/"/g, ''), ...vars };
     // OSS url-encodes each substituted value for the default form body type; unknown names become ''.
     const body = spec.callbackBody.replace(/\$\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? ''));
     const landed = landUpload(call.ctx, new URLSearchParams(body), bucket, object, { kind: 'disk', path: got.path }, got.size, got.sha1);

@@ -18,7 +18,7 @@ import { shareDownurl, shareDownurlApp } from './share-downurl.js';
 import { shareSnap } from './share-routes.js';
 import { type ShareOptions, type ShareState, ShareStore } from './shares.js';
 import { type Node, UserTree } from './store.js';
-import { OssStore } from './oss.js';
+import { OssStore, ossHostOf } from './oss.js';
 import { getToken, getUploadInfo, initUpload, resumeUpload, uploadInfo, uploadKey } from './upload-routes.js';
 import { type UploadOptions, UploadState } from './upload-state.js';
 
@@ -33,8 +33,9 @@ import { type UploadOptions, UploadState } from './upload-state.js';
  *   my.115.com           -> http://127.0.0.1:PORT/my           (login status, user info)
  *   uplb.115.com         -> http://127.0.0.1:PORT/uplb         (upload init/token/resume, upload-routes.ts)
  *   download CDN         -> http://127.0.0.1:PORT/cdn          (signed, expiring, UA-bound URLs)
- *   Aliyun OSS (uploads) -> http://127.0.0.1:PORT/oss          (PATH-STYLE /oss/<bucket>/<object>, oss.ts;
- *                                                                real OSS is https://<bucket>.<endpoint>/<object>)
+ *   Aliyun OSS (uploads) -> http://127.0.0.1:PORT, by Host header (`ossConnect`, oss.ts):
+ *                           fhnfile.oss-cn-shenzhen.aliyuncs.com/<object>, virtual-hosted as real OSS;
+ *                           the bare oss-cn-shenzhen.aliyuncs.com (path-style) answers 403
  *
  * QR login, the phone's side (login-routes.ts has the client's side; qr-phone.ts). 115's app calls these
  * with its own cookie, which names the user who logs in; `uid` (or `key`) is the QR code's uid, the
@@ -68,9 +69,10 @@ import { type UploadOptions, UploadState } from './upload-state.js';
  *   GET  /webapi/files/uploadinfo, GET|POST /proapi/app/uploadinfo  login; {user_id, userkey, size_limit, ...}
  *   GET  /proapi/android/2.0/user/upload_key                       login; {data:{userkey}}
  *   POST /uplb/4.0/initupload.php?k_ec=<token>                     login; k_ec with the emulator's P-224 key (`ecdh_pub`)
- *   GET  /uplb/3.0/gettoken.php, /uplb/3.0/getuploadinfo.php       anonymous; STS credentials, {endpoint: ossBase}
+ *   GET  /uplb/3.0/gettoken.php, /uplb/3.0/getuploadinfo.php       anonymous; STS credentials, {endpoint: http://oss-cn-shenzhen.aliyuncs.com}
  *   POST /uplb/3.0/resumeupload.php                                login; bucket/object/callback of a pending pick code
- *   *    /oss/<bucket>/<object>[?uploads|?partNumber&uploadId|?uploadId]  OSS V1 auth with the STS credentials
+ *   *    Host <bucket>.oss-cn-shenzhen.aliyuncs.com, /<object>[?uploads|?partNumber&uploadId|?uploadId]
+ *                                                                  OSS V1 auth with the STS credentials
  */
 export const HOST_NAMES = ['webapi', 'proapi', 'passportapi', 'qrcodeapi', 'lixian', 'my', 'uplb', 'cdn'] as const;
 export type HostName = (typeof HOST_NAMES)[number];
@@ -116,10 +118,12 @@ export interface Emulator115 {
    */
   ecdh_pub: string;
   /**
-   * The OSS fake's base URL (`${baseUrl}/oss`), also the `endpoint` of getuploadinfo.php. Clients
-   * address it PATH-STYLE: `${ossBase}/${bucket}/${object}` (real OSS: https://<bucket>.<endpoint>/<object>).
+   * `127.0.0.1:PORT`, where every OSS host name of the emulator is served over plain HTTP, told
+   * apart by the Host header: getuploadinfo's endpoint is `http://oss-cn-shenzhen.aliyuncs.com`, so
+   * clients send `http://fhnfile.oss-cn-shenzhen.aliyuncs.com/<object>` and connect here (curl
+   * --connect-to, or a p115 remote's `connect_to`).
    */
-  ossBase: string;
+  ossConnect: string;
   /** Rapid uploads done (status 2), challenges issued (status 7), body bytes PUT to OSS, OSS uploads landed. */
   readonly uploadStats: { readonly rapid: number; readonly challenges: number; readonly ossBytes: number; readonly completed: number };
   /** Revokes every STS credential issued so far: OSS then answers 403 SecurityTokenExpired. */
@@ -262,6 +266,10 @@ export async function start115Emulator(options: Emulator115Options = {}): Promis
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', ctx.baseUrl);
+    // OSS is Aliyun, not 115: no cookies, no 115 risk control; its own V1 auth (oss.ts).
+    const oss = ossHostOf(req.headers.host);
+    if (oss === 'endpoint') return ctx.oss.refusePathStyle({ ctx, req, res, url, path: url.pathname });
+    if (oss) return ctx.oss.handle({ ctx, req, res, url, path: url.pathname }, oss.bucket);
     const [, host = '', ...rest] = url.pathname.split('/');
     const path = `/${rest.join('/')}`;
     const method = req.method ?? 'GET';
@@ -272,8 +280,6 @@ export async function start115Emulator(options: Emulator115Options = {}): Promis
     const injected = faults.takeHttp5xx(url.pathname);
     if (injected) return sendText(res, injected, `<html><body><h1>${injected}</h1></body></html>`, 'text/html');
     const call: Call = { ctx, req, res, url, path };
-    // OSS is Aliyun, not 115: no cookies, no 115 risk control; its own V1 auth (oss.ts).
-    if (host === 'oss') return ctx.oss.handle(call);
     const pub = publicRoute(host, method, path);
     if (pub) return pub(call);
     if (host === 'my' && path === '/' && url.searchParams.get('ac') === 'status') return loginStatus(call);
@@ -334,7 +340,7 @@ export async function start115Emulator(options: Emulator115Options = {}): Promis
     rsa_n: ctx.rsa.n.toString(16),
     rsa_e: ctx.rsa.e.toString(16),
     ecdh_pub: ctx.upload.ecdh.publicKey.subarray(1).toString('hex'),
-    ossBase: `${ctx.baseUrl}/oss`,
+    ossConnect: `127.0.0.1:${(server.address() as AddressInfo).port}`,
     get uploadStats() {
       return { ...ctx.upload.stats };
     },
@@ -427,14 +433,14 @@ export function shareLinkOf(share: { share_code: string; receive_code: string })
  * `shares` and `expired_shares` only when some were created (--share, --share-expired).
  */
 export function format115EmulatorJson(emu: Emulator115, shares: Emulator115ShareLine[] = [], expiredShares: Emulator115ShareLine[] = []): string {
-  const { hosts, users, rsa_n, rsa_e, ecdh_pub, ossBase } = emu;
+  const { hosts, users, rsa_n, rsa_e, ecdh_pub, ossConnect } = emu;
   return JSON.stringify({
     hosts,
     users,
     rsa_n,
     rsa_e,
     ecdh_pub,
-    oss_base: ossBase,
+    oss_connect: ossConnect,
     ...(shares.length ? { shares } : {}),
     ...(expiredShares.length ? { expired_shares: expiredShares } : {}),
   });

@@ -45,9 +45,10 @@ export type LandResult = { ok: true; body: Record<string, unknown> } | { ok: fal
 
 /**
  * Lands the stored bytes as the file init promised. The callback body must name a pending pick
- * code of that user and target, and OSS's size/SHA-1 must match init's filesize/fileid. Choice [?]:
- * 115's real reaction to a mismatch is unknown; refusing it (OSS then answers 203 CallbackFailed)
- * catches clients that upload other bytes than they declared.
+ * code of that user and target, its `sha1` must be init's fileid, and the stored bytes' size and
+ * SHA-1 must match init's filesize/fileid. Choice [?]: 115's real reaction to a mismatch or an
+ * empty `sha1` is unknown; refusing it (OSS then answers 203 CallbackFailed) catches clients that
+ * upload other bytes than they declared, or a multipart upload OSS computed no SHA-1 for.
  */
 export function landUpload(ctx: Emu115Context, body: URLSearchParams, bucket: string, object: string, content: Content, size: number, sha1: string): LandResult {
   const pickCode = body.get('pick_code') ?? '';
@@ -56,6 +57,9 @@ export function landUpload(ctx: Emu115Context, body: URLSearchParams, bucket: st
   if (body.get('user_id') !== pending.userId) return { ok: false, why: 'user_id does not match the init' };
   if (body.get('target') !== `U_1_${pending.cid}`) return { ok: false, why: 'target does not match the init' };
   if (bucket !== pending.bucket || object !== pending.object) return { ok: false, why: `object ${bucket}/${object} is not the one init issued (${pending.bucket}/${pending.object})` };
+  // What 115 learns of the content is the callback's sha1 (OSS's `${sha1}`), empty when OSS computed none.
+  const told = (body.get('sha1') ?? '').toUpperCase();
+  if (told !== pending.fileId) return { ok: false, why: told ? `callback sha1 ${told} is not the ${pending.fileId} init declared` : 'callback sha1 is empty' };
   if (size !== pending.fileSize) return { ok: false, why: `uploaded ${size} bytes, init declared ${pending.fileSize}` };
   if (sha1.toUpperCase() !== pending.fileId) return { ok: false, why: `uploaded SHA-1 ${sha1.toUpperCase()}, init declared ${pending.fileId}` };
   const tree = ctx.users.get(pending.userId);

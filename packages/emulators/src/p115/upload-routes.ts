@@ -5,7 +5,7 @@ import { type AuthedCall, type Call, apiError } from './context.js';
 import { readBody, readForm, sendJson } from './http-io.js';
 import { type Content, readContent } from './store.js';
 import { folderUnder, parseTarget } from './upload-land.js';
-import { BUCKET, CHALLENGE_MIN_BYTES, type PendingUpload } from './upload-state.js';
+import { BUCKET, CHALLENGE_MIN_BYTES, OSS_ENDPOINT_HOST, type PendingUpload } from './upload-state.js';
 
 /**
  * The uplb/proapi upload routes (reference 4.1, 4.3, 4.5):
@@ -56,13 +56,12 @@ export function getToken({ ctx, res }: Call): void {
 }
 
 /**
- * `endpoint` is a full URL here (`http://127.0.0.1:PORT/oss`), addressed PATH-STYLE:
- * `${endpoint}/${bucket}/${object}`. Real 115 answers a bare host (`oss-cn-shenzhen.aliyuncs.com`),
- * addressed virtual-hosted: `https://${bucket}.${endpoint}/${object}`. The signed canonical resource
- * is `/${bucket}/${object}` either way. A client can tell the two apart by the scheme.
+ * `endpoint` as 115 answers it, `http://oss-cn-shenzhen.aliyuncs.com` (wiserain's comment on its
+ * OSSEndpoint, p115oss's DEFAULT_ENDPOINT); clients address buckets virtual-hosted under that
+ * host. The emulator serves those host names by Host header (`ossConnect`, oss.ts).
  */
 export function getUploadInfo({ ctx, res }: Call): void {
-  sendJson(res, { state: true, endpoint: `${ctx.baseUrl}/oss`, gettokenurl: `${ctx.baseUrl}/uplb/3.0/gettoken.php` });
+  sendJson(res, { state: true, endpoint: `http://${OSS_ENDPOINT_HOST}`, gettokenurl: `${ctx.baseUrl}/uplb/3.0/gettoken.php` });
 }
 
 /** The init reply envelope; status/statuscode per reference 4.3. `status` 0 on errors is a guess [?]. */

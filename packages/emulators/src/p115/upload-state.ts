@@ -57,6 +57,11 @@ export interface StsCredential {
 
 /** 115's bucket (p115oss default); the only one the OSS fake has. */
 export const BUCKET = 'fhnfile';
+/**
+ * The OSS endpoint getuploadinfo names (elevengo, p115oss, wiserain); buckets live at
+ * `<bucket>.<endpoint>`, which is how the OSS fake tells its requests apart (by Host header).
+ */
+export const OSS_ENDPOINT_HOST = 'oss-cn-shenzhen.aliyuncs.com';
 /** p115client: the challenge appears for files of 1 MiB and more. */
 export const CHALLENGE_MIN_BYTES = 1024 * 1024;
 

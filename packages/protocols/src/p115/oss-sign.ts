@@ -68,10 +68,12 @@ export function ossCanonicalResource(bucket: string, object: string, query: Read
   return `/${bucket}/${object}${sub.length ? `?${sub.join('&')}` : ''}`;
 }
 
+/** The date line is `x-oss-date` when sent (ali-oss sends no Date header), else `Date`. */
 export function ossStringToSign(req: OssRequestToSign): string {
   const h = req.headers;
+  const date = header(h, 'x-oss-date') || header(h, 'date');
   return (
-    `${req.verb.toUpperCase()}\n${header(h, 'content-md5')}\n${header(h, 'content-type')}\n${header(h, 'date')}\n` +
+    `${req.verb.toUpperCase()}\n${header(h, 'content-md5')}\n${header(h, 'content-type')}\n${date}\n` +
     ossCanonicalHeaders(h) +
     ossCanonicalResource(req.bucket, req.object, req.query)
   );

@@ -1,4 +1,5 @@
 import type { Agent } from 'undici';
+import { connectVia, parseConnectTo } from '../http/connect-to.js';
 import { request, undici } from '../http/undici.js';
 import type { z } from 'zod';
 import { AuthError, BadInput, Conflict, NotFound, RateLimited, type RequestGate, TransientError, sleep } from '@ferry/core';
@@ -58,9 +59,12 @@ export class Api115 {
   readonly throttle: AccountThrottle;
   private agent: Promise<Agent> | undefined;
 
-  /** One connection pool per account, made on the first call. */
+  /** One connection pool per account, made on the first call; `connect_to` decides where its sockets go. */
   dispatcher(): Promise<Agent> {
-    return (this.agent ??= undici().then(({ Agent }) => new Agent({ keepAliveTimeout: 10_000, connections: 16 })));
+    return (this.agent ??= undici().then(({ Agent, buildConnector }) => {
+      const rules = parseConnectTo(this.options.connect_to) ?? [];
+      return new Agent({ keepAliveTimeout: 10_000, connections: 16, ...(rules.length ? { connect: connectVia(rules, buildConnector({})) } : {}) });
+    }));
   }
 
   constructor(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { M115_RSA_E_HEX, M115_RSA_N_HEX } from '@ferry/protocols';
+import { parseConnectTo } from '../http/connect-to.js';
 
 /** OpenList's fallback app version (reference section 0); 115Browser UA as OpenList sends it. */
 const APP_VERSION = '35.6.0.3';
@@ -31,10 +32,15 @@ export const p115Options = z.object({
     .regex(/^(04)?[0-9a-fA-F]{112}$/, 'a P-224 public key, hex X‖Y')
     .default(P115_ECDH_PUB_HEX)
     .describe("P-224 public key (hex X‖Y) of the k_ec upload-init envelope; 115's own by default"),
-  oss_endpoint: z
+  oss_scheme: z
+    .enum(['https', 'http'])
+    .default('https')
+    .describe("Scheme of OSS upload URLs, SCHEME://BUCKET.ENDPOINT/OBJECT with getuploadinfo's endpoint host (whose own scheme is ignored)"),
+  connect_to: z
     .string()
+    .refine((text) => parseConnectTo(text) !== undefined, 'comma-separated HOST[:PORT]=ADDRESS:PORT, HOST a name or *.domain')
     .default('')
-    .describe('OSS base URL for uploads, path-style (URL/bucket/object); empty = the endpoint getuploadinfo names: a bare host virtual-hosted (https://bucket.host/object), a full URL path-style'),
+    .describe('Connect-to map, as curl --connect-to: HOST[:PORT]=ADDRESS:PORT,… (HOST may be *.domain); URLs and Host headers stay real, only the TCP connection goes to ADDRESS:PORT'),
   upload_part_mib: z.number().int().min(1).max(5120).default(16).describe('MiB per OSS multipart part (raised when a file would need more than 10000 parts)'),
   backoff_ms: z.number().int().min(1).default(5000).describe('First pause after 115 risk control (HTTP 405, errno 911/590075); doubles up to 10 min'),
 });

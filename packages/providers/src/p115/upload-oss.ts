@@ -32,9 +32,9 @@ export interface OssCall {
 
 /**
  * Aliyun OSS as 115 hands it out: STS credentials from `uplb/3.0/gettoken.php`, renewed before
- * they expire and once more when OSS says they have; requests signed with OSS V1 by hand. The
- * endpoint is `uplb/3.0/getuploadinfo.php`'s, virtual-hosted, unless `oss_endpoint` names a
- * path-style base URL (an emulator).
+ * they expire and once more when OSS says they have; requests signed with OSS V1 by hand, to the
+ * bucket's virtual host under `uplb/3.0/getuploadinfo.php`'s endpoint. An emulator is reached by
+ * the provider's `connect_to` map, never by rewriting these URLs.
  */
 export class Oss115 {
   private sts: StsCredentials115 | undefined;
@@ -65,25 +65,24 @@ export class Oss115 {
   }
 
   /**
-   * The URL of a bucket. `oss_endpoint` (a path-style base URL) wins; else getuploadinfo's
-   * endpoint: a bare host (115's) is addressed virtual-hosted, `https://bucket.host`; a full URL
-   * (an emulator's) path-style, `URL/bucket`.
+   * The URL of a bucket: always virtual-hosted, `SCHEME://BUCKET.HOST`, with HOST from
+   * getuploadinfo's endpoint (115 answers `http://oss-cn-shenzhen.aliyuncs.com`) and SCHEME from
+   * `oss_scheme`, since OSS refuses path-style requests to these buckets (SecondLevelDomainForbidden).
    */
   private base(bucket: string): Promise<string> {
-    const configured = this.api.options.oss_endpoint.replace(/\/+$/, '');
-    if (configured) return Promise.resolve(`${configured}/${bucket}`);
     this.endpoint ??= uplbCall(this.api, '/3.0/getuploadinfo.php').then(
       (reply) => {
         const info = getUploadInfo115.safeParse(uplbJson(reply, `${this.api.remote}: getuploadinfo`));
-        if (!info.success) throw new TransientError(`${this.api.remote}: 115 named no OSS endpoint`);
-        return info.data.endpoint.replace(/\/+$/, '');
+        const host = info.success ? endpointHost(info.data.endpoint) : undefined;
+        if (!host) throw new TransientError(`${this.api.remote}: 115 named no usable OSS endpoint${info.success ? ` ('${info.data.endpoint}')` : ''}`);
+        return host;
       },
       (err: unknown) => {
         this.endpoint = undefined;
         throw err;
       },
     );
-    return this.endpoint.then((endpoint) => (/^https?:\/\//i.test(endpoint) ? `${endpoint}/${bucket}` : `https://${bucket}.${endpoint}`));
+    return this.endpoint.then((host) => `${this.api.options.oss_scheme}://${bucket}.${host}`);
   }
 
   /** One signed request; an expired STS token is renewed and the request sent again once. */
@@ -134,6 +133,17 @@ export class Oss115 {
       return reply;
     }
   }
+}
+
+/** The host (and port, if named) of an endpoint given as a bare host or as a URL. */
+function endpointHost(endpoint: string): string | undefined {
+  let host: string;
+  try {
+    host = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`).host;
+  } catch {
+    return undefined;
+  }
+  return /^[a-z0-9.-]+(:\d+)?$/i.test(host) ? host.toLowerCase() : undefined;
 }
 
 function ossCode(text: string): string {

@@ -74,7 +74,7 @@ export interface UploadHome {
 }
 
 /**
- * An OSS multipart upload into the object 115's init named: `?sequential&uploads`, parts PUT in
+ * An OSS multipart upload into the object 115's init named: `?sequential&uploads&x-oss-enable-sha1`, parts PUT in
  * order with Content-MD5, then CompleteMultipartUpload with the callback headers, whose answer
  * is 115's callback JSON. `state()` lets another process continue after the last part.
  */
@@ -97,7 +97,8 @@ export class P115Upload implements UploadSession {
 
   static async start(home: UploadHome, target: OssTarget, size: number, sha1: string, partSize: number): Promise<P115Upload> {
     const reply = await home.oss.send(
-      { verb: 'POST', bucket: target.bucket, object: target.object, query: [['sequential', ''], ['uploads', '']] },
+      // x-oss-enable-sha1: OSS fills the callback's `${sha1}` only for a multipart upload that asked for it.
+      { verb: 'POST', bucket: target.bucket, object: target.object, query: [['sequential', ''], ['uploads', ''], ['x-oss-enable-sha1', '']] },
       `${home.where} (initiate multipart)`,
     );
     const uploadId = xmlTag(reply.text, 'UploadId');
@@ -181,6 +182,10 @@ export class P115Upload implements UploadSession {
       },
       where,
     );
+    if (reply.status === 203) {
+      // OSS assembled the object but 115's callback refused it: nothing landed, the upload id is spent.
+      throw new TransientError(`${where}: 115's upload callback failed (${xmlTag(reply.text, 'Code') ?? 'HTTP 203'}: ${xmlTag(reply.text, 'Message') ?? ''})`);
+    }
     let json: unknown;
     try {
       json = JSON.parse(reply.text) as unknown;
