@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator115 } from '@ferry/emulators';
 import { type Sandbox, ferry, finished, p115EndpointArgs, sandbox, startFerry, waitFor } from './helpers.js';
 
-type EmulatorLine = Pick<Emulator115, 'hosts' | 'rsa_n' | 'rsa_e' | 'ecdh_pub'> & { users: { name: string; cookie: string }[] };
+type EmulatorLine = Pick<Emulator115, 'hosts' | 'rsa_n' | 'rsa_e' | 'ecdh_pub'> & { oss_connect: string; users: { name: string; cookie: string }[] };
 
 let box: Sandbox;
 let emulator: ReturnType<typeof startFerry>;

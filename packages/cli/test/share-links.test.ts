@@ -14,6 +14,7 @@ interface ShareLine {
 }
 interface EmulatorLine {
   hosts: Record<string, string>;
+  oss_connect: string;
   users: { name: string; cookie: string }[];
   rsa_n: string;
   rsa_e: string;
