@@ -126,6 +126,8 @@ export interface Emulator115 {
   expireStsTokens(): void;
   /** The per-user `userkey` (uploadinfo) that `sig` is computed with. */
   userkey(user: string): string;
+  /** Gives the user a new `userkey`: a client still signing with the old one gets "sig invalid". */
+  renewUserkey(user: string): void;
   /** Bytes the CDN has sent (body bytes only). */
   readonly cdnBytesServed: number;
   /** CDN requests refused (expired, forged or UA-mismatched URL). */
@@ -339,6 +341,7 @@ export async function start115Emulator(options: Emulator115Options = {}): Promis
     },
     expireStsTokens: () => ctx.upload.expireSts(),
     userkey: (user) => ctx.upload.userKey(treeOf(user).userId),
+    renewUserkey: (user) => ctx.upload.renewUserKey(treeOf(user).userId),
     get cdnBytesServed() {
       return ctx.cdn.bytesServed;
     },
