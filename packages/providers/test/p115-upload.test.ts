@@ -317,6 +317,8 @@ describe('p115 uploads over the emulator', () => {
     const attempt = provider.tryRapidUpload!('/refused/second.txt', source(second));
     await expect(attempt).rejects.toBeInstanceOf(BadInput);
     await expect(attempt).rejects.toMatchObject({ retryable: false, message: expect.stringMatching(/sig invalid/) });
+    // The refusal dropped the stale userkey: the next upload signs with the new one.
+    await expect(provider.tryRapidUpload!('/refused/second.txt', source(second))).resolves.toMatchObject({ status: 'miss' });
     await provider.close();
   });
 

@@ -95,6 +95,8 @@ export class UploadInit {
         where,
       );
       if (initUploadFailed(reply) || reply.status === INIT_UPLOAD_STATUS.signFailed || reply.status === INIT_UPLOAD_STATUS.failedAfterSign) {
+        // A refused sig may come from a userkey 115 no longer holds: the next upload fetches it again.
+        if (reply.status === INIT_UPLOAD_STATUS.refused) this.userKey = undefined;
         throw initFailure(reply, where);
       }
       if (reply.status === INIT_UPLOAD_STATUS.done) return { kind: 'hit' };
