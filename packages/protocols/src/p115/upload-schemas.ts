@@ -47,7 +47,6 @@ export const initUpload115 = z.looseObject({
 });
 export type InitUpload115 = z.infer<typeof initUpload115>;
 
-
 /**
  * The clients' rule: `statuscode` 0 (or missing) and 701 (the challenge) are not errors; a
  * refusal (`status: false`) is one whatever its statuscode.
