@@ -51,4 +51,15 @@ describe('ferry login 115 against ferry emulate 115 --qr-auto-confirm', () => {
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('115 session expired: run `ferry login 115 before`');
   });
+
+  it('logs in as an app other than web: the QR token is asked for as web, the app named only at the login step', async () => {
+    const old = info.users[0]!.cookie;
+    expect((await ferry(['remote', 'add', 'TV', 'p115', `cookie=${old}`, ...p115EndpointArgs(info)], box)).code).toBe(0);
+    const login = await ferry(['login', '115', 'TV', '--app', 'tv'], box);
+    expect(login.stderr).toContain('Status: confirmed');
+    expect(login.code).toBe(0);
+    const fresh = await cookieOf('TV');
+    expect(fresh).not.toBe(old);
+    expect((await ferry(['ls', 'TV:/'], box)).code).toBe(0);
+  });
 });

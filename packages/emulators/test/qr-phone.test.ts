@@ -15,8 +15,9 @@ async function qrcodeapi(path: string, cookie?: string): Promise<Reply> {
   return (await res.json()) as Reply;
 }
 
-async function newCode(app = 'tv'): Promise<{ uid: string; status: () => Promise<number> }> {
-  const token = (await qrcodeapi(`/api/1.0/${app}/1.0/token/`))['data'] as { uid: string; time: number; sign: string };
+/** A QR token, asked for as `web` whatever app logs in with it (115driver, p115client). */
+async function newCode(): Promise<{ uid: string; status: () => Promise<number> }> {
+  const token = (await qrcodeapi('/api/1.0/web/1.0/token/'))['data'] as { uid: string; time: number; sign: string };
   const q = new URLSearchParams({ uid: token.uid, time: String(token.time), sign: token.sign });
   return { uid: token.uid, status: async () => (await qrcodeapi(`/get/status/?${q}`))['data']['status'] as number };
 }
@@ -27,6 +28,16 @@ async function login(uid: string, app = 'tv'): Promise<Reply> {
 }
 
 describe('115 emulator: the phone side of a QR login over HTTP', () => {
+  it('serves the QR token route for web only; an app named there gets an error and no token', async () => {
+    expect(await qrcodeapi('/api/1.0/web/1.0/token/')).toMatchObject({ state: 1, data: { uid: expect.any(String), sign: expect.any(String) } });
+    expect(await qrcodeapi('/api/1.0/web/1.0/token')).toMatchObject({ state: 1 });
+    for (const app of ['tv', 'alipaymini', 'android']) {
+      const refused = await qrcodeapi(`/api/1.0/${app}/1.0/token/`);
+      expect(refused).toMatchObject({ state: 0, code: 990002 });
+      expect(refused['data']).toEqual([]);
+    }
+  });
+
   it('scans and confirms as the user of the phone cookie, who then gets the session', async () => {
     const [alice, bob] = emu.users;
     const code = await newCode();

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { m115DecodeResponse, m115EncodeRequest, rsaPublicKey } from '@ferry/protocols';
+import { cookieHeaderOf, m115DecodeResponse, m115EncodeRequest, rsaPublicKey } from '@ferry/protocols';
 import { type Emulator115, type Emulator115Options, format115EmulatorJson, share115LinkOf, start115Emulator } from '../src/index.js';
 
 const UA = 'Mozilla/5.0 115Browser/27.0.5.7';
@@ -31,11 +31,14 @@ function seed(emu: Emulator115): void {
 
 function client(emu: Emulator115) {
   const cookieOf = (user?: 'alice' | 'bob') => (user ? emu.users.find((u) => u.name === user)!.cookie : undefined);
+  /** The reply; `cdnCookie` beside it holds the cookies the reply set, as a Cookie header. */
   const get = async (path: string, params: Record<string, string>, user?: 'alice' | 'bob', ua = UA): Promise<Json> => {
     const cookie = cookieOf(user);
     const res = await fetch(`${emu.hosts.webapi}${path}?${new URLSearchParams(params)}`, { headers: { 'user-agent': ua, ...(cookie ? { cookie } : {}) } });
     expect(res.status).toBe(200);
-    return (await res.json()) as Json;
+    const json = (await res.json()) as Json;
+    const set = cookieHeaderOf(res.headers.getSetCookie());
+    return set ? { ...json, cdnCookie: set } : json;
   };
   const post = async (path: string, form: Record<string, string>, user?: 'alice' | 'bob'): Promise<Json> => {
     const cookie = cookieOf(user);
@@ -181,7 +184,7 @@ describe('115 share links: snap', () => {
     expect(listed['data']['count']).toBe(1);
     expect(listed['data']['list'][0]).toMatchObject({ n: 'keep.bin', s: 8 });
     const dl = await c.downurl({ ...s, file_id: listed['data']['list'][0]['fid'] }, 'bob');
-    const body = await fetch(dl['data']['url']['url'], { headers: { 'user-agent': UA } });
+    const body = await fetch(dl['data']['url']['url'], { headers: { 'user-agent': UA, cookie: dl['cdnCookie'] } });
     expect(await body.text()).toBe('original');
   });
 
@@ -294,7 +297,7 @@ describe('115 share links: downurl', () => {
     expect(await c.downurl({ share_code: share.share_code, file_id: aFid }, 'alice')).toMatchObject({ state: true });
   });
 
-  it('gives a UA-bound, expiring CDN URL with Range and HEAD', async () => {
+  it('gives a UA- and cookie-bound (f=3), expiring CDN URL with Range and HEAD', async () => {
     const reply = await c.downurl({ ...share, file_id: aFid, dl: '1' }, 'bob');
     expect(reply).toMatchObject({ state: true, data: { fid: aFid, fn: 'a.mkv', fs: 10_000, sha1: sha1(A), url: { client: 1 } } });
     const url = reply['data']['url']['url'] as string;
@@ -302,26 +305,72 @@ describe('115 share links: downurl', () => {
     const parsed = new URL(url);
     expect(Number(parsed.searchParams.get('t'))).toBeGreaterThan(Date.now() / 1000);
     expect(parsed.searchParams.get('u')).toBe(emu.users[1]!.user_id);
+    expect(parsed.searchParams.get('f')).toBe('3');
+    const cookie = reply['cdnCookie'] as string;
+    expect(cookie).toMatch(/^[0-9a-f]{32}=[0-9a-f]{32}$/);
     for (const key of ['url', 'client', 'desc', 'isp', 'oss_id', 'ooid']) expect(reply['data']['url']).toHaveProperty(key);
+    const headers = { 'user-agent': UA, cookie };
 
-    const full = await fetch(url, { headers: { 'user-agent': UA } });
+    const full = await fetch(url, { headers });
     expect(Buffer.from(await full.arrayBuffer()).equals(A)).toBe(true);
-    const ranged = await fetch(url, { headers: { 'user-agent': UA, range: 'bytes=100-199' } });
+    const ranged = await fetch(url, { headers: { ...headers, range: 'bytes=100-199' } });
     expect(ranged.status).toBe(206);
     expect(ranged.headers.get('content-range')).toBe('bytes 100-199/10000');
     expect(Buffer.from(await ranged.arrayBuffer()).equals(A.subarray(100, 200))).toBe(true);
-    expect((await fetch(url, { headers: { 'user-agent': UA, range: 'bytes=10000-' } })).status).toBe(416);
-    const head = await fetch(url, { method: 'HEAD', headers: { 'user-agent': UA } });
+    expect((await fetch(url, { headers: { ...headers, range: 'bytes=10000-' } })).status).toBe(416);
+    const head = await fetch(url, { method: 'HEAD', headers });
     expect([head.status, head.headers.get('content-length')]).toEqual([200, '10000']);
     const refusedBefore = emu.cdnRefused;
-    expect((await fetch(url, { headers: { 'user-agent': 'curl/8' } })).status).toBe(403);
-    expect(emu.cdnRefused).toBe(refusedBefore + 1);
-    emu.expireUrls();
+    expect((await fetch(url, { headers: { ...headers, 'user-agent': 'curl/8' } })).status).toBe(403);
     expect((await fetch(url, { headers: { 'user-agent': UA } })).status).toBe(403);
+    const other = (await c.downurl({ ...share, file_id: aFid }, 'bob'))['cdnCookie'] as string;
+    expect(other).not.toBe(cookie);
+    expect((await fetch(url, { headers: { 'user-agent': UA, cookie: other } })).status).toBe(403);
+    expect(emu.cdnRefused).toBe(refusedBefore + 3);
+    emu.expireUrls();
+    expect((await fetch(url, { headers })).status).toBe(403);
     emu.setUrlLifetime(-1);
-    const stale = (await c.downurl({ ...share, file_id: aFid }, 'bob'))['data']['url']['url'];
-    expect((await fetch(stale, { headers: { 'user-agent': UA } })).status).toBe(403);
+    const stale = await c.downurl({ ...share, file_id: aFid }, 'bob');
+    expect((await fetch(stale['data']['url']['url'], { headers: { 'user-agent': UA, cookie: stale['cdnCookie'] } })).status).toBe(403);
     emu.setUrlLifetime(3600);
+  });
+
+  it('binds URLs to a cookie per kind of route: the web downurl by default, the m115 routes when switched on', async () => {
+    emu.setCookieBoundUrls({ web: false });
+    try {
+      const plain = await c.downurl({ ...share, file_id: aFid }, 'bob');
+      expect(plain['cdnCookie']).toBeUndefined();
+      expect(new URL(plain['data']['url']['url']).searchParams.get('f')).toBe('1');
+      expect((await fetch(plain['data']['url']['url'], { headers: { 'user-agent': UA } })).status).toBe(200);
+    } finally {
+      emu.setCookieBoundUrls({ web: true });
+    }
+    const pub = rsaPublicKey(emu.rsa_n, emu.rsa_e);
+    const chrome = async (): Promise<{ url: string; cookie: string | undefined }> => {
+      const pickCode = emu.tree('bob').nodeByPath('Mine/m.bin')!.pickCode;
+      const req = m115EncodeRequest(JSON.stringify({ pickcode: pickCode }), pub);
+      const res = await fetch(`${emu.hosts.proapi}/app/chrome/downurl`, {
+        method: 'POST',
+        headers: { 'user-agent': UA, cookie: emu.users[1]!.cookie },
+        body: new URLSearchParams({ data: req.data }),
+      });
+      const reply = (await res.json()) as Json;
+      const data = JSON.parse(m115DecodeResponse(reply['data'], req.key, pub).toString('utf8')) as Json;
+      return { url: (Object.values(data)[0] as Json)['url']['url'], cookie: cookieHeaderOf(res.headers.getSetCookie()) };
+    };
+    emu.putFile('bob', 'Mine/m.bin', Buffer.from('mine'));
+    const off = await chrome();
+    expect([new URL(off.url).searchParams.get('f'), off.cookie]).toEqual(['1', undefined]);
+    emu.setCookieBoundUrls({ app: true });
+    try {
+      const on = await chrome();
+      expect(new URL(on.url).searchParams.get('f')).toBe('3');
+      expect(on.cookie).toMatch(/^[0-9a-f]{32}=[0-9a-f]{32}$/);
+      expect((await fetch(on.url, { headers: { 'user-agent': UA } })).status).toBe(403);
+      expect(await (await fetch(on.url, { headers: { 'user-agent': UA, cookie: on.cookie! } })).text()).toBe('mine');
+    } finally {
+      emu.setCookieBoundUrls({ app: false });
+    }
   });
 
   it('answers url:false for a folder, 50015 for an id outside the share, 50028 over the size cap', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  cookieHeaderOf,
   formatShareLink,
   isShareFolder,
   isWebAddress,
@@ -111,5 +112,19 @@ describe('share reply schemas', () => {
     expect(rateLimitMargin({ state: true, margin: 3 })).toBeUndefined();
     expect(rateLimitMargin({ state: false, errno: 590075 })).toBeUndefined();
     expect(rateLimitMargin(null)).toBeUndefined();
+  });
+});
+
+describe('cookieHeaderOf: the downurl reply\'s cookie sent back with an f=3 URL (reference 3.4)', () => {
+  it('keeps name=value pairs in order and drops attributes', () => {
+    const a = '0123456789abcdef0123456789abcdef=fedcba9876543210fedcba9876543210';
+    expect(cookieHeaderOf(`${a}; path=/; domain=.115.com; HttpOnly`)).toBe(a);
+    expect(cookieHeaderOf([`${a}; path=/`, 'k=v; Max-Age=60'])).toBe(`${a}; k=v`);
+  });
+
+  it('is undefined when the reply set nothing usable', () => {
+    expect(cookieHeaderOf(undefined)).toBeUndefined();
+    expect(cookieHeaderOf([])).toBeUndefined();
+    expect(cookieHeaderOf(['; path=/', '=x'])).toBeUndefined();
   });
 });

@@ -525,8 +525,17 @@ describe('upload schemas', () => {
 
     const done = initUpload115.parse({ status: 2, statuscode: 0, pickcode: 'p', fileid: 'ABC', callback: [] });
     expect(done.status).toBe(INIT_UPLOAD_STATUS.done);
-    const refused = initUpload115.parse({ status: 0, statuscode: 400, statusmsg: 'sig invalid' });
+    const badParameter = initUpload115.parse({ status: 4, statuscode: 402, statusmsg: 'fileid invalid' });
+    expect(initUploadFailed(badParameter)).toBe(true);
+  });
+
+  it('reads a refusal, `"status": false`, as status refused (-1, as 115driver\'s BoolInt) and as a failure whatever its statuscode', () => {
+    const refused = initUpload115.parse({ request: '/4.0/initupload.php', status: false, statuscode: 400, statusmsg: 'sig invalid' });
+    expect(refused).toMatchObject({ status: INIT_UPLOAD_STATUS.refused, statusmsg: 'sig invalid' });
+    expect(INIT_UPLOAD_STATUS.refused).toBe(-1);
     expect(initUploadFailed(refused)).toBe(true);
+    expect(initUploadFailed(initUpload115.parse({ status: false, statuscode: 701, statusmsg: '' }))).toBe(true);
+    expect(initUpload115.safeParse({ status: true, statuscode: 0 }).success).toBe(false);
   });
 
   it('reads upload info, STS tokens and the OSS endpoint', () => {

@@ -488,6 +488,23 @@ describe('115share files over the web download cap', () => {
     await source.close();
   });
 
+  it('reads through the app endpoint when its URLs are cookie-bound (f=3): each URL with its reply\'s cookie, renewals included', async () => {
+    const emu = await capped();
+    emu.setCookieBoundUrls({ app: true });
+    const over = randomBytes(MiB + 1);
+    emu.putFile('alice', 'capped4/over.bin', over);
+    const source = shareProvider(emu, emu.createShare('alice', ['capped4/over.bin']), { web_download_max_mib: 1 }, { overrides: { download_segment_mib: 1 } });
+    const [entry] = await collect(source.list('/'));
+    emu.expireUrls(MiB / 2);
+    const before = emu.shareDownurls;
+    const refusedBefore = emu.cdnRefused;
+    expect(sha1(await readAll(await source.openRead(entry!)))).toBe(sha1(over));
+    expect(delta(emu, before)).toEqual({ web: 0, app: 2 });
+    // Only the expired URL was refused: neither URL went out without its cookie.
+    expect(emu.cdnRefused - refusedBefore).toBe(1);
+    await source.close();
+  });
+
   it('lands a file over the cap on Aliyun by rapid upload, reading a few KiB through the app endpoint', async () => {
     const emu = await capped();
     const film = randomBytes(3 * MiB + 5);

@@ -200,6 +200,24 @@ describe('p115 uploads over the emulator', () => {
     await provider.close();
   });
 
+  it('a rapid hit settles the file it landed by name and SHA-1, since the init pick code is not the file\'s', async () => {
+    const emu = await emulator.get();
+    emu.putFile('alice', 'settle/same.txt', Buffer.from('the older file of this name'));
+    const data = Buffer.from('content 115 already holds for another user');
+    emu.putFile('bob', 'held/settle.txt', data);
+    const provider = emulatorProvider(emu, 0);
+    const result = await provider.tryRapidUpload!('/settle/same.txt', { size: data.length, knownSha1: sha1(data), sha1: async () => sha1(data), readRange: async (s, e) => data.subarray(s, e) });
+    expect(result.status).toBe('hit');
+    const listed: Entry[] = [];
+    for await (const e of provider.list('/settle')) listed.push(e);
+    // The landed file is found, so the older one of its name is recycled and the entry is the new file's.
+    expect(listed).toEqual([expect.objectContaining({ name: 'same.txt', sha1: sha1(data), size: data.length })]);
+    const entry = result.status === 'hit' ? result.entry! : undefined;
+    expect(entry).toMatchObject({ id: listed[0]!.id, sha1: sha1(data) });
+    expect(await readAll(await provider.openRead(entry!))).toEqual(data);
+    await provider.close();
+  });
+
   it('uploads ~40 MiB in parts through a failing part and resumes a dropped copy from its checkpoint in a new process', async () => {
     const emu = await emulator.get();
     const dir = await mkdtemp(join(tmpdir(), 'ferry-p115-big-'));
@@ -307,6 +325,22 @@ describe('p115 uploads over the emulator', () => {
     await expect(
       provider.tryRapidUpload!('/wrong-key/x.txt', { size: data.length, knownSha1: sha1(data), sha1: async () => sha1(data), readRange: async (s, e) => data.subarray(s, e) }),
     ).rejects.toThrow(/ecdh_pub/);
+    await provider.close();
+  });
+
+  it('an init 115 refuses with `"status": false` (a stale userkey: sig invalid) fails at once, not retryable, with 115\'s message', async () => {
+    const emu = await emulator.get();
+    const provider = emulatorProvider(emu, 0);
+    const source = (data: Buffer) => ({ size: data.length, knownSha1: sha1(data), sha1: async () => sha1(data), readRange: async (s: number, e: number) => data.subarray(s, e) });
+    const first = Buffer.from('signed with the userkey as fetched');
+    await provider.tryRapidUpload!('/refused/first.txt', source(first));
+    emu.renewUserkey('alice');
+    const second = Buffer.from('signed with a userkey 115 no longer holds');
+    const attempt = provider.tryRapidUpload!('/refused/second.txt', source(second));
+    await expect(attempt).rejects.toBeInstanceOf(BadInput);
+    await expect(attempt).rejects.toMatchObject({ retryable: false, message: expect.stringMatching(/sig invalid/) });
+    // The refusal dropped the stale userkey: the next upload signs with the new one.
+    await expect(provider.tryRapidUpload!('/refused/second.txt', source(second))).resolves.toMatchObject({ status: 'miss' });
     await provider.close();
   });
 

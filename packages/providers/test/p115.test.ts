@@ -91,6 +91,27 @@ describe('p115 provider against the emulator', () => {
     await provider.close();
   });
 
+  it('reads a cookie-bound (f=3) URL with the cookie its downurl reply set, renewals included', async () => {
+    const emu = await emulator.get();
+    const data = randomBytes(3 * 1024 * 1024 + 9);
+    emu.putFile('alice', 'cookie-bound/f.bin', data);
+    emu.setCookieBoundUrls({ app: true });
+    try {
+      const provider = emulatorProvider(emu, 0, { download_segment_mib: 1 });
+      const entry = await provider.stat('/cookie-bound/f.bin');
+      const refusedBefore = emu.cdnRefused;
+      emu.expireUrls(1_500_000);
+      const chunks: Buffer[] = [];
+      for await (const c of await provider.openRead(entry)) chunks.push(c as Buffer);
+      expect(Buffer.concat(chunks).equals(data)).toBe(true);
+      // One refusal: the URL that expired mid-file; the renewed URL came with its own cookie.
+      expect(emu.cdnRefused - refusedBefore).toBe(1);
+      await provider.close();
+    } finally {
+      emu.setCookieBoundUrls({ app: false });
+    }
+  });
+
   it('m115 round trip against the emulator key; 115\'s real modulus does not open the emulator', async () => {
     const emu = await emulator.get();
     emu.putFile('alice', 'm115/x.txt', Buffer.from('m115'));

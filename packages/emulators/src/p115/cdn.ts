@@ -19,6 +19,8 @@ interface IssuedUrl {
   userId: string;
   fileId: string;
   userAgent: string;
+  /** `name=value` a request must send, for a cookie-bound URL (f=3). */
+  cookie?: string;
   serial: number;
   /**
    * Set for share downloads: the snapshot file itself, captured at issue time, because a
@@ -28,12 +30,31 @@ interface IssuedUrl {
 }
 
 /**
+ * Which downurl routes issue cookie-bound URLs (f=3). `web`: the webapi routes (share/downurl),
+ * on by default, as 115's web `files/download` always sets such a cookie (reference 3.1). `app`:
+ * the m115 routes (chrome, android, app share/downurl), off by default: which of them 115 binds to
+ * a cookie is not documented [?].
+ */
+export interface CookieBoundRoutes {
+  web: boolean;
+  app: boolean;
+}
+
+/** A URL as issued, and for a cookie-bound one (f=3) the Set-Cookie line its downurl reply carries. */
+export interface IssuedCdnUrl {
+  url: string;
+  setCookie?: string;
+}
+
+/**
  * The download CDN. URLs look like 115's (reference 3.4):
  * `/cdn/<40 hex>/<name>?t=<expiry s>&u=<user id>&s=<size>&c=0&f=1&k=<signature>&v=1`,
- * bound to the User-Agent of the downurl request (f=1). Expiry and UA are checked when a request
- * starts; a response already flowing finishes, as a CDN checks auth once per request. Refusals
- * are HTTP 403 (the reference leaves the status open and suggests 403). Share downloads use the
- * same URLs; they carry the snapshot's file with them (see IssuedUrl.snapshot).
+ * bound to the User-Agent of the downurl request (f=1), and when issued cookie-bound (f=3) also to
+ * a `<32 hex>=<32 hex>` cookie the downurl reply sets (reference 3.1, 3.4: p115client). Expiry, UA
+ * and cookie are checked when a request starts; a response already flowing finishes, as a CDN
+ * checks auth once per request. Refusals are HTTP 403 (the reference leaves the status open and
+ * suggests 403). Share downloads use the same URLs; they carry the snapshot's file with them (see
+ * IssuedUrl.snapshot).
  */
 export class Cdn {
   bytesServed = 0;
@@ -52,24 +73,28 @@ export class Cdn {
   constructor(
     public urlLifetimeS: number,
     private readonly faults: Faults,
+    public cookieBound: CookieBoundRoutes = { web: true, app: false },
   ) {}
 
-  issue(user: UserTree, node: Node, userAgent: string): string {
-    return this.issueFor(user.userId, node, userAgent);
+  issue(user: UserTree, node: Node, userAgent: string, cookieBound = false): IssuedCdnUrl {
+    return this.issueFor(user.userId, node, userAgent, cookieBound);
   }
 
   /** A URL for a share snapshot's file, issued to `userId` (the downloader, not the sharer). */
-  issueSnapshot(userId: string, file: ServedFile, userAgent: string): string {
-    return this.issueFor(userId, file, userAgent, file);
+  issueSnapshot(userId: string, file: ServedFile, userAgent: string, cookieBound = false): IssuedCdnUrl {
+    return this.issueFor(userId, file, userAgent, cookieBound, file);
   }
 
-  private issueFor(userId: string, file: Pick<ServedFile, 'id' | 'name' | 'size'>, userAgent: string, snapshot?: ServedFile): string {
+  private issueFor(userId: string, file: Pick<ServedFile, 'id' | 'name' | 'size'>, userAgent: string, cookieBound: boolean, snapshot?: ServedFile): IssuedCdnUrl {
     const token = randomBytes(20).toString('hex');
     const t = Math.floor(Date.now() / 1000) + this.urlLifetimeS;
-    this.issued.set(token, { userId, fileId: file.id, userAgent, serial: this.serial++, ...(snapshot ? { snapshot } : {}) });
+    const cookie = cookieBound ? `${randomBytes(16).toString('hex')}=${randomBytes(16).toString('hex')}` : undefined;
+    this.issued.set(token, { userId, fileId: file.id, userAgent, serial: this.serial++, ...(cookie ? { cookie } : {}), ...(snapshot ? { snapshot } : {}) });
     const k = this.sign(token, t, userId);
-    const query = `t=${t}&u=${userId}&s=${file.size}&d=0&c=0&f=1&k=${k}&us=0&uc=0&v=1`;
-    return `${this.baseUrl}/cdn/${token}/${encodeURIComponent(file.name)}?${query}`;
+    const query = `t=${t}&u=${userId}&s=${file.size}&d=0&c=0&f=${cookie ? 3 : 1}&k=${k}&us=0&uc=0&v=1`;
+    const url = `${this.baseUrl}/cdn/${token}/${encodeURIComponent(file.name)}?${query}`;
+    // Choice [?]: the attributes 115 sets are not documented; clients send back name=value only.
+    return cookie ? { url, setCookie: `${cookie}; path=/` } : { url };
   }
 
   /** Expires every URL issued so far, now or after `afterBytes` more bytes leave the CDN. */
@@ -105,6 +130,7 @@ export class Cdn {
     }
     if (t < Date.now() / 1000 || entry.serial < this.revokedBelow) return this.refuse(res, 'URL expired');
     if ((req.headers['user-agent'] ?? '') !== entry.userAgent) return this.refuse(res, 'User-Agent mismatch');
+    if (entry.cookie && !cookiePairs(req.headers.cookie).includes(entry.cookie)) return this.refuse(res, 'cookie missing');
     const live = entry.snapshot ? undefined : users.get(entry.userId)?.live(entry.fileId);
     const node: ServedFile | undefined = entry.snapshot ?? (live && !live.isDir ? live : undefined);
     if (!node?.content) return sendText(res, 404, 'Not Found');
@@ -170,4 +196,8 @@ function parseRange(header: string | undefined, size: number): [number, number] 
   const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
   if (start >= size || end < start) return 'unsatisfiable';
   return [start, end];
+}
+
+function cookiePairs(header: string | undefined): string[] {
+  return (header ?? '').split(';').map((p) => p.trim());
 }

@@ -25,9 +25,14 @@ export function formArray(form: URLSearchParams, key: string): string[] {
   return single.flatMap((v) => v.split(',')).filter((v) => v !== '');
 }
 
-export function sendJson(res: ServerResponse, body: unknown, status = 200): void {
+/** `setCookie`: Set-Cookie lines for the reply (a downurl reply binding its URL to a cookie). */
+export function sendJson(res: ServerResponse, body: unknown, status = 200, setCookie: string[] = []): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...(setCookie.length ? { 'set-cookie': setCookie } : {}),
+  });
   res.end(text);
 }
 

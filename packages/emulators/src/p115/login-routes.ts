@@ -6,11 +6,14 @@ function passportError(code: number, message: string): Record<string, unknown> {
   return { state: 0, code, errno: code, message, error: message, data: [] };
 }
 
-/** `GET /qrcodeapi/api/1.0/{app}/1.0/token/` (with or without the trailing slash). */
+/**
+ * `GET /qrcodeapi/api/1.0/web/1.0/token/` (with or without the trailing slash). The public clients
+ * (115driver, p115client) always ask for the token as `web` and name the app only when logging in;
+ * the emulator serves that route alone and answers any other app with an error (its code a choice).
+ */
 export function qrToken({ res, ctx, path }: Call): void {
-  const app = path.split('/')[3] ?? 'web';
-  if (!isApp115(app)) return sendJson(res, passportError(ERR.badParams, '参数错误'));
-  const token = ctx.qr.issue(app);
+  if (path.split('/')[3] !== 'web') return sendJson(res, passportError(ERR.badParams, '参数错误'));
+  const token = ctx.qr.issue();
   sendJson(res, {
     state: 1,
     code: 0,

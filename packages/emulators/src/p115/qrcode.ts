@@ -1,11 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { App115 } from '@ferry/protocols';
-
 export interface QrToken {
   uid: string;
   time: number;
   sign: string;
-  app: App115;
   /** 0 waiting, 1 scanned, 2 confirmed, -1 expired, -2 canceled. */
   status: number;
   /** The user whose phone scanned the code, then confirmed it. */
@@ -25,11 +22,11 @@ export class QrTokens {
 
   constructor(private readonly lifetimeMs: number) {}
 
-  issue(app: App115): QrToken {
+  issue(): QrToken {
     const uid = randomBytes(20).toString('hex');
     const time = Math.floor(Date.now() / 1000);
     const sign = createHash('sha1').update(`${uid}:${time}:${randomBytes(8).toString('hex')}`).digest('hex');
-    const token: QrToken = { uid, time, sign, app, status: 0, used: false, expiresAt: Date.now() + this.lifetimeMs };
+    const token: QrToken = { uid, time, sign, status: 0, used: false, expiresAt: Date.now() + this.lifetimeMs };
     this.tokens.set(uid, token);
     this.onIssue?.(token);
     return token;

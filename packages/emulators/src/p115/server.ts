@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type App115, ERR, type RsaPrivateKey } from '@ferry/protocols';
-import { Cdn } from './cdn.js';
+import { Cdn, type CookieBoundRoutes } from './cdn.js';
 import { type AuthedCall, type Call, type Emu115Context, type MaybeAuthedCall, apiError } from './context.js';
 import { androidDownload, chromeDownurl } from './download-routes.js';
 import { batchRename, categoryGet, copy, getId, getInfo, listFiles, mkdir, move, recycle } from './files-routes.js';
@@ -84,6 +84,8 @@ export interface Emulator115Options {
   seedDir?: string;
   /** Lifetime of download URLs (`t` = now + this). The real one is not documented; default 1 h. */
   urlLifetimeS?: number;
+  /** Which downurl routes bind their URLs to a cookie (f=3); default web routes only (see CookieBoundRoutes). */
+  cookieBoundUrls?: Partial<CookieBoundRoutes>;
   /** How long a QR code waits before it expires (status -1). Default 5 min. */
   qrLifetimeMs?: number;
   /** A phone of `user` scans and confirms every new QR code by itself, `afterMs` (default 1000) after it is issued. */
@@ -130,6 +132,8 @@ export interface Emulator115 {
   expireStsTokens(): void;
   /** The per-user `userkey` (uploadinfo) that `sig` is computed with. */
   userkey(user: string): string;
+  /** Gives the user a new `userkey`: a client still signing with the old one gets "sig invalid". */
+  renewUserkey(user: string): void;
   /** Bytes the CDN has sent (body bytes only). */
   readonly cdnBytesServed: number;
   /** CDN requests refused (expired, forged or UA-mismatched URL). */
@@ -150,6 +154,8 @@ export interface Emulator115 {
   /** Expires every URL issued so far, now or once the CDN has served `afterBytes` more bytes. */
   expireUrls(afterBytes?: number): void;
   setUrlLifetime(seconds: number): void;
+  /** Switches cookie-bound URLs (f=3) per kind of downurl route, for URLs issued from now on. */
+  setCookieBoundUrls(routes: Partial<CookieBoundRoutes>): void;
   setOfflineTask(user: string, infoHash: string, patch: { status: number; percentDone?: number }): void;
   /**
    * Shares items of `user`'s tree ('/Films/a.mkv', '/Films') as one snapshot. `receiveCode` ''
@@ -245,7 +251,7 @@ export async function start115Emulator(options: Emulator115Options = {}): Promis
     risk: new RiskControl(options.riskControl),
     faults,
     rsa: generateRsa(),
-    cdn: new Cdn(options.urlLifetimeS ?? 3600, faults),
+    cdn: new Cdn(options.urlLifetimeS ?? 3600, faults, { web: true, app: false, ...options.cookieBoundUrls }),
     offline: new Map(),
     offlineQuota: options.offlineQuota ?? 100,
     shares: new ShareStore(),
@@ -346,6 +352,7 @@ export async function start115Emulator(options: Emulator115Options = {}): Promis
     },
     expireStsTokens: () => ctx.upload.expireSts(),
     userkey: (user) => ctx.upload.userKey(treeOf(user).userId),
+    renewUserkey: (user) => ctx.upload.renewUserKey(treeOf(user).userId),
     get cdnBytesServed() {
       return ctx.cdn.bytesServed;
     },
@@ -379,6 +386,9 @@ export async function start115Emulator(options: Emulator115Options = {}): Promis
     expireUrls: (afterBytes = 0) => ctx.cdn.expireIssued(afterBytes),
     setUrlLifetime: (seconds) => {
       ctx.cdn.urlLifetimeS = seconds;
+    },
+    setCookieBoundUrls: (routes) => {
+      ctx.cdn.cookieBound = { ...ctx.cdn.cookieBound, ...routes };
     },
     setOfflineTask: (user, infoHash, patch) => {
       const task = ctx.offline.get(treeOf(user).userId)?.tasks.get(infoHash);

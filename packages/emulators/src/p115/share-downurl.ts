@@ -41,17 +41,23 @@ function resolve(call: AuthedCall, asked: Asked): Resolved {
   return { ok: true, share: opened.share, node };
 }
 
-/** `data` of reference 5.2: a folder answers `url: false`; a file's URL is bound to the caller's UA. */
-function downurlData(call: AuthedCall, share: Share, node: SnapNode): Record<string, unknown> {
+/**
+ * `data` of reference 5.2: a folder answers `url: false`; a file's URL is bound to the caller's UA,
+ * and when `cookieBound` to the cookie whose Set-Cookie line comes back beside the data.
+ */
+function downurlData(call: AuthedCall, share: Share, node: SnapNode, cookieBound: boolean): { data: Record<string, unknown>; setCookie: string[] } {
   const n = numberEncoder(call.ctx, share);
-  if (node.isDir) return { fid: node.id, fn: node.name, fs: n(0), url: false };
-  const cdnUrl = call.ctx.cdn.issueSnapshot(call.session.userId, node, call.req.headers['user-agent'] ?? '');
+  if (node.isDir) return { data: { fid: node.id, fn: node.name, fs: n(0), url: false }, setCookie: [] };
+  const issued = call.ctx.cdn.issueSnapshot(call.session.userId, node, call.req.headers['user-agent'] ?? '', cookieBound);
   return {
-    fid: node.id,
-    fn: node.name,
-    fs: n(node.size),
-    sha1: node.sha1,
-    url: { url: cdnUrl, client: 1, desc: '', isp: 0, oss_id: `fhnfile/${node.sha1}`, ooid: '' },
+    data: {
+      fid: node.id,
+      fn: node.name,
+      fs: n(node.size),
+      sha1: node.sha1,
+      url: { url: issued.url, client: 1, desc: '', isp: 0, oss_id: `fhnfile/${node.sha1}`, ooid: '' },
+    },
+    setCookie: issued.setCookie ? [issued.setCookie] : [],
   };
 }
 
@@ -74,7 +80,8 @@ export function shareDownurl(call: AuthedCall): void {
   const { share, node } = found;
   const max = webCap(call);
   if (!node.isDir && max !== undefined && node.size > max) return sendJson(call.res, apiError(SHARE_ERR.tooBig, '文件大小超出限制，请使用客户端下载'));
-  sendJson(call.res, { state: true, error: '', errno: 0, data: downurlData(call, share, node) });
+  const { data, setCookie } = downurlData(call, share, node, call.ctx.cdn.cookieBound.web);
+  sendJson(call.res, { state: true, error: '', errno: 0, data }, 200, setCookie);
 }
 
 /**
@@ -106,6 +113,6 @@ export async function shareDownurlApp(call: AuthedCall): Promise<void> {
   const { share_code = '', receive_code, file_id = '' } = payload.data;
   const found = resolve(call, { shareCode: share_code, receiveCode: receive_code ?? null, fileId: file_id });
   if (!found.ok) return sendJson(call.res, found.body);
-  const data = downurlData(call, found.share, found.node);
-  sendJson(call.res, { state: true, msg: '', errno: '', data: m115EncodeResponse(JSON.stringify(data), decoded.key, call.ctx.rsa) });
+  const { data, setCookie } = downurlData(call, found.share, found.node, call.ctx.cdn.cookieBound.app);
+  sendJson(call.res, { state: true, msg: '', errno: '', data: m115EncodeResponse(JSON.stringify(data), decoded.key, call.ctx.rsa) }, 200, setCookie);
 }

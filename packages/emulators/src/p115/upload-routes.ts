@@ -64,7 +64,7 @@ export function getUploadInfo({ ctx, res }: Call): void {
   sendJson(res, { state: true, endpoint: `http://${OSS_ENDPOINT_HOST}`, gettokenurl: `${ctx.baseUrl}/uplb/3.0/gettoken.php` });
 }
 
-/** The init reply envelope; status/statuscode per reference 4.3. `status` 0 on errors is a guess [?]. */
+/** The init reply envelope; status/statuscode per reference 4.3. Every answer sets its own `status`. */
 function initReply(fields: Record<string, unknown>): Record<string, unknown> {
   return { request: '/4.0/initupload.php', version: '4.0', status: 0, statuscode: 0, statusmsg: '', ...fields };
 }
@@ -118,7 +118,10 @@ export async function initUpload(call: AuthedCall): Promise<void> {
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
     res.end(body);
   };
-  const fail = (statuscode: number, statusmsg: string): void => reply({ statuscode, statusmsg });
+  // A bad parameter (402) comes back as status 4 (public fixtures: "status":4,"statuscode":402);
+  // a request 115 will not take at all (bad sig, token, t, appversion) as `status: false`, which
+  // 115driver's UploadInitResp decodes (BoolInt reads false as -1).
+  const fail = (statuscode: number, statusmsg: string): void => reply({ status: statuscode === 402 ? 4 : false, statuscode, statusmsg });
 
   const f = (k: string): string => form.get(k) ?? '';
   const appVersion = f('appversion');
@@ -169,9 +172,11 @@ export async function initUpload(call: AuthedCall): Promise<void> {
       const matches = challenge && challenge.userId === userId && challenge.fileId === fileId && challenge.fileSize === fileSize && challenge.target === target;
       if (!matches || signVal.toUpperCase() !== challenge.expected) return reply({ ...common, status: 8, statuscode: 702, statusmsg: '签名认证失败' });
     }
-    const node = tree.addFile(cid, f('filename') || fileId, held, fileSize, fileId);
+    tree.addFile(cid, f('filename') || fileId, held, fileSize, fileId);
     ctx.upload.stats.rapid++;
-    return reply({ ...common, status: 2, statuscode: 0, statusmsg: '', pickcode: node.pickCode });
+    // The pick code of a hit is not the landed file's ("this pickcode is not the same as for
+    // downloading!", wiserain/rclone backend/115 api/types.go): a client finds the file by listing.
+    return reply({ ...common, status: 2, statuscode: 0, statusmsg: '', pickcode: tree.reservePickCode() });
   }
 
   const pickCode = tree.reservePickCode();
@@ -214,6 +219,6 @@ export async function resumeUpload({ ctx, req, res, tree }: AuthedCall): Promise
     (form.get('fileid') ?? '').toUpperCase() === pending.fileId &&
     form.get('filesize') === String(pending.fileSize) &&
     form.get('target') === `U_1_${pending.cid}`;
-  if (!ok) return sendJson(res, { state: false, ...initReply({ request: '/3.0/resumeupload.php', statuscode: 402, statusmsg: 'userid/filesize/target/pickcode invalid' }) });
+  if (!ok) return sendJson(res, { state: false, ...initReply({ request: '/3.0/resumeupload.php', status: 4, statuscode: 402, statusmsg: 'userid/filesize/target/pickcode invalid' }) });
   sendJson(res, { state: true, ...initReply({ request: '/3.0/resumeupload.php', target: `U_1_${pending.cid}`, fileid: pending.fileId, ...uploadAnswer(pending) }) });
 }

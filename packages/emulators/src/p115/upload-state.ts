@@ -92,6 +92,10 @@ export class UploadState {
     return key;
   }
 
+  renewUserKey(userId: string): void {
+    this.userKeys.set(userId, randomBytes(16).toString('hex'));
+  }
+
   /** A fresh STS credential that OSS accepts until it expires. */
   issueSts(now = Date.now()): StsCredential {
     const cred: StsCredential = {

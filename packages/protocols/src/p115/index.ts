@@ -1,4 +1,5 @@
 export * from './apps.js';
+export * from './cdn-cookie.js';
 export * from './cookie.js';
 export * from './crc32.js';
 export * from './envelope.js';

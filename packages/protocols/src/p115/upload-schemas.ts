@@ -19,13 +19,20 @@ export const uploadInfo115 = z.looseObject({
 export const initUploadCallback115 = z.looseObject({ callback: z.string(), callback_var: z.string() });
 
 /**
+ * `status` values of initupload (reference 4.3; 6 and 8 from the open-API docs). `refused` stands
+ * for `"status": false`, 115's answer to a request it will not take at all (a bad sig or token):
+ * 115driver decodes `status` with a type that reads `false` as -1 (BoolInt in UploadInitResp).
+ */
+export const INIT_UPLOAD_STATUS = { refused: -1, upload: 1, done: 2, failedAfterSign: 6, challenge: 7, signFailed: 8 } as const;
+
+/**
  * `initupload.php`, decrypted. Which fields are set depends on `status` (see INIT_UPLOAD_STATUS);
  * `callback` is only an object when an OSS upload follows, so other shapes are tolerated.
  */
 export const initUpload115 = z.looseObject({
   request: z.string().optional(),
   version: z.string().optional(),
-  status: intLike,
+  status: z.union([z.literal(false).transform(() => INIT_UPLOAD_STATUS.refused), intLike]),
   statuscode: looseInt,
   statusmsg: z.string().optional(),
   pickcode: z.string().optional(),
@@ -40,11 +47,12 @@ export const initUpload115 = z.looseObject({
 });
 export type InitUpload115 = z.infer<typeof initUpload115>;
 
-/** `status` values of initupload (reference 4.3; 6 and 8 from the open-API docs). */
-export const INIT_UPLOAD_STATUS = { upload: 1, done: 2, failedAfterSign: 6, challenge: 7, signFailed: 8 } as const;
-
-/** The clients' rule: `statuscode` 0 (or missing) and 701 (the challenge) are not errors. */
+/**
+ * The clients' rule: `statuscode` 0 (or missing) and 701 (the challenge) are not errors; a
+ * refusal (`status: false`) is one whatever its statuscode.
+ */
 export function initUploadFailed(reply: InitUpload115): boolean {
+  if (reply.status === INIT_UPLOAD_STATUS.refused) return true;
   return reply.statuscode !== undefined && reply.statuscode !== 0 && reply.statuscode !== 701;
 }
 

@@ -17,7 +17,7 @@ export function shareUrlSource(api: Api115, share: ShareRef, account: string, we
   return async (fileId, where, size) => {
     if (size > webMaxBytes || tooBigForWeb.has(fileId)) return app(fileId, where);
     const web = await webDownurl(api, share, account, fileId, where);
-    if (web.kind === 'url') return web.url;
+    if (web.kind === 'url') return web.cookie ? { url: web.url, cookie: web.cookie } : { url: web.url };
     tooBigForWeb.add(fileId);
     return app(fileId, where);
   };

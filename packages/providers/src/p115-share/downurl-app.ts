@@ -1,6 +1,7 @@
 import { BadInput, NotFound, TransientError } from '@ferry/core';
 import { m115DecodeResponse, m115EncodeRequest, m115Envelope, rsaPublicKey } from '@ferry/protocols';
 import { type Api115, failureIn } from '../p115/api.js';
+import { type CdnUrl, replyCookie } from '../p115/download.js';
 import { downurlError, downurlOf } from './downurl-reply.js';
 import { type ShareRef, checkMargin } from './snap.js';
 
@@ -11,17 +12,20 @@ const ENDPOINT = '/app/share/downurl';
  * field `data` = m115(JSON {share_code, receive_code, file_id}) with the account's rsa_n/rsa_e
  * (115's key unless an emulator's is configured, as for the chrome download of one's own files);
  * the reply's `data` is m115 too (5.4). 115driver sends a JSON Accept and no Referer; the cookie
- * and User-Agent are the account's, so the URL is bound to the UA the reads send.
+ * and User-Agent are the account's, so the URL is bound to the UA the reads send; a cookie the
+ * reply sets goes with the URL.
  */
-export function appDownurl(api: Api115, share: ShareRef, account: string): (fileId: string, where: string) => Promise<string> {
+export function appDownurl(api: Api115, share: ShareRef, account: string): (fileId: string, where: string) => Promise<CdnUrl> {
   const pub = rsaPublicKey(api.options.rsa_n, api.options.rsa_e);
   return async (fileId, where) => {
     const payload = { share_code: share.share_code, receive_code: share.receive_code, file_id: fileId };
     const { data, key } = m115EncodeRequest(JSON.stringify(payload), pub);
+    const cookie = replyCookie();
     const json = await api.callRaw('proapi', ENDPOINT, {
       query: { t: Math.floor(Date.now() / 1000) },
       form: new URLSearchParams({ data }),
       headers: { accept: 'application/json;charset=UTF-8' },
+      ...cookie.options,
     });
     checkMargin(json, where);
     const failure = failureIn(json);
@@ -35,6 +39,6 @@ export function appDownurl(api: Api115, share: ShareRef, account: string): (file
     } catch (err) {
       throw new BadInput(`${where}: cannot decode 115's share download reply (is rsa_n right on remote '${account}'?)`, { cause: err });
     }
-    return downurlOf(decoded, where, ENDPOINT);
+    return cookie.with(downurlOf(decoded, where, ENDPOINT));
   };
 }

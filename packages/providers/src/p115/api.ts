@@ -9,6 +9,7 @@ import {
   NOT_FOUND_CODES,
   RISK_CODES,
   SESSION_CODES,
+  cookieHeaderOf,
   envelope115,
   failureOf,
   isWafPage,
@@ -30,6 +31,8 @@ export interface CallOptions {
   form?: URLSearchParams;
   /** Extra request headers (the Referer share pages send). */
   headers?: Record<string, string>;
+  /** Called with the cookies the answer set, as a Cookie header (downurl replies bind their URL to them). */
+  onSetCookie?: (cookie: string) => void;
 }
 
 /**
@@ -128,6 +131,7 @@ export class Api115 {
       await this.throttle.take();
       let status: number;
       let text: string;
+      let setCookie: string | undefined;
       try {
         const res = await request(url, {
           method: options.form ? 'POST' : 'GET',
@@ -144,6 +148,7 @@ export class Api115 {
           bodyTimeout: 60_000,
         });
         status = res.statusCode;
+        setCookie = cookieHeaderOf(res.headers['set-cookie']);
         text = await res.body.text();
       } catch (err) {
         if (++transient >= MAX_TRANSIENT) throw new TransientError(`${this.remote}: cannot reach 115 (${(err as Error).message})`, { cause: err });
@@ -168,6 +173,7 @@ export class Api115 {
       }
       if (failure?.code !== undefined && SESSION_CODES.has(failure.code)) throw this.sessionExpired();
       this.throttle.passed();
+      if (setCookie) options.onSetCookie?.(setCookie);
       return json;
     }
   }

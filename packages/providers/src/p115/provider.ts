@@ -88,7 +88,10 @@ export class P115Provider implements Provider {
   /**
    * After a file landed: 115 keeps files of the same name side by side, so the older ones go to
    * the recycle bin (unless the new one belongs beside them: the source's other files of that
-   * name), and the new one's entry comes from the listing (by pick code or file id).
+   * name), and the new one's entry comes from the listing: by file id or pick code after an OSS
+   * upload, by name and SHA-1 after a rapid hit (whose init pick code is not the file's), as
+   * 115driver's checkUploadStatus finds an upload. The listing runs oldest first, so of several
+   * same-content files the last is the one just landed.
    */
   private async settle(path: string, landed: { pickCode?: string; fileId?: string; size: number; sha1: string }, placement: Placement): Promise<Entry> {
     const dir = parentPath(path);
@@ -101,7 +104,7 @@ export class P115Provider implements Provider {
     }
     const mine =
       same.find((i) => (landed.fileId !== undefined && i.entry.id === landed.fileId) || (landed.pickCode !== undefined && i.pickCode === landed.pickCode)) ??
-      (landed.fileId === undefined && landed.pickCode === undefined ? same.find((i) => i.entry.sha1 === landed.sha1 && i.entry.size === landed.size) : undefined);
+      (landed.fileId === undefined && landed.pickCode === undefined ? same.findLast((i) => i.entry.sha1 === landed.sha1 && i.entry.size === landed.size) : undefined);
     const older = same.filter((i) => i !== mine).map((i) => i.entry.id!);
     if (mine && older.length > 0 && !placement.besideSameName) await recycleItems(this.api, older);
     return mine?.entry ?? { path, name, isDir: false, size: landed.size, sha1: landed.sha1, ...(landed.fileId ? { id: landed.fileId } : {}) };

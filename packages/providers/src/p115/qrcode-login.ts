@@ -82,10 +82,13 @@ export function refuseWithdrawnApp(app: string): void {
   }
 }
 
-/** Step 1: a QR token for `app`. */
+/**
+ * Step 1: a QR token, to log in as `app` later. The token is always asked for as `web`, as
+ * 115driver and p115client do; the app is named only in step 3, which takes its session slot.
+ */
 export async function startQrLogin(ep: QrLoginEndpoints, app: App115): Promise<QrTicket> {
   refuseWithdrawnApp(app);
-  const reply = await getJson(`${base(ep.qrcodeapi_url)}/api/1.0/${app}/1.0/token/`, qrToken115, ep.user_agent);
+  const reply = await getJson(`${base(ep.qrcodeapi_url)}/api/1.0/web/1.0/token/`, qrToken115, ep.user_agent);
   const { uid, time, sign, qrcode } = reply.data;
   return { app, uid, time, sign, content: qrcode || `https://115.com/scan/dg-${uid}` };
 }

@@ -29,7 +29,11 @@ export interface OssTarget {
   pickcode?: string;
 }
 
-export type InitOutcome = { kind: 'hit'; pickcode?: string } | { kind: 'upload'; target: OssTarget };
+/**
+ * A hit carries no pick code: the one initupload answers is not the landed file's ("this pickcode
+ * is not the same as for downloading!", wiserain/rclone), so the file is found by listing.
+ */
+export type InitOutcome = { kind: 'hit' } | { kind: 'upload'; target: OssTarget };
 
 export interface InitRequest {
   fileName: string;
@@ -91,9 +95,11 @@ export class UploadInit {
         where,
       );
       if (initUploadFailed(reply) || reply.status === INIT_UPLOAD_STATUS.signFailed || reply.status === INIT_UPLOAD_STATUS.failedAfterSign) {
+        // A refused sig may come from a userkey 115 no longer holds: the next upload fetches it again.
+        if (reply.status === INIT_UPLOAD_STATUS.refused) this.userKey = undefined;
         throw initFailure(reply, where);
       }
-      if (reply.status === INIT_UPLOAD_STATUS.done) return { kind: 'hit', ...(reply.pickcode ? { pickcode: reply.pickcode } : {}) };
+      if (reply.status === INIT_UPLOAD_STATUS.done) return { kind: 'hit' };
       if (reply.status === INIT_UPLOAD_STATUS.challenge) {
         if (round >= MAX_CHALLENGES) throw new IntegrityError(`${where}: 115 keeps asking for proof bytes; its last sign_check was ${reply.sign_check}`);
         if (!reply.sign_key || !reply.sign_check) throw new TransientError(`${where}: 115's challenge came without sign_key/sign_check`);
@@ -159,6 +165,8 @@ function initFailure(reply: InitUpload115, where: string): Error {
   if (code === 400) return new BadInput(`${where}: 115 refused the upload signature (sig: ${msg}); check app_version and the account's userkey`);
   if (code === 402) return new BadInput(`${where}: 115 refused the upload (userid/filesize/target/pickcode: ${msg})`);
   if (reply.status === INIT_UPLOAD_STATUS.signFailed || code === 702) return new IntegrityError(`${where}: 115 refused the proof bytes (sign_val: ${msg})`);
+  // `status: false` is a refusal, not a hiccup: asking again gets the same answer.
+  if (reply.status === INIT_UPLOAD_STATUS.refused) return new BadInput(`${where}: 115 refused the upload (${msg || 'no reason given'}); check app_version and log in again`);
   return new TransientError(`${where}: 115's upload init failed (status ${reply.status}, ${msg})`);
 }
 

@@ -69,7 +69,7 @@ export class P115Uploads {
     const sha1 = (source.knownSha1 ?? (await source.sha1())).toLowerCase();
     const outcome = await this.initFor(p, source.size, sha1, (s, e) => source.readRange(s, e));
     if (outcome.kind === 'hit') {
-      const entry = await this.place.settle(p, { ...(outcome.pickcode ? { pickCode: outcome.pickcode } : {}), size: source.size, sha1 }, placement);
+      const entry = await this.place.settle(p, { size: source.size, sha1 }, placement);
       return { status: 'hit', entry };
     }
     const now = Date.now();
@@ -119,7 +119,7 @@ export class P115Uploads {
       return new SpoolUpload(partSize, request.size, this.where(p), (file, digest) => this.landFile(p, file, request.size, digest, partSize, placement));
     }
     if (outcome.kind === 'hit') {
-      const entry = await this.place.settle(p, { ...(outcome.pickcode ? { pickCode: outcome.pickcode } : {}), size: request.size, sha1 }, placement);
+      const entry = await this.place.settle(p, { size: request.size, sha1 }, placement);
       return new LandedSession(partSize, request.size, entry);
     }
     return P115Upload.start(home, outcome.target, request.size, sha1, partSize);
@@ -128,7 +128,7 @@ export class P115Uploads {
   /** Lands a spooled file: init (maybe a rapid hit), else a multipart upload read from the file. */
   private async landFile(p: string, file: string, size: number, sha1: string, partSize: number, placement: Placement): Promise<Entry> {
     const outcome = await this.initFor(p, size, sha1, (s, e) => readFileRange(file, s, e));
-    if (outcome.kind === 'hit') return this.place.settle(p, { ...(outcome.pickcode ? { pickCode: outcome.pickcode } : {}), size, sha1 }, placement);
+    if (outcome.kind === 'hit') return this.place.settle(p, { size, sha1 }, placement);
     const upload = await P115Upload.start(this.home(p, placement), outcome.target, size, sha1, partSize);
     try {
       for (let offset = 0, n = 1; offset < size; offset += partSize, n++) {
