@@ -95,6 +95,7 @@ export async function runTransferCommand(
 ): Promise<RunSummary> {
   const ctx = await loadContext();
   const { transfers, retries, compare, onConflict } = transferSettings(flags, ctx.config.defaults);
+  const intervalMs = progressIntervalMs(flags.progressInterval);
 
   const source = ctx.locate(sourceArg);
   const target = ctx.locate(destArg);
@@ -115,7 +116,7 @@ export async function runTransferCommand(
     tty: !!process.stderr.isTTY,
     quiet,
     verbose: !!globals.verbose,
-    intervalMs: progressIntervalMs(flags.progressInterval),
+    intervalMs,
   });
   const stopOnSignal = () => {
     reporter.stop();
