@@ -5,6 +5,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 import type { RunSummary } from '@ferry/core';
 
 export const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
@@ -21,6 +22,22 @@ export async function sandbox(): Promise<Sandbox> {
     dir,
     env: { ...process.env, FERRY_CONFIG: join(dir, 'ferry.config.json'), FERRY_STATE_DIR: join(dir, 'state'), NO_COLOR: '1' },
   };
+}
+
+/** Cleanups run after each test of the file, last registered first. */
+export function cleanupAfterEach(): (() => Promise<void>)[] {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  return cleanups;
+}
+
+/** A sandbox removed after the test. */
+export async function tempSandbox(cleanups: (() => Promise<void>)[]): Promise<Sandbox> {
+  const box = await sandbox();
+  cleanups.push(() => fs.rm(box.dir, { recursive: true, force: true }));
+  return box;
 }
 
 export interface RunResult {

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator115, start115Emulator } from '@ferry/emulators';
-import { type Sandbox, ferry, finished, p115EndpointArgs, sandbox, startFerry, summaryOf } from './helpers.js';
+import { type Sandbox, cleanupAfterEach, ferry, finished, p115EndpointArgs, sandbox, startFerry, summaryOf } from './helpers.js';
 import { withQueuePrefix } from './queue-sandbox.js';
 
 let emu: Emulator115;
@@ -108,10 +108,7 @@ describe('ferry import-share', () => {
 });
 
 describe('ferry import-share --queue', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
+  const cleanups = cleanupAfterEach();
 
   it('runs on `ferry worker` and shows as an import-share transfer', async () => {
     const qbox = withQueuePrefix(box, cleanups);

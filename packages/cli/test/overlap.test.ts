@@ -1,22 +1,15 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator115, type AliyunEmulator, start115Emulator, startAliyunEmulator } from '@ferry/emulators';
 import { getProviderFactory } from '@ferry/core';
 import { registerAllProviders } from '@ferry/providers';
-import { type RunResult, type Sandbox, ferry, listFiles, p115EndpointArgs, sandbox, summaryOf } from './helpers.js';
+import { type RunResult, type Sandbox, cleanupAfterEach, ferry, listFiles, p115EndpointArgs, summaryOf, tempSandbox } from './helpers.js';
 import { withQueuePrefix } from './queue-sandbox.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
-async function box(): Promise<Sandbox> {
-  const b = await sandbox();
-  cleanups.push(() => fs.rm(b.dir, { recursive: true, force: true }));
-  return b;
-}
+const box = () => tempSandbox(cleanups);
 
 /** Refused as a usage error, on one line naming both locations as typed. */
 function expectRefused(run: RunResult, source: string, dest: string): void {

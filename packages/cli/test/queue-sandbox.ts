@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { openRedis } from '@ferry/worker';
-import type { Sandbox } from './helpers.js';
+import { type Sandbox, tempSandbox } from './helpers.js';
 
 // The workers' Redis: a real server, each test under its own queue prefix.
 export const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -19,4 +19,9 @@ export function withQueuePrefix(box: Sandbox, cleanups: (() => Promise<void>)[])
     redis.disconnect();
   });
   return { dir: box.dir, env: { ...box.env, REDIS_URL, FERRY_PREFIX: prefix } };
+}
+
+/** A sandbox under a queue prefix of its own, both removed after the test. */
+export async function queueSandbox(cleanups: (() => Promise<void>)[]): Promise<Sandbox> {
+  return withQueuePrefix(await tempSandbox(cleanups), cleanups);
 }

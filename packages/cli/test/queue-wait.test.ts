@@ -1,19 +1,14 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
-import { type Sandbox, ferry, finished, sandbox, startFerry, waitFor } from './helpers.js';
-import { withQueuePrefix } from './queue-sandbox.js';
+import { expect, it } from 'vitest';
+import { type Sandbox, cleanupAfterEach, ferry, finished, startFerry, waitFor } from './helpers.js';
+import { queueSandbox } from './queue-sandbox.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
-async function queueSandbox(): Promise<Sandbox> {
-  const box = await sandbox();
-  cleanups.push(() => fs.rm(box.dir, { recursive: true, force: true }));
-  const queued = withQueuePrefix(box, cleanups);
-  const src = join(box.dir, 'src');
+async function queueSandboxWithFiles(): Promise<Sandbox> {
+  const queued = await queueSandbox(cleanups);
+  const src = join(queued.dir, 'src');
   await fs.mkdir(src);
   for (let i = 0; i < 5; i++) await fs.writeFile(join(src, `f${i}.txt`), `file ${i}\n`);
   return queued;
@@ -22,7 +17,7 @@ async function queueSandbox(): Promise<Sandbox> {
 const NO_WORKER = /ferry: no worker is serving \{ferry-cli-[0-9a-f]+\} on redis:\/\/127\.0\.0\.1:6379: start one with `ferry worker`/;
 
 it('--wait without --queue is a usage error, and nothing is queued', async () => {
-  const box = await queueSandbox();
+  const box = await queueSandboxWithFiles();
   const run = await ferry(['copy', 'src', 'dst', '--wait'], box);
   expect(run.code).toBe(2);
   expect(run.stderr.trim().split('\n')).toEqual(['ferry: --wait follows a queued transfer: add --queue, or leave out --wait to run here']);
@@ -31,7 +26,7 @@ it('--wait without --queue is a usage error, and nothing is queued', async () =>
 });
 
 it('--queue --wait with no worker says so and keeps waiting; a worker started later finishes it', async () => {
-  const box = await queueSandbox();
+  const box = await queueSandboxWithFiles();
   const child = startFerry(['copy', 'src', 'dst', '--queue', '--wait'], box);
   const done = finished(child);
   await waitFor(child.stderr!, NO_WORKER);
@@ -50,7 +45,7 @@ it('--queue --wait with no worker says so and keeps waiting; a worker started la
 });
 
 it('Ctrl-C while waiting leaves the transfer queued and tells how to cancel it', async () => {
-  const box = await queueSandbox();
+  const box = await queueSandboxWithFiles();
   const child = startFerry(['copy', 'src', 'dst', '--queue', '--wait'], box);
   const done = finished(child);
   const [id] = await waitFor(child.stdout!, /t[0-9a-z]+/);

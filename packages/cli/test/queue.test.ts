@@ -1,22 +1,14 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
-import { type Sandbox, ferry, finished, sandbox, startFerry } from './helpers.js';
-import { withQueuePrefix } from './queue-sandbox.js';
+import { expect, it } from 'vitest';
+import { cleanupAfterEach, ferry, finished, startFerry } from './helpers.js';
+import { queueSandbox } from './queue-sandbox.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
-async function queueSandbox(): Promise<Sandbox> {
-  const box = await sandbox();
-  cleanups.push(() => fs.rm(box.dir, { recursive: true, force: true }));
-  return withQueuePrefix(box, cleanups);
-}
 
 it('copy --queue --wait runs on `ferry worker`, prints the id and the summary; jobs list shows it done', async () => {
-  const box = await queueSandbox();
+  const box = await queueSandbox(cleanups);
   const src = join(box.dir, 'src');
   for (let i = 0; i < 20; i++) {
     await fs.mkdir(join(src, `d${i % 3}`), { recursive: true });
@@ -47,7 +39,7 @@ it('copy --queue --wait runs on `ferry worker`, prints the id and the summary; j
 });
 
 it('an unreachable Redis is one line naming the URL', async () => {
-  const box = await queueSandbox();
+  const box = await queueSandbox(cleanups);
   await fs.mkdir(join(box.dir, 'src'));
   const run = await ferry(['copy', 'src', 'dst', '--queue', '--redis', 'redis://:hunter2@127.0.0.1:1'], box);
   expect(run.code).toBe(1);

@@ -2,8 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type RunResult, type Sandbox, ferry, finished, p115EndpointArgs, sandbox, startFerry, summaryOf, waitFor } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunResult, type Sandbox, cleanupAfterEach, ferry, finished, p115EndpointArgs, sandbox, startFerry, summaryOf, waitFor } from './helpers.js';
 import { withQueuePrefix } from './queue-sandbox.js';
 
 /** A share as `ferry emulate 115 --json` prints it. */
@@ -194,10 +194,7 @@ describe('a share link where a path is taken', () => {
 });
 
 describe('a share link queued with --queue', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
+  const cleanups = cleanupAfterEach();
 
   it('carries the share as an inline remote naming the account, never its cookie', async () => {
     const qbox = withQueuePrefix(box, cleanups);
