@@ -81,7 +81,12 @@ export function notReadable(opened: Extract<Opened, { ok: true }>, action: 'down
   return undefined;
 }
 
-/** The "int-or-string" fields of reference 4.3/4.4/5.2, encoded as the share (or the emulator) says. */
+/**
+ * The fields 115 has sent both ways (share_state, receive_count, auto_renewal, auto_fill_recvcode
+ * were Go strings in 115driver until 115 switched them to numbers, SheltonZhu/115driver#57; file_size,
+ * create_time and downurl's fs every reader takes either way), encoded as the share (or the emulator)
+ * says. Fields a working client reads as a plain int (count, s, fc, expire_time) never pass here.
+ */
 export function numberEncoder(ctx: Emu115Context, share: Share): (n: number) => number | string {
   const asStrings = share.numbersAsStrings ?? ctx.shareOptions.numbersAsStrings ?? false;
   return asStrings ? (n) => String(n) : (n) => n;

@@ -26,11 +26,14 @@ const ORDERS: Record<string, (a: SnapNode, b: SnapNode) => number> = {
   user_otime: (a, b) => a.mtime - b.mtime || byId(a, b),
 };
 
-/** A `data.list[]` item of reference 4.4. Names go out as they are (the share reference knows no escaping). */
-function snapItem(share: Share, node: SnapNode, n: Encode): Record<string, unknown> {
+/**
+ * A `data.list[]` item. Names go out as they are. `s` is always a number: elevengo reads it as an
+ * `int64` (internal/protocol/share.go), so a string would break a client that works against 115.
+ */
+function snapItem(share: Share, node: SnapNode): Record<string, unknown> {
   const uid = Number(share.ownerId);
   if (node.isDir) return { cid: node.id, pid: node.parentId, n: node.name, fc: 0, ico: 'folder', t: String(node.mtime), uid, fl: [] };
-  return { fid: node.id, cid: node.parentId, n: node.name, s: n(node.size), sha: node.sha1, fc: 1, ico: extension(node.name), t: String(node.mtime), uid, fl: [] };
+  return { fid: node.id, cid: node.parentId, n: node.name, s: node.size, sha: node.sha1, fc: 1, ico: extension(node.name), t: String(node.mtime), uid, fl: [] };
 }
 
 /** `data.shareinfo`, every field of reference 4.3. */
@@ -61,7 +64,8 @@ function snapData(ctx: Emu115Context, share: Share, stateCode: number, banned: b
   return {
     userinfo: { user_id: share.ownerId, user_name: owner?.name ?? '', face: '' },
     shareinfo: shareInfo(share, stateCode, banned, n),
-    count: n(count),
+    // A number even with numbersAsStrings: 115driver and elevengo both decode it as a Go `int`.
+    count,
     list,
     share_state: n(stateCode),
     user_appeal: { can_appeal: 0, can_share_appeal: 0, popup_appeal_page: 0, can_global_appeal: 0 },
@@ -111,7 +115,6 @@ export function shareSnap(call: MaybeAuthedCall): void {
     if (a.isDir !== b.isDir) return a.isDir ? -1 : 1;
     return asc ? compare(a, b) : compare(b, a);
   });
-  const n = numberEncoder(ctx, share);
-  const list = children.slice(offset, offset + limit).map((node) => snapItem(share, node, n));
+  const list = children.slice(offset, offset + limit).map((node) => snapItem(share, node));
   sendJson(res, { state: true, error: '', errno: 0, data: snapData(ctx, share, stateCode, banned, children.length, list) });
 }

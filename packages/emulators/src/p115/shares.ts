@@ -12,7 +12,11 @@ export type ShareState = 'normal' | 'review' | 'expired' | 'cancelled' | 'banned
 
 /** Knobs for the places where the reference is open ([?]); every field is optional. */
 export interface ShareOptions {
-  /** Emit share_state, receive_count, count, s, fs, sizes and times as strings (the AList quirk, 4.5). Default false (numbers). */
+  /**
+   * Emit share_state, receive_count, file_size, create_time, auto_renewal, auto_fill_recvcode and
+   * downurl's fs as strings, as 115 did before SheltonZhu/115driver#57. `count`, `s` and `fc` stay
+   * numbers (Go `int` in 115driver and elevengo). Default false (numbers).
+   */
   numbersAsStrings?: boolean;
   /** Receives land this long after the answer (clients poll the folder, reference 6). Default 0: synchronous. */
   receiveDelayMs?: number;
