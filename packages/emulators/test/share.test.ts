@@ -515,7 +515,7 @@ describe('115 share links: receive limits and delay', () => {
   });
 });
 
-/** The app variant (reference 5.1): m115 form `data` in, m115 `data` out, with the emulator's own key. */
+/** The app variant (share notes §5.1): m115 form `data` in, m115 `data` out, with the emulator's own key. */
 function appClient(emu: Emulator115) {
   const pub = rsaPublicKey(emu.rsa_n, emu.rsa_e);
   return async (payload: Record<string, unknown>, user?: 'alice' | 'bob', ua = UA): Promise<{ reply: Json; data?: Json }> => {

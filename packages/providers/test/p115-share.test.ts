@@ -429,7 +429,7 @@ describe('115share as a source of copies', () => {
 
 /**
  * 115's web share-download endpoint stops at 200 MB (50028); bigger files need the encrypted app
- * endpoint (reference 5.1, quirk 9.7). The emulator's cap and the client's are lowered to 1 MiB so
+ * endpoint (share notes §5.1, quirk 9.7). The emulator's cap and the client's are lowered to 1 MiB so
  * a file "over the cap" is a little over 1 MiB.
  */
 describe('115share files over the web download cap', () => {

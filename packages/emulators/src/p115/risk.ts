@@ -1,8 +1,8 @@
 /**
  * Risk control (风控): 115 publishes no limits; over-eager cookies get Aliyun's WAF page with
- * HTTP 405 or errno 911/590075 and stay blocked for a while (reference 7.3). The emulator counts
+ * HTTP 405 or errno 911/590075 and stay blocked for a while (web notes §7.3). The emulator counts
  * requests per cookie in fixed windows; over the budget, the cookie is blocked until a cool-down
- * passes. Choice where the reference is vague: the block is cookie-scoped (not IP-scoped) and a
+ * passes. Choice where the notes are vague: the block is cookie-scoped (not IP-scoped) and a
  * blocked cookie's requests do not extend the cool-down.
  */
 export interface RiskControlOptions {

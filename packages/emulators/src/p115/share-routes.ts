@@ -16,7 +16,7 @@ const extension = (name: string): string => {
 };
 const byId = (a: SnapNode, b: SnapNode): number => (BigInt(a.id) < BigInt(b.id) ? -1 : BigInt(a.id) > BigInt(b.id) ? 1 : 0);
 
-/** The `o` values of reference 4.1; ties fall back to the id so pages never overlap. */
+/** The `o` values of share notes §4.1; ties fall back to the id so pages never overlap. */
 const ORDERS: Record<string, (a: SnapNode, b: SnapNode) => number> = {
   file_name: (a, b) => a.name.localeCompare(b.name) || byId(a, b),
   file_size: (a, b) => a.size - b.size || byId(a, b),
@@ -36,7 +36,7 @@ function snapItem(share: Share, node: SnapNode): Record<string, unknown> {
   return { fid: node.id, cid: node.parentId, n: node.name, s: node.size, sha: node.sha1, fc: 1, ico: extension(node.name), t: String(node.mtime), uid, fl: [] };
 }
 
-/** `data.shareinfo`, every field of reference 4.3. */
+/** `data.shareinfo`, every field of share notes §4.3. */
 function shareInfo(share: Share, stateCode: number, banned: boolean, n: Encode): Record<string, unknown> {
   return {
     snap_id: share.snapId,
@@ -78,7 +78,7 @@ function intParam(value: string | null, fallback: number): number {
 }
 
 /**
- * `GET /webapi/share/snap` (reference 4). Anonymous callers are welcome; the owner, logged in,
+ * `GET /webapi/share/snap` (share notes §4). Anonymous callers are welcome; the owner, logged in,
  * needs no access code and sees the listing while the share is under review.
  */
 export function shareSnap(call: MaybeAuthedCall): void {
@@ -90,7 +90,7 @@ export function shareSnap(call: MaybeAuthedCall): void {
   const stateCode = SHARE_STATE_CODE[state];
   const banned = state === 'banned';
 
-  // Expired: state:true with share_state 7 and nothing listed (reference 4.5), or errno 4100018 when asked.
+  // Expired: state:true with share_state 7 and nothing listed (share notes §4.5), or errno 4100018 when asked.
   if (state === 'expired') {
     if (ctx.shareOptions.expiredAsErrno) return sendJson(res, apiError(SHARE_ERR.expired, '链接已过期'));
     return sendJson(res, { state: true, error: '', errno: 0, data: snapData(ctx, share, stateCode, false, 0, []) });

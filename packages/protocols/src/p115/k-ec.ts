@@ -3,7 +3,7 @@ import { crc32Ieee } from './crc32.js';
 import { lz4BlockDecompress, lz4BlockEncodeLiterals } from './lz4-block.js';
 
 /**
- * k_ec: the ECDH + AES envelope of upload init and other proapi calls (reference 4.4). The client
+ * k_ec: the ECDH + AES envelope of upload init and other proapi calls (web notes §4.4). The client
  * makes a P-224 key pair, agrees a secret with 115's public key, sends its public key inside the
  * `k_ec` query token and AES-encrypts the form; the reply is LZ4 block frames, AES-encrypted, plus a
  * 12-byte trailer. Both sides live here: the server side is what an emulator needs, with its own
