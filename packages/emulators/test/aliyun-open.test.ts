@@ -156,6 +156,17 @@ describe('aliyun-open emulator: files', () => {
     const id = held.body.file_id;
     expect((await call(em, t, `${P}/update`, { drive_id: em.drive_id, file_id: id, name: 'b.txt' })).body.name).toBe('b.txt');
     expect((await call(em, t, `${P}/move`, { drive_id: em.drive_id, file_id: id, to_parent_file_id: folder.body.file_id })).body).toMatchObject({ exist: false });
+    // new_name is the name used on a clash only (Android SDK MoveFile): without one the item keeps its name.
+    em.put('/c.txt', Buffer.from('c'));
+    const c = (await call(em, t, `${P}/get_by_path`, { drive_id: em.drive_id, file_path: '/c.txt' })).body.file_id;
+    const into = { drive_id: em.drive_id, to_parent_file_id: folder.body.file_id, check_name_mode: 'refuse' };
+    expect((await call(em, t, `${P}/move`, { ...into, file_id: c, new_name: 'renamed.txt' })).body).toMatchObject({ exist: false });
+    expect(em.names('/box')).toEqual(['b.txt', 'c.txt']);
+    em.put('/b.txt', Buffer.from('second b'));
+    const b2 = (await call(em, t, `${P}/get_by_path`, { drive_id: em.drive_id, file_path: '/b.txt' })).body.file_id;
+    expect((await call(em, t, `${P}/move`, { ...into, file_id: b2 })).body).toMatchObject({ exist: true });
+    expect((await call(em, t, `${P}/move`, { ...into, file_id: b2, new_name: 'b2.txt' })).body).toMatchObject({ exist: false });
+    expect(em.names('/box')).toEqual(['b.txt', 'b2.txt', 'c.txt']);
     const copy = await call(em, t, `${P}/copy`, { drive_id: em.drive_id, file_id: folder.body.file_id, to_parent_file_id: 'root', auto_rename: true });
     expect(copy.body.async_task_id).toBeTruthy();
     expect(em.names('/')).toEqual(['box', 'box(1)']);

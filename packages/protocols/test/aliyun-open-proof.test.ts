@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { aliyunPartSize, ALIYUN_DEFAULT_PART_SIZE, ALIYUN_MAX_PARTS, aliyunPartCount, aliyunPreHash, aliyunProofCode, aliyunProofRange } from '../src/index.js';
 
-/** Byte i = i mod 251, the file shape of the reference's worked example (§8.3). */
+/** Byte i = i mod 251, the file shape of the aliyun notes' worked example (§8.3). */
 function ramp(n: number): Buffer {
   const out = Buffer.alloc(n);
   for (let i = 0; i < n; i++) out[i] = i % 251;

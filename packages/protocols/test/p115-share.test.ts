@@ -13,8 +13,8 @@ import {
   shareSnap115,
 } from '../src/index.js';
 
-describe('parseShareLink (reference section 1)', () => {
-  // Share codes from the reference (sw6pw793wfp, swh9gln3ffc, sw60op83nux) in every listed shape.
+describe('parseShareLink (share notes §1)', () => {
+  // Share codes from the notes (sw6pw793wfp, swh9gln3ffc, sw60op83nux) in every listed shape.
   const cases: [string, string, string][] = [
     ['https://115.com/s/sw6pw793wfp?password=abcd', 'sw6pw793wfp', 'abcd'],
     ['https://115.com/s/sw6pw793wfp?password=abcd#', 'sw6pw793wfp', 'abcd'],
@@ -115,7 +115,7 @@ describe('share reply schemas', () => {
   });
 });
 
-describe('cookieHeaderOf: the downurl reply\'s cookie sent back with an f=3 URL (reference 3.4)', () => {
+describe('cookieHeaderOf: the downurl reply\'s cookie sent back with an f=3 URL (web notes §3.4)', () => {
   it('keeps name=value pairs in order and drops attributes', () => {
     const a = '0123456789abcdef0123456789abcdef=fedcba9876543210fedcba9876543210';
     expect(cookieHeaderOf(`${a}; path=/; domain=.115.com; HttpOnly`)).toBe(a);

@@ -70,7 +70,7 @@ describe('CRC-32/IEEE', () => {
 });
 
 describe('LZ4 block', () => {
-  // Produced by the reference compressor, `lz4 -9 --no-frame-crc -BD` v1.9.4, with the frame header,
+  // Produced by the notes compressor, `lz4 -9 --no-frame-crc -BD` v1.9.4, with the frame header,
   // the block size word and the end mark stripped: real blocks with matches, including an
   // overlapping one (offset 3, length 18) and extended literal/match lengths.
   it('inflates blocks made by the lz4 reference compressor', () => {
@@ -150,7 +150,7 @@ describe('LZ4 block', () => {
   });
 });
 
-// p115cipher's fixed ECDH pair (reference 4.4): the client blob and the AES key/IV it derived once.
+// p115cipher's fixed ECDH pair (web notes §4.4): the client blob and the AES key/IV it derived once.
 const FIXED_BLOB = hex('1d030e80a178dceececda377de128d8ed9ddcf55ae61ed46ea121a1cfc81');
 const FIXED_KEY = hex('fb1a19d652f5aaf7bc651d0f69bf422f');
 const FIXED_IV = hex('69bf422f49960550a0ad44ec3446cb4c');
@@ -250,7 +250,7 @@ describe('k_ec bodies', () => {
   const serverCipher = kEcServerCipher(server.privateKey, client.publicBlob);
   const salt = Buffer.from('^j>WD3Kr?J2gLFjD4W2y@');
 
-  /** A reply assembled independently from the reference's description of the format. */
+  /** A reply assembled independently from the web notes' description of the format. */
   function replyOf(frames: Buffer[], size: number, mask: number): Buffer {
     const framed = Buffer.concat(frames.flatMap((b) => [Buffer.from([b.length & 0xff, b.length >> 8]), b]));
     const padded = Buffer.concat([framed, Buffer.alloc((16 - (framed.length % 16)) % 16)]);
@@ -351,7 +351,7 @@ describe('upload hashes', () => {
     expect(p115Sha1(Buffer.from('abc'))).toBe('A9993E364706816ABA3E25717850C26C9CD0D89D'); // FIPS 180 "abc"
   });
 
-  it('parses sign_check ranges as inclusive (fixture values from reference 4.3)', () => {
+  it('parses sign_check ranges as inclusive (fixture values from web notes §4.3)', () => {
     expect(parseSignCheck('1-3')).toEqual({ start: 1, end: 3 });
     expect(signCheckReadRange(parseSignCheck('10-19'))).toEqual({ offset: 10, length: 10 });
     expect(signCheckReadRange(parseSignCheck('0-131071'))).toEqual({ offset: 0, length: 131072 });
@@ -387,7 +387,7 @@ describe('upload sig, token and init form', () => {
     t: 1_700_000_000_123,
   };
 
-  // Step by step from the formulas of reference 4.3 (115driver, elevengo internal/upload, p115cipher make_upload_payload).
+  // Step by step from the formulas of web notes §4.3 (115driver, elevengo internal/upload, p115cipher make_upload_payload).
   it('sig = upper SHA-1(userkey + lower SHA-1(userid + fileid + target + "0") + "000000")', () => {
     const target = 'U_1_2953180591234567890';
     expect(uploadTarget(input.cid)).toBe(target);
@@ -496,7 +496,7 @@ describe('OSS V1 signing', () => {
 });
 
 describe('upload schemas', () => {
-  // Callback strings in the shape of the captured fixture quoted in reference 4.5.
+  // Callback strings in the shape of the captured fixture quoted in web notes §4.5.
   const callback =
     '{"callbackUrl":"http://uplb.115.com/3.0/completeupload.php","callbackBody":"bucket=${bucket}&object=${object}&size=${size}&sha1=${sha1}&pick_code=${x:pick_code}&user_id=${x:user_id}&behavior_type=${x:behavior_type}&source=${x:source}&target=${x:target}&task_uid=${x:task_uid}"}';
   const callbackVar = '{"x:pick_code":"abc","x:user_id":"1","x:behavior_type":"0","x:source":"100","x:target":"U_1_0","x:task_uid":"t"}';

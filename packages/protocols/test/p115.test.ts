@@ -27,7 +27,7 @@ function testKey(): RsaPrivateKey {
 }
 
 describe('m115', () => {
-  // Known answers from p115client/115driver (reference section 3.2): the keys derived from a zero seed.
+  // Known answers from p115client/115driver (web notes §3.2): the keys derived from a zero seed.
   it('derives the published keys from a zero seed', () => {
     expect(deriveKey(Buffer.alloc(16), 4).toString('hex')).toBe('8da5a58d');
     expect(deriveKey(Buffer.alloc(16), 12).toString('hex')).toBe('ac822114c15858c1142182ac');

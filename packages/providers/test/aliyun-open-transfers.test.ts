@@ -155,6 +155,36 @@ describe('aliyun-open transfers over the emulator', () => {
     }
   });
 
+  it('resumes past a listUploadedParts reply that pages (next_part_number_marker)', async () => {
+    const partSize = 100 * 1024;
+    const { emulator, provider } = await aliyunFixture({ uploadedPartsPage: 3 }, { part_size: partSize });
+    const dir = await mkdtemp(join(tmpdir(), 'ferry-ali-pages-'));
+    try {
+      const data = bytes(10 * partSize + 777, 11);
+      const expected = createHash('sha1').update(data).digest('hex');
+      await fs.mkdir(join(dir, 'src'));
+      await fs.writeFile(join(dir, 'src', 'paged.bin'), data);
+      emulator.inject({ on: 'put', kind: 'expire', after: 7 });
+      const journal = await Journal.open(join(dir, 'journal'));
+      const summary = await runTransfer({
+        source: loc(new ListedSha1Local('local', join(dir, 'src'), expected), '/'),
+        target: loc(provider, '/paged'),
+        mode: 'copy',
+        journal,
+        backoff: fastBackoff,
+      });
+      await journal.close();
+      // Seven parts were held; the first page of the listing names only three of them.
+      expect(summary).toMatchObject({ copied: 1, failed: 0 });
+      expect(summary.resumedBytes).toBe(7 * partSize);
+      expect(emulator.stats.putBytes).toBe(data.length);
+      expect(emulator.read('/paged/paged.bin')!.equals(data)).toBe(true);
+    } finally {
+      await emulator.close();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refreshes an access token that expires mid-transfer exactly once', async () => {
     const { emulator, provider, saved } = await aliyunFixture({ rateLimits: false }, { part_size: 100 * 1024 });
     try {

@@ -34,6 +34,22 @@ describe('aliyun-open provider', () => {
     }
   });
 
+  it('moves under another name: move keeps the name unless it clashes, so a rename follows', async () => {
+    const { emulator, provider } = await aliyunFixture();
+    try {
+      emulator.put('/from/x.txt', Buffer.from('x'));
+      emulator.put('/to/keep.txt', Buffer.from('k'));
+      await expect(provider.move!('/from/x.txt', '/to/y.txt')).resolves.toMatchObject({ name: 'y.txt', isDir: false });
+      expect(emulator.names('/to')).toEqual(['keep.txt', 'y.txt']);
+      expect(emulator.names('/from')).toEqual([]);
+      emulator.put('/from/z.txt', Buffer.from('z'));
+      await expect(provider.move!('/from/z.txt', '/to/keep.txt')).rejects.toThrow(/name is taken; nothing was moved/);
+      expect(emulator.names('/from')).toEqual(['z.txt']);
+    } finally {
+      await emulator.close();
+    }
+  });
+
   it('persists the rotated refresh token, and a spent token is refused as AuthError', async () => {
     const { emulator } = await aliyunFixture();
     try {

@@ -170,11 +170,11 @@ describe('115share listing', () => {
     emu.tree('alice').folderByPath('paged/sub', true);
     const share = emu.createShare('alice', ['paged'], { title: 'Paged things' });
 
-    // The quirk is really on the wire: share_state, count and sizes as strings.
+    // The quirk is really on the wire: share_state as a string, count still a number (Go int in 115driver).
     const raw = (await fetch(`${emu.hosts.webapi}/share/snap?share_code=${share.share_code}&receive_code=${share.receive_code}&cid=0&limit=5`).then((r) =>
       r.json(),
     )) as { data: { share_state: unknown; count: unknown; shareinfo: { share_state: unknown } } };
-    expect(raw.data).toMatchObject({ share_state: '1', count: '1', shareinfo: { share_state: '1' } });
+    expect(raw.data).toMatchObject({ share_state: '1', count: 1, shareinfo: { share_state: '1' } });
 
     const provider = shareProvider(emu, share, { page_size: 5 }, { user: null });
     expect(await provider.stat('/')).toMatchObject({ isDir: true, id: '0' });
@@ -429,7 +429,7 @@ describe('115share as a source of copies', () => {
 
 /**
  * 115's web share-download endpoint stops at 200 MB (50028); bigger files need the encrypted app
- * endpoint (reference 5.1, quirk 9.7). The emulator's cap and the client's are lowered to 1 MiB so
+ * endpoint (share notes §5.1, quirk 9.7). The emulator's cap and the client's are lowered to 1 MiB so
  * a file "over the cap" is a little over 1 MiB.
  */
 describe('115share files over the web download cap', () => {

@@ -125,6 +125,9 @@ export function update(state: EmulatorState, body: unknown): unknown {
 /**
  * move, within one drive. Default check_name_mode `refuse` (SDK); a refused move leaves the file
  * where it was and answers `exist: true` with its id, as create does for a refused name.
+ * `new_name` is "the name used when a same-named file exists in the cloud" (Android SDK
+ * AliyunpanFileScope.MoveFile, tickstep FileMoveParam): without a clash the item keeps its own
+ * name. Uncertain, our choice: on a clash the mode then applies to `new_name`.
  */
 export function move(state: EmulatorState, body: unknown): unknown {
   const req = parseBody(aliyunMoveRequestSchema, body);
@@ -133,7 +136,8 @@ export function move(state: EmulatorState, body: unknown): unknown {
   if (node.file_id === ROOT_ID) throw invalidParameter('FileId');
   const target = state.store.folder(req.drive_id, req.to_parent_file_id);
   if (node.type === 'folder' && state.store.isAncestor(req.drive_id, node.file_id, target)) throw invalidParameter('ToParentFileId');
-  const name = checkFileName(req.new_name ?? node.name);
+  const clash = state.store.childNamed(req.drive_id, target.file_id, node.name);
+  const name = clash && clash.file_id !== node.file_id && req.new_name !== undefined ? checkFileName(req.new_name) : node.name;
   const resolved = state.store.resolveName(req.drive_id, target.file_id, name, req.check_name_mode ?? 'refuse');
   if (resolved.existing && resolved.existing.file_id !== node.file_id) {
     return { drive_id: node.drive_id, file_id: node.file_id, exist: true };

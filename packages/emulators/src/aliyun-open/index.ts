@@ -25,6 +25,8 @@ export interface AliyunEmulatorOptions {
   /** Per-second limits per endpoint group; false turns throttling off. Documented rates by default. */
   rateLimits?: Partial<Record<AliyunRateGroup, number>> | false;
   strictListLimit?: boolean;
+  /** Parts per listUploadedParts page; the rest follow `next_part_number_marker` (page size unconfirmed). Default 100. */
+  uploadedPartsPage?: number;
   wrongProof?: 'session' | 'error';
   defaultCheckNameMode?: AliyunCheckNameMode;
   /** Whether the user granted the app the resource drive (getDriveInfo omits it otherwise). */
@@ -80,6 +82,7 @@ export async function startAliyunEmulator(options: AliyunEmulatorOptions = {}): 
     resourceDriveId: String(90_000_000 + Math.floor(Math.random() * 9_000_000)),
     partUrlTtlSec: options.partUrlTtlSec ?? 3600,
     strictListLimit: options.strictListLimit ?? false,
+    uploadedPartsPage: options.uploadedPartsPage ?? 100,
     wrongProof: options.wrongProof ?? 'session',
     defaultCheckNameMode: options.defaultCheckNameMode ?? 'ignore',
     grantResourceDrive: options.grantResourceDrive ?? true,

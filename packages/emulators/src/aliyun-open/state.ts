@@ -41,6 +41,11 @@ export interface EmulatorConfig {
   /** Reject list calls with limit > 100 instead of clamping them. */
   strictListLimit: boolean;
   /**
+   * Parts per listUploadedParts page. The reply pages with `next_part_number_marker`, "empty on the
+   * last page" (tickstep FileUploadListUploadedPartsResult); the page size is not in the sources.
+   */
+  uploadedPartsPage: number;
+  /**
    * What a wrong proof_code gets. Whether the open API answers an error (the web API's
    * InvalidRapidProof) or a normal upload session with rapid_upload false is unconfirmed; the
    * session is the default because every client then falls back to uploading the parts.

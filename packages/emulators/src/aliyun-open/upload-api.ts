@@ -124,10 +124,14 @@ export function uploadUrl(state: EmulatorState, body: unknown): unknown {
 export function listUploadedParts(state: EmulatorState, body: unknown): unknown {
   const req = parseBody(aliyunListUploadedPartsRequestSchema, body);
   const session = state.uploads.get(req.upload_id, req.file_id);
+  const after = Number(req.part_number_marker ?? '0') || 0;
   const parts = [...session.received.entries()]
+    .filter(([n]) => n > after)
     .sort(([a], [b]) => a - b)
     .map(([n, data]) => ({ part_number: n, part_size: data.length, etag: '' }));
-  return { drive_id: req.drive_id, upload_id: req.upload_id, parallelUpload: false, uploaded_parts: parts, next_part_number_marker: '' };
+  const page = parts.slice(0, state.config.uploadedPartsPage);
+  const next = parts.length > page.length ? String(page[page.length - 1]!.part_number) : '';
+  return { drive_id: req.drive_id, upload_id: req.upload_id, parallelUpload: false, uploaded_parts: page, next_part_number_marker: next };
 }
 
 /** complete: assembles the parts in order, checks size and declared SHA-1, lands the file (§9.4). */

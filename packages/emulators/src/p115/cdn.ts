@@ -31,7 +31,7 @@ interface IssuedUrl {
 
 /**
  * Which downurl routes issue cookie-bound URLs (f=3). `web`: the webapi routes (share/downurl),
- * on by default, as 115's web `files/download` always sets such a cookie (reference 3.1). `app`:
+ * on by default, as 115's web `files/download` always sets such a cookie (web notes §3.1). `app`:
  * the m115 routes (chrome, android, app share/downurl), off by default: which of them 115 binds to
  * a cookie is not documented [?].
  */
@@ -47,12 +47,12 @@ export interface IssuedCdnUrl {
 }
 
 /**
- * The download CDN. URLs look like 115's (reference 3.4):
+ * The download CDN. URLs look like 115's (web notes §3.4):
  * `/cdn/<40 hex>/<name>?t=<expiry s>&u=<user id>&s=<size>&c=0&f=1&k=<signature>&v=1`,
  * bound to the User-Agent of the downurl request (f=1), and when issued cookie-bound (f=3) also to
- * a `<32 hex>=<32 hex>` cookie the downurl reply sets (reference 3.1, 3.4: p115client). Expiry, UA
+ * a `<32 hex>=<32 hex>` cookie the downurl reply sets (web notes §3.1, 3.4: p115client). Expiry, UA
  * and cookie are checked when a request starts; a response already flowing finishes, as a CDN
- * checks auth once per request. Refusals are HTTP 403 (the reference leaves the status open and
+ * checks auth once per request. Refusals are HTTP 403 (the notes leave the status open and
  * suggests 403). Share downloads use the same URLs; they carry the snapshot's file with them (see
  * IssuedUrl.snapshot).
  */

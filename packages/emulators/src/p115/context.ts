@@ -23,7 +23,7 @@ export interface Emu115Context {
   offline: Map<string, OfflineTasks>;
   offlineQuota: number;
   shares: ShareStore;
-  /** Mutable: the emulator's share switches (reference 10). */
+  /** Mutable: the emulator's share switches (share notes §10). */
   shareOptions: ShareOptions;
   /** Upload keys, pending uploads, STS credentials, the rapid-upload blob store (upload-state.ts). */
   upload: UploadState;

@@ -9,7 +9,7 @@ function pickCodesOf(value: unknown): string[] {
 
 /**
  * `POST /proapi/app/chrome/downurl`: m115 `{"pickcode": "a,b"}` -> m115 object keyed by file id.
- * The `t` query parameter is accepted and not checked (the reference knows no check).
+ * The `t` query parameter is accepted and not checked (the notes know no check).
  */
 export async function chromeDownurl(call: AuthedCall): Promise<void> {
   const decoded = await readM115Form(call);

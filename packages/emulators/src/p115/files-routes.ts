@@ -49,14 +49,14 @@ const ORDERS: Record<string, (a: Node, b: Node) => number> = {
   user_otime: (a, b) => a.mtime - b.mtime || (BigInt(a.id) < BigInt(b.id) ? -1 : 1),
 };
 
-/** `GET /webapi/files` (reference 2.1-2.3). */
+/** `GET /webapi/files` (web notes §2.1-2.3). */
 export function listFiles({ res, url, tree }: AuthedCall): void {
   const q = url.searchParams;
   const requested = q.get('cid') ?? ROOT_ID;
   // An unknown or missing cid is served as the root listing; clients must compare `cid`.
   const cid = tree.isLiveFolder(requested) ? requested : ROOT_ID;
   const offset = Math.max(0, Number(q.get('offset') ?? 0) || 0);
-  // Choice where the reference is open: a limit above 1150 is clamped (and echoed), not refused.
+  // Choice where the notes are open: a limit above 1150 is clamped (and echoed), not refused.
   const limit = Math.min(MAX_LIMIT, Math.max(1, Number(q.get('limit') ?? 32) || 32));
   const showDir = (q.get('show_dir') ?? q.get('showdir') ?? '1') === '1';
   const order = q.get('o') && ORDERS[q.get('o')!] ? q.get('o')! : 'user_ptime';
@@ -176,7 +176,7 @@ export async function batchRename({ req, res, tree }: AuthedCall): Promise<void>
   sendJson(res, { state: true, error: '', errno: '' });
 }
 
-/** Moving into a missing folder "succeeds" and leaves dangling nodes, as the reference reports; a cycle is 800006. */
+/** Moving into a missing folder "succeeds" and leaves dangling nodes, as the notes report; a cycle is 800006. */
 export async function move({ req, res, tree }: AuthedCall): Promise<void> {
   const form = await readForm(req);
   const pid = form.get('pid') ?? ROOT_ID;

@@ -23,7 +23,7 @@ export function qrToken({ res, ctx, path }: Call): void {
 }
 
 /**
- * `GET /qrcodeapi/get/status/?uid&time&sign`. Choices where the reference is open: `time` and
+ * `GET /qrcodeapi/get/status/?uid&time&sign`. Choices where the notes are open: `time` and
  * `sign` must match the token (else 40100000), and the answer is immediate, not a long poll.
  */
 export function qrStatus({ res, ctx, url }: Call): void {

@@ -8,7 +8,7 @@ export interface OfflineTask {
   url: string;
   add_time: number;
   last_update: number;
-  /** -1 failed, 0 waiting, 1 running, 2 done (115driver's reading; reference 6). */
+  /** -1 failed, 0 waiting, 1 running, 2 done (115driver's reading; web notes §6). */
   status: number;
   percentDone: number;
   file_id: string;

@@ -12,7 +12,7 @@ import { landUpload } from './upload-land.js';
 import { BUCKET, OSS_ENDPOINT_HOST } from './upload-state.js';
 
 /**
- * The Aliyun OSS fake 115 uploads go to (reference 4.5, 8.9). VIRTUAL-HOSTED, as real OSS:
+ * The Aliyun OSS fake 115 uploads go to (web notes §4.5, 8.9). VIRTUAL-HOSTED, as real OSS:
  * requests are told apart by their Host header, `<bucket>.oss-cn-shenzhen.aliyuncs.com`, on the
  * emulator's one port (clients route those names there with a connect-to map). A path-style
  * request, to the bare endpoint host, is refused 403 SecondLevelDomainForbidden as OSS does.

@@ -1,8 +1,8 @@
 /**
  * Risk control (风控): 115 publishes no limits; over-eager cookies get Aliyun's WAF page with
- * HTTP 405 or errno 911/590075 and stay blocked for a while (reference 7.3). The emulator counts
+ * HTTP 405 or errno 911/590075 and stay blocked for a while (web notes §7.3). The emulator counts
  * requests per cookie in fixed windows; over the budget, the cookie is blocked until a cool-down
- * passes. Choice where the reference is vague: the block is cookie-scoped (not IP-scoped) and a
+ * passes. Choice where the notes are vague: the block is cookie-scoped (not IP-scoped) and a
  * blocked cookie's requests do not extend the cool-down.
  */
 export interface RiskControlOptions {
@@ -55,10 +55,13 @@ export class RiskControl {
   }
 }
 
-/** The page Aliyun's WAF serves with HTTP 405 (shape as reported in OpenList#2063). */
+/**
+ * The page Aliyun's WAF serves with HTTP 405, in the shape quoted in AlistGo/alist issues #7191 and
+ * #7367 (`<html lang="zh-cn">`, `data-spm` a3c0e, `<title>405</title>`); the text is the notes'.
+ */
 export const WAF_405_PAGE = `<!DOCTYPE html>
-<html>
-<head><meta charset="utf-8"><title>405</title></head>
+<html lang="zh-cn">
+<head><meta charset="utf-8"><meta http-equiv="X-UA-Compatible" content="IE=edge,chrome=1"><meta name="data-spm" content="a3c0e"><title>405</title></head>
 <body>
 <h1>405</h1>
 <p>很抱歉，由于您访问的URL有可能对网站造成安全威胁，您的访问被阻断。</p>

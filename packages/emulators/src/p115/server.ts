@@ -52,7 +52,7 @@ import { type UploadOptions, UploadState } from './upload-state.js';
  * A client configured with these base URLs calls `${base}/files` exactly where it would call
  * `https://webapi.115.com/files`. 115cdn.com/webapi, an alias of webapi, is the same /webapi.
  *
- * Share links (../shared/reference/115-share-api.md; shares.ts, share-*.ts):
+ * Share links (share notes; docs/protocol-sources.md; shares.ts, share-*.ts):
  *
  *   GET  /webapi/share/snap     anonymous or logged in (the owner needs no receive_code); list a share
  *                               folder with offset/limit/o/asc; risk control keyed by cookie, else by IP
@@ -64,7 +64,7 @@ import { type UploadOptions, UploadState } from './upload-state.js';
  *   POST /webapi/share/receive  login; deep-copies share items (file_id list) into cid (default 最近接收)
  *   POST /webapi/share/send     login; shares items of the caller's drive (file_ids list)
  *
- * Uploads (reference 4; upload-routes.ts, upload-state.ts, upload-land.ts, oss.ts):
+ * Uploads (web notes §4; upload-routes.ts, upload-state.ts, upload-land.ts, oss.ts):
  *
  *   GET  /webapi/files/uploadinfo, GET|POST /proapi/app/uploadinfo  login; {user_id, userkey, size_limit, ...}
  *   GET  /proapi/android/2.0/user/upload_key                       login; {data:{userkey}}
@@ -93,9 +93,9 @@ export interface Emulator115Options {
   riskControl?: RiskControlOptions;
   /** Offline tasks a user may add in total (the "quota"). Default 100. */
   offlineQuota?: number;
-  /** Share-link switches where the reference is open (see ShareOptions). */
+  /** Share-link switches where the notes are open (see ShareOptions). */
   share?: ShareOptions;
-  /** Upload switches where the reference is open (see UploadOptions). */
+  /** Upload switches where the notes are open (see UploadOptions). */
   upload?: UploadOptions;
   port?: number;
 }
@@ -224,7 +224,7 @@ function lixianAction(call: Call): Handler | undefined {
 }
 
 function publicRoute(host: string, method: string, path: string): PublicHandler | undefined {
-  // p115client fetches STS credentials without cookies (reference 4.5); getuploadinfo likewise.
+  // p115client fetches STS credentials without cookies (web notes §4.5); getuploadinfo likewise.
   if (host === 'uplb' && method === 'GET' && path === '/3.0/gettoken.php') return getToken;
   if (host === 'uplb' && method === 'GET' && path === '/3.0/getuploadinfo.php') return getUploadInfo;
   if (host === 'qrcodeapi' && method === 'GET' && /^\/api\/1\.0\/[a-z0-9_]+\/1\.0\/token\/?$/.test(path)) return qrToken;
@@ -291,7 +291,7 @@ export async function start115Emulator(options: Emulator115Options = {}): Promis
     if (host === 'my' && path === '/' && url.searchParams.get('ac') === 'status') return loginStatus(call);
     const maybe = MAYBE_AUTHED[`${host} ${method} ${path}`];
     if (maybe) {
-      // Anonymous share listing is throttled per IP (reference 4, 9.8); a valid cookie is counted as itself.
+      // Anonymous share listing is throttled per IP (share notes §4, §9.8); a valid cookie is counted as itself.
       const found = ctx.sessions.lookup(req.headers.cookie);
       const refused = ctx.risk.check(found.ok ? cookieKey(req.headers.cookie) : `ip:${req.socket.remoteAddress ?? ''}`);
       if (refused) return refuse(res, refused);
@@ -433,7 +433,7 @@ export interface Emulator115ShareLine {
   url: string;
 }
 
-/** The public link of a share, in 115's own form (reference 1). */
+/** The public link of a share, in 115's own form (share notes §1). */
 export function shareLinkOf(share: { share_code: string; receive_code: string }): Emulator115ShareLine {
   return { ...share, url: `https://115.com/s/${share.share_code}?password=${share.receive_code}` };
 }

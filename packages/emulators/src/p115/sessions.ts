@@ -16,7 +16,7 @@ export type SessionLookup = { ok: true; session: Session } | { ok: false; reason
 
 /**
  * Cookie sessions. One live session per (user, app slot): a new login in the same slot kicks the
- * older one out, which then answers 990001 (reference 1.1, 8.2).
+ * older one out, which then answers 990001 (web notes §1.1, 8.2).
  */
 export class Sessions {
   private readonly bySeid = new Map<string, Session>();

@@ -2,11 +2,11 @@ import { type Emu115Context, apiError } from './context.js';
 import type { Share, ShareState } from './shares.js';
 
 /**
- * The checks every share endpoint makes before it looks at items (reference 7 and 10), and the
+ * The checks every share endpoint makes before it looks at items (share notes §7 and 10), and the
  * number encoding shared by their answers.
  */
 
-/** Share errnos of reference 7, plus the emulator's picks where the reference has none. */
+/** Share errnos of share notes §7, plus the emulator's picks where the notes have none. */
 export const SHARE_ERR = {
   notFound: 4100026,
   invalid: 4100009,
@@ -19,7 +19,7 @@ export const SHARE_ERR = {
   violation: 50038,
   /**
    * Choice (uncertain): an id that is not in this share (snap `cid`, downurl `file_id`, receive
-   * `file_id`). The reference knows no errno for it; 50015 is the "文件不存在或已删除" code that
+   * `file_id`). The share notes know no errno for it; 50015 is the "文件不存在或已删除" code that
    * p115client synthesises for an empty downurl answer and is one of 115's not-found codes.
    */
   itemMissing: 50015,
@@ -27,12 +27,12 @@ export const SHARE_ERR = {
   folderFull: 2,
 } as const;
 
-/** `share_state` of reference 4.5: 1 readable, 0 under review, 7 expired. */
+/** `share_state` of share notes §4.5: 1 readable, 0 under review, 7 expired. */
 export const SHARE_STATE_CODE: Record<Exclude<ShareState, 'cancelled'>, number> = {
   normal: 1,
   review: 0,
   expired: 7,
-  // Choice (uncertain): the reference knows no value for banned shares; they stay 1 and carry
+  // Choice (uncertain): the notes know no value for banned shares; they stay 1 and carry
   // forbid_reason + have_vio_file, so a client that only checks share_state meets 50038 later.
   banned: 1,
 };
@@ -47,8 +47,8 @@ function sameCode(given: string, expected: string): boolean {
 export type Opened = { ok: true; share: Share; owner: boolean; state: Exclude<ShareState, 'cancelled'> } | { ok: false; body: Record<string, unknown> };
 
 /**
- * Existence, then cancellation, then the access code (the owner, logged in, needs none; reference
- * 4). The lifecycle state (expired, review, banned) is left to each endpoint, as they answer it
+ * Existence, then cancellation, then the access code (the owner, logged in, needs none; share notes
+ * §4). The lifecycle state (expired, review, banned) is left to each endpoint, as they answer it
  * differently. Choice: the code is checked before expiry, so a stranger learns nothing about a
  * coded share without its code.
  */
@@ -72,7 +72,7 @@ export function openShare(ctx: Emu115Context, shareCode: string, receiveCode: st
 /**
  * The refusal of download and receive for a share that is not readable by this caller, or
  * undefined. Choices (uncertain): under review (stranger) -> 4100009; banned -> 50038, the
- * "含违规内容" code the reference gives for downloads, for receives too.
+ * "含违规内容" code the notes give for downloads, for receives too.
  */
 export function notReadable(opened: Extract<Opened, { ok: true }>, action: 'download' | 'receive'): Record<string, unknown> | undefined {
   if (opened.state === 'expired') return apiError(SHARE_ERR.expired, '链接已过期');
@@ -81,7 +81,12 @@ export function notReadable(opened: Extract<Opened, { ok: true }>, action: 'down
   return undefined;
 }
 
-/** The "int-or-string" fields of reference 4.3/4.4/5.2, encoded as the share (or the emulator) says. */
+/**
+ * The fields 115 has sent both ways (share_state, receive_count, auto_renewal, auto_fill_recvcode
+ * were Go strings in 115driver until 115 switched them to numbers, SheltonZhu/115driver#57; file_size,
+ * create_time and downurl's fs every reader takes either way), encoded as the share (or the emulator)
+ * says. Fields a working client reads as a plain int (count, s, fc, expire_time) never pass here.
+ */
 export function numberEncoder(ctx: Emu115Context, share: Share): (n: number) => number | string {
   const asStrings = share.numbersAsStrings ?? ctx.shareOptions.numbersAsStrings ?? false;
   return asStrings ? (n) => String(n) : (n) => n;

@@ -7,15 +7,15 @@ import { SHARE_ERR, notReadable, numberEncoder, openShare } from './share-access
 import type { Share, SnapNode } from './shares.js';
 
 /**
- * Download URLs of shared files (reference 5): the web variant (plain JSON, capped at 200 MB) and
+ * Download URLs of shared files (share notes §5): the web variant (plain JSON, capped at 200 MB) and
  * the encrypted app variant (m115, no cap). Both run the same share checks and answer the same
  * `data` (5.2); only the envelope and the cap differ.
  */
 
 /**
- * The web variant's size cap (reference 5.1 and quirk 9.7: p115client's "max 200 MB file"; larger
+ * The web variant's size cap (share notes §5.1 and quirk 9.7: p115client's "max 200 MB file"; larger
  * files need the app variant). On by default so clients meet it as they would on 115; the
- * reference says "MB", the emulator reads it as MiB (the client switches on 50028 either way).
+ * share notes say "MB", the emulator reads it as MiB (the client switches on 50028 either way).
  */
 export const DEFAULT_WEB_DOWNURL_MAX_BYTES = 200 * 1024 * 1024;
 
@@ -28,7 +28,7 @@ interface Asked {
 type Resolved = { ok: true; share: Share; node: SnapNode } | { ok: false; body: Record<string, unknown> };
 
 /**
- * Login is checked by the route table (errno 99); then the share (codes, states: reference 10)
+ * Login is checked by the route table (errno 99); then the share (codes, states: share notes §10)
  * and the file id, which must name an item of this share.
  */
 function resolve(call: AuthedCall, asked: Asked): Resolved {
@@ -42,7 +42,7 @@ function resolve(call: AuthedCall, asked: Asked): Resolved {
 }
 
 /**
- * `data` of reference 5.2: a folder answers `url: false`; a file's URL is bound to the caller's UA,
+ * `data` of share notes §5.2: a folder answers `url: false`; a file's URL is bound to the caller's UA,
  * and when `cookieBound` to the cookie whose Set-Cookie line comes back beside the data.
  */
 function downurlData(call: AuthedCall, share: Share, node: SnapNode, cookieBound: boolean): { data: Record<string, unknown>; setCookie: string[] } {
@@ -61,7 +61,7 @@ function downurlData(call: AuthedCall, share: Share, node: SnapNode, cookieBound
   };
 }
 
-/** The cap in force: the option when given (false: none), else the reference's 200 MB. */
+/** The cap in force: the option when given (false: none), else the share notes' 200 MB. */
 function webCap(call: AuthedCall): number | undefined {
   const max = call.ctx.shareOptions.downurlMaxBytes;
   if (max === false) return undefined;
@@ -69,7 +69,7 @@ function webCap(call: AuthedCall): number | undefined {
 }
 
 /**
- * `GET /webapi/share/downurl?share_code&receive_code&file_id&dl` (reference 5.1 web variant):
+ * `GET /webapi/share/downurl?share_code&receive_code&file_id&dl` (share notes §5.1 web variant):
  * login required (the route table answers 99 otherwise); files over the cap answer 50028.
  */
 export function shareDownurl(call: AuthedCall): void {
@@ -90,7 +90,7 @@ export function shareDownurl(call: AuthedCall): void {
  */
 const idText = z.union([z.string(), z.number().int().nonnegative()]).transform(String);
 
-/** The decoded m115 payload of the app variant (reference 5.1): what a client sends, loosely typed. */
+/** The decoded m115 payload of the app variant (share notes §5.1): what a client sends, loosely typed. */
 const appPayload = z.looseObject({
   share_code: idText.optional(),
   receive_code: idText.optional(),
@@ -99,10 +99,10 @@ const appPayload = z.looseObject({
 
 /**
  * `POST /proapi/app/share/downurl?t=<unix s>` with form `data=<m115 JSON {share_code,
- * receive_code, file_id}>` (reference 5.1 app variant): the same checks as the web variant but no
+ * receive_code, file_id}>` (share notes §5.1 app variant): the same checks as the web variant but no
  * size cap; the answer's `data` is the 5.2 object, m115-encoded with the emulator's RSA key for
  * the key the request carried. Errors are plain JSON, as on the other m115 routes. `t` is
- * accepted and not checked (the reference knows no check).
+ * accepted and not checked (the notes know no check).
  */
 export async function shareDownurlApp(call: AuthedCall): Promise<void> {
   call.ctx.shares.downurls.app++;

@@ -5,18 +5,18 @@ import { SHARE_ERR, notReadable, openShare } from './share-access.js';
 import { PENDING, type SnapNode, deepCount, holdsFile, receiveInto } from './shares.js';
 import { ROOT_ID, type UserTree } from './store.js';
 
-/** Where a receive without a target lands (reference 6: "0 lands in the 最近接收 folder"). */
+/** Where a receive without a target lands (share notes §6: "0 lands in the 最近接收 folder"). */
 export const RECENT_FOLDER = '最近接收';
-/** Default cap of one receive: 115's batch copy/move cap (reference 6), counted deep. */
+/** Default cap of one receive: 115's batch copy/move cap (share notes §6), counted deep. */
 const DEFAULT_MAX_RECEIVE = 50_000;
-/** 115's per-directory limit (reference 6, errno 2). */
+/** 115's per-directory limit (share notes §6, errno 2). */
 const FOLDER_LIMIT = 50_000;
-/** A new share lasts 15 days (reference 8). */
+/** A new share lasts 15 days (share notes §8). */
 const SHARE_DAYS = 15;
 
 /**
  * Choice (uncertain): a `user_id` that is not the caller's is refused as a bad parameter. The
- * reference only says clients send their own id or none; a real server might ignore it.
+ * share notes only say clients send their own id or none; a real server might ignore it.
  */
 function wrongUserId(form: URLSearchParams, call: AuthedCall): boolean {
   const given = form.get('user_id');
@@ -24,7 +24,7 @@ function wrongUserId(form: URLSearchParams, call: AuthedCall): boolean {
 }
 
 /**
- * `POST /webapi/share/receive` (reference 6): deep-copies share items into the caller's drive with
+ * `POST /webapi/share/receive` (share notes §6): deep-copies share items into the caller's drive with
  * fresh ids. All checks run before anything is copied, so a refused call changes nothing.
  */
 export async function shareReceive(call: AuthedCall): Promise<void> {
@@ -37,7 +37,7 @@ export async function shareReceive(call: AuthedCall): Promise<void> {
   if (refused) return sendJson(res, refused);
   const { share } = opened;
 
-  // `is_check` and `target_folder`: meaning unknown (reference 6); accepted and ignored.
+  // `is_check` and `target_folder`: meaning unknown (share notes §6); accepted and ignored.
   const ids = [...new Set(formArray(form, 'file_id').map((id) => id.trim()).filter(Boolean))];
   if (!ids.length) return sendJson(res, apiError(ERR.badParams, '参数错误'));
   const items: SnapNode[] = [];
@@ -65,7 +65,7 @@ export async function shareReceive(call: AuthedCall): Promise<void> {
   if (tree.children(targetId).length + items.length > FOLDER_LIMIT) return sendJson(res, apiError(SHARE_ERR.folderFull, '网盘单个文件夹限5万个文件'));
 
   // Choice (uncertain): one item already received into this folder (and still there, or still
-  // landing) refuses the whole call; clients treat "无需重复接收" as success (reference 6).
+  // landing) refuses the whole call; clients treat "无需重复接收" as success (share notes §6).
   const keyOf = (node: SnapNode) => `${session.userId}|${targetId}|${node.id}`;
   const already = items.some((node) => {
     const prior = share.received.get(keyOf(node));
@@ -103,7 +103,7 @@ function nodesOf(tree: UserTree, ids: string[]) {
   return ids.map((id) => tree.live(id));
 }
 
-/** `POST /webapi/share/send` (reference 8): the owner shares items of their drive; 15 days, random code. */
+/** `POST /webapi/share/send` (share notes §8): the owner shares items of their drive; 15 days, random code. */
 export async function shareSend(call: AuthedCall): Promise<void> {
   const { ctx, res, tree } = call;
   const form = await readForm(call.req);

@@ -16,7 +16,7 @@ const extension = (name: string): string => {
 };
 const byId = (a: SnapNode, b: SnapNode): number => (BigInt(a.id) < BigInt(b.id) ? -1 : BigInt(a.id) > BigInt(b.id) ? 1 : 0);
 
-/** The `o` values of reference 4.1; ties fall back to the id so pages never overlap. */
+/** The `o` values of share notes §4.1; ties fall back to the id so pages never overlap. */
 const ORDERS: Record<string, (a: SnapNode, b: SnapNode) => number> = {
   file_name: (a, b) => a.name.localeCompare(b.name) || byId(a, b),
   file_size: (a, b) => a.size - b.size || byId(a, b),
@@ -26,14 +26,17 @@ const ORDERS: Record<string, (a: SnapNode, b: SnapNode) => number> = {
   user_otime: (a, b) => a.mtime - b.mtime || byId(a, b),
 };
 
-/** A `data.list[]` item of reference 4.4. Names go out as they are (the share reference knows no escaping). */
-function snapItem(share: Share, node: SnapNode, n: Encode): Record<string, unknown> {
+/**
+ * A `data.list[]` item. Names go out as they are. `s` is always a number: elevengo reads it as an
+ * `int64` (internal/protocol/share.go), so a string would break a client that works against 115.
+ */
+function snapItem(share: Share, node: SnapNode): Record<string, unknown> {
   const uid = Number(share.ownerId);
   if (node.isDir) return { cid: node.id, pid: node.parentId, n: node.name, fc: 0, ico: 'folder', t: String(node.mtime), uid, fl: [] };
-  return { fid: node.id, cid: node.parentId, n: node.name, s: n(node.size), sha: node.sha1, fc: 1, ico: extension(node.name), t: String(node.mtime), uid, fl: [] };
+  return { fid: node.id, cid: node.parentId, n: node.name, s: node.size, sha: node.sha1, fc: 1, ico: extension(node.name), t: String(node.mtime), uid, fl: [] };
 }
 
-/** `data.shareinfo`, every field of reference 4.3. */
+/** `data.shareinfo`, every field of share notes §4.3. */
 function shareInfo(share: Share, stateCode: number, banned: boolean, n: Encode): Record<string, unknown> {
   return {
     snap_id: share.snapId,
@@ -61,7 +64,8 @@ function snapData(ctx: Emu115Context, share: Share, stateCode: number, banned: b
   return {
     userinfo: { user_id: share.ownerId, user_name: owner?.name ?? '', face: '' },
     shareinfo: shareInfo(share, stateCode, banned, n),
-    count: n(count),
+    // A number even with numbersAsStrings: 115driver and elevengo both decode it as a Go `int`.
+    count,
     list,
     share_state: n(stateCode),
     user_appeal: { can_appeal: 0, can_share_appeal: 0, popup_appeal_page: 0, can_global_appeal: 0 },
@@ -74,7 +78,7 @@ function intParam(value: string | null, fallback: number): number {
 }
 
 /**
- * `GET /webapi/share/snap` (reference 4). Anonymous callers are welcome; the owner, logged in,
+ * `GET /webapi/share/snap` (share notes §4). Anonymous callers are welcome; the owner, logged in,
  * needs no access code and sees the listing while the share is under review.
  */
 export function shareSnap(call: MaybeAuthedCall): void {
@@ -86,7 +90,7 @@ export function shareSnap(call: MaybeAuthedCall): void {
   const stateCode = SHARE_STATE_CODE[state];
   const banned = state === 'banned';
 
-  // Expired: state:true with share_state 7 and nothing listed (reference 4.5), or errno 4100018 when asked.
+  // Expired: state:true with share_state 7 and nothing listed (share notes §4.5), or errno 4100018 when asked.
   if (state === 'expired') {
     if (ctx.shareOptions.expiredAsErrno) return sendJson(res, apiError(SHARE_ERR.expired, '链接已过期'));
     return sendJson(res, { state: true, error: '', errno: 0, data: snapData(ctx, share, stateCode, false, 0, []) });
@@ -111,7 +115,6 @@ export function shareSnap(call: MaybeAuthedCall): void {
     if (a.isDir !== b.isDir) return a.isDir ? -1 : 1;
     return asc ? compare(a, b) : compare(b, a);
   });
-  const n = numberEncoder(ctx, share);
-  const list = children.slice(offset, offset + limit).map((node) => snapItem(share, node, n));
+  const list = children.slice(offset, offset + limit).map((node) => snapItem(share, node));
   sendJson(res, { state: true, error: '', errno: 0, data: snapData(ctx, share, stateCode, banned, children.length, list) });
 }

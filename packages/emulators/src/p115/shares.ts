@@ -2,36 +2,40 @@ import { randomInt } from 'node:crypto';
 import { type Content, type Node, ROOT_ID, type UserTree, newId } from './store.js';
 
 /**
- * 115 share links (reference 115-share-api.md): a share is an immutable SNAPSHOT of some of its
- * owner's items, taken when it is created (reference 8). Later renames, moves, additions or
+ * 115 share links (share notes): a share is an immutable SNAPSHOT of some of its
+ * owner's items, taken when it is created (share notes §8). Later renames, moves, additions or
  * deletions in the owner's drive do not reach it; file nodes keep their content reference (a
  * memory buffer or a path on disk) so downloads and receives still work after the owner deletes.
  */
 
 export type ShareState = 'normal' | 'review' | 'expired' | 'cancelled' | 'banned';
 
-/** Knobs for the places where the reference is open ([?]); every field is optional. */
+/** Knobs for the places where the notes are open ([?]); every field is optional. */
 export interface ShareOptions {
-  /** Emit share_state, receive_count, count, s, fs, sizes and times as strings (the AList quirk, 4.5). Default false (numbers). */
+  /**
+   * Emit share_state, receive_count, file_size, create_time, auto_renewal, auto_fill_recvcode and
+   * downurl's fs as strings, as 115 did before SheltonZhu/115driver#57. `count`, `s` and `fc` stay
+   * numbers (Go `int` in 115driver and elevengo). Default false (numbers).
+   */
   numbersAsStrings?: boolean;
-  /** Receives land this long after the answer (clients poll the folder, reference 6). Default 0: synchronous. */
+  /** Receives land this long after the answer (clients poll the folder, share notes §6). Default 0: synchronous. */
   receiveDelayMs?: number;
   /** Items (files and folders, counted deep) one receive call may create; more answers 4100030. Default 50,000. */
   maxReceiveItems?: number;
-  /** Page-size cap of snap; larger limits are clamped, not refused (reference 4.1). Default 1150. */
+  /** Page-size cap of snap; larger limits are clamped, not refused (share notes §4.1). Default 1150. */
   snapLimitCap?: number;
   /** An expired share answers errno 4100018 on snap instead of state:true + share_state 7. Default false. */
   expiredAsErrno?: boolean;
-  /** Errno of a cancelled share: 4100026 (default, "不存在或已被删除") or 4100009 ("链接已失效"), reference 7. */
+  /** Errno of a cancelled share: 4100026 (default, "不存在或已被删除") or 4100009 ("链接已失效"), share notes §7. */
   cancelledErrno?: number;
   /**
-   * The web downurl's size cap in bytes (reference 5.1, quirk 9.7: p115client's "max 200 MB");
+   * The web downurl's size cap in bytes (share notes §5.1, quirk 9.7: p115client's "max 200 MB");
    * larger files answer 50028 there and need the app variant. Default 200 MiB; false: no cap.
    */
   downurlMaxBytes?: number | false;
 }
 
-/** A node of a snapshot. Ids are fresh 19-digit ids; the share root is '0' (reference 1). */
+/** A node of a snapshot. Ids are fresh 19-digit ids; the share root is '0' (share notes §1). */
 export interface SnapNode {
   id: string;
   parentId: string;
@@ -54,7 +58,7 @@ export interface Share {
   ownerId: string;
   title: string;
   createTime: number;
-  /** Unix seconds; -1 never expires (the reference leaves the "never" value open, 4.3). */
+  /** Unix seconds; -1 never expires (the notes leave the "never" value open, 4.3). */
   expireTime: number;
   receiveCount: number;
   state: ShareState;
@@ -87,12 +91,12 @@ export class ShareStore {
   readonly byCode = new Map<string, Share>();
   /** Successful receive calls. */
   receives = 0;
-  /** Logged-in downurl calls by variant (reference 5.1), refusals included: which one a client used. */
+  /** Logged-in downurl calls by variant (share notes §5.1), refusals included: which one a client used. */
   readonly downurls = { web: 0, app: 0 };
   /** Delayed receives still to land; cleared on close so no timer outlives the server. */
   readonly timers = new Set<NodeJS.Timeout>();
 
-  /** Share codes are looked up lower-cased (p115client lower-cases them, reference 1). */
+  /** Share codes are looked up lower-cased (p115client lower-cases them, share notes §1). */
   get(code: string): Share | undefined {
     return this.byCode.get(code.toLowerCase());
   }

@@ -34,7 +34,7 @@ export function newId(): string {
   return nextId.toString();
 }
 
-/** Pick codes are opaque to clients: files start a..e, folders fa..fe, and a per-user tail (reference 2.3). */
+/** Pick codes are opaque to clients: files start a..e, folders fa..fe, and a per-user tail (web notes §2.3). */
 function pickCodeFor(id: string, isDir: boolean, userTail: string): string {
   const prefix = 'abcde'[Number(BigInt(id) % 5n)]!;
   return `${isDir ? 'f' : ''}${prefix}${BigInt(id).toString(36)}${userTail}`;
@@ -120,7 +120,7 @@ export class UserTree {
 
   /**
    * A file pick code for a file that does not exist yet: initupload answers with the pick code of
-   * the file the OSS callback will create later (reference 4.3, 4.5).
+   * the file the OSS callback will create later (web notes §4.3, 4.5).
    */
   reservePickCode(): string {
     return pickCodeFor(newId(), false, this.pickTail);

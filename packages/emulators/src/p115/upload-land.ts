@@ -4,7 +4,7 @@ import type { PendingUpload } from './upload-state.js';
 
 /**
  * The 115 side of a finished OSS upload: what `uplb.115.com/3.0/completeupload.php` does when OSS
- * posts the callback (reference 4.5). The OSS fake calls it in-process with the callback body
+ * posts the callback (web notes §4.5). The OSS fake calls it in-process with the callback body
  * after `${…}` substitution, so the client's callback strings are exercised exactly as issued.
  */
 

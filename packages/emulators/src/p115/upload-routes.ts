@@ -8,7 +8,7 @@ import { folderUnder, parseTarget } from './upload-land.js';
 import { BUCKET, CHALLENGE_MIN_BYTES, OSS_ENDPOINT_HOST, type PendingUpload } from './upload-state.js';
 
 /**
- * The uplb/proapi upload routes (reference 4.1, 4.3, 4.5):
+ * The uplb/proapi upload routes (web notes §4.1, 4.3, 4.5):
  *
  *   GET  /webapi/files/uploadinfo, GET|POST /proapi/app/uploadinfo   login; user_id + userkey
  *   GET  /proapi/android/2.0/user/upload_key                        login; {data:{userkey}}
@@ -64,12 +64,12 @@ export function getUploadInfo({ ctx, res }: Call): void {
   sendJson(res, { state: true, endpoint: `http://${OSS_ENDPOINT_HOST}`, gettokenurl: `${ctx.baseUrl}/uplb/3.0/gettoken.php` });
 }
 
-/** The init reply envelope; status/statuscode per reference 4.3. Every answer sets its own `status`. */
+/** The init reply envelope; status/statuscode per web notes §4.3. Every answer sets its own `status`. */
 function initReply(fields: Record<string, unknown>): Record<string, unknown> {
   return { request: '/4.0/initupload.php', version: '4.0', status: 0, statuscode: 0, statusmsg: '', ...fields };
 }
 
-/** The callback strings as issued (reference 4.5 fixture): templates for OSS, values for the `x:` variables. */
+/** The callback strings as issued (web notes §4.5 fixture): templates for OSS, values for the `x:` variables. */
 export function callbackFor(ctx: Call['ctx'], p: Pick<PendingUpload, 'pickCode' | 'userId' | 'cid'>): { callback: string; callback_var: string } {
   return {
     callback: JSON.stringify({
@@ -206,7 +206,7 @@ function uploadAnswer(p: PendingUpload): Record<string, unknown> {
 
 /**
  * `POST /uplb/3.0/resumeupload.php` form fileid, filesize, target, pickcode, userid -> the same
- * bucket/object/callback again (reference 4.5). Plain JSON, shaped like init's reply plus
+ * bucket/object/callback again (web notes §4.5). Plain JSON, shaped like init's reply plus
  * `state` [?] (the real shape is not in the sources read).
  */
 export async function resumeUpload({ ctx, req, res, tree }: AuthedCall): Promise<void> {

@@ -3,7 +3,7 @@ import { type KEcKeyPair, kEcServerKeyPair } from '@ferry/protocols';
 import type { Content, UserTree } from './store.js';
 
 /**
- * The state of 115's upload side (reference 4, 8.7, 8.9): per-user `userkey`s, the emulator's own
+ * The state of 115's upload side (web notes §4, 8.7, 8.9): per-user `userkey`s, the emulator's own
  * P-224 key pair (115's private key is unknown, so clients are configured with `ecdh_pub`), pending
  * uploads by pick code, open challenges, issued STS credentials and the global SHA-1+size store
  * that rapid upload ("秒传") looks in.
@@ -13,10 +13,10 @@ export interface UploadOptions {
   sizeLimit?: number;
   /**
    * When set, init refuses a `t` further than this from now, read as seconds or as milliseconds
-   * (clients send either). Off by default: the real window is unknown (reference 4.3 OpenList note) [?].
+   * (clients send either). Off by default: the real window is unknown (web notes §4.3 OpenList note) [?].
    */
   tWindowS?: number;
-  /** STS lifetime; default 1 h as 115 issues them (reference 4.5). */
+  /** STS lifetime; default 1 h as 115 issues them (web notes §4.5). */
   stsLifetimeS?: number;
 }
 

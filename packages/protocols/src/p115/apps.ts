@@ -1,6 +1,6 @@
 /**
  * Login slots ("ssoent", the second part of the UID cookie) per app name. One session lives in
- * each slot: a new login with the same app kicks the previous one out (reference section 1.1).
+ * each slot: a new login with the same app kicks the previous one out (web notes §1.1).
  */
 export const SSOENT_BY_APP = {
   web: 'A1',

@@ -1,5 +1,5 @@
 /**
- * The cookie a downurl reply sets for the CDN URL it hands out (reference 3.4, `f=3`): such a URL
+ * The cookie a downurl reply sets for the CDN URL it hands out (web notes §3.4, `f=3`): such a URL
  * needs the same User-Agent and that cookie on every request (p115client); wiserain/rclone keeps
  * the reply's cookies with the URL and sends them back.
  */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { codeLike, stateLike } from './fields.js';
 
-/** The fields every 115 JSON reply may carry to say whether it worked (reference section 7.1). */
+/** The fields every 115 JSON reply may carry to say whether it worked (web notes §7.1). */
 export const envelope115 = z.looseObject({
   state: stateLike.optional(),
   errno: codeLike.optional(),

@@ -3,7 +3,7 @@ import { crc32Ieee } from './crc32.js';
 import { lz4BlockDecompress, lz4BlockEncodeLiterals } from './lz4-block.js';
 
 /**
- * k_ec: the ECDH + AES envelope of upload init and other proapi calls (reference 4.4). The client
+ * k_ec: the ECDH + AES envelope of upload init and other proapi calls (web notes §4.4). The client
  * makes a P-224 key pair, agrees a secret with 115's public key, sends its public key inside the
  * `k_ec` query token and AES-encrypts the form; the reply is LZ4 block frames, AES-encrypted, plus a
  * 12-byte trailer. Both sides live here: the server side is what an emulator needs, with its own
@@ -122,13 +122,16 @@ export interface KEcToken {
   publicBlob: Buffer;
   /** Bytes 20-23: unix seconds or milliseconds mod 2^32, depending on the client. */
   timestamp: number;
-  /** Bytes 16-19: 115 (0x73) from 115driver/p115client; elevengo's newer coder puts the user id there. */
+  /** Bytes 16-19: 115 (0x73) in every public client (115driver, elevengo, p115cipher). */
   word16: number;
-  /** Bytes 40-43: 1 from 115driver/p115client; elevengo's newer coder puts a request counter there. */
+  /** Bytes 40-43: 1 in every public client (115driver, elevengo, p115cipher). */
   word40: number;
 }
 
-/** Server side: checks the CRC and undoes the masks. The two words are returned, not judged, as clients differ. */
+/**
+ * Server side: checks the CRC and undoes the masks. The two words are returned, not judged: every
+ * public client sends 115 and 1, and no source says what 115 does with other values.
+ */
 export function decodeKEcToken(token: string): KEcToken {
   const buf = Buffer.from(token, 'base64');
   if (buf.length !== TOKEN_BYTES) throw new KEcError(`k_ec: token is ${buf.length} bytes, expected ${TOKEN_BYTES}`);

@@ -1,6 +1,6 @@
 /**
  * The LZ4 *block* format (lz4_Block_format.md), which 115 uses inside its k_ec replies
- * (reference 4.4). Hand-written because only blocks of a few KiB are needed and the decoder must
+ * (web notes §4.4). Hand-written because only blocks of a few KiB are needed and the decoder must
  * treat the input as hostile: every read and every back-reference is bounds-checked and malformed
  * input raises Lz4Error, never an out-of-range access or an unbounded allocation.
  */

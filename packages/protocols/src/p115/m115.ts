@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 /**
  * m115: the RSA + XOR envelope 115 puts around download-URL and offline-download payloads
- * (reference section 3.2). Pure functions over Buffers; the RSA maths is raw modular
+ * (web notes §3.2). Pure functions over Buffers; the RSA maths is raw modular
  * exponentiation with BigInt because 115 uses hand-rolled PKCS#1-like blocks, not a standard
  * scheme node:crypto would accept.
  */

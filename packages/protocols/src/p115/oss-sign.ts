@@ -1,8 +1,8 @@
 import { createHash, createHmac } from 'node:crypto';
 
 /**
- * Aliyun OSS V1 header signing, which 115's real uploads use with STS credentials (reference
- * 4.5). Signed by hand because 115 needs the callback headers and answers
+ * Aliyun OSS V1 header signing, which 115's real uploads use with STS credentials (web notes
+ * §4.5). Signed by hand because 115 needs the callback headers and answers
  * CompleteMultipartUpload with its own JSON, which SDKs trip over.
  *
  * StringToSign = VERB \n Content-MD5 \n Content-Type \n Date \n

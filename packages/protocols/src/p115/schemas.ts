@@ -76,7 +76,7 @@ export const qrLogin115 = z.looseObject({
   }),
 });
 
-/** QR status values (reference section 1.4). */
+/** QR status values (web notes §1.4). */
 export const QR_STATUS = { waiting: 0, scanned: 1, confirmed: 2, expired: -1, canceled: -2 } as const;
 
 export const offlineAddResult115 = z.looseObject({
@@ -118,5 +118,5 @@ export const offlineList115 = z.looseObject({
   tasks: z.array(offlineTask115),
 });
 
-/** Offline task statuses as 115driver reads them (reference section 6). */
+/** Offline task statuses as 115driver reads them (web notes §6). */
 export const OFFLINE_STATUS = { failed: -1, waiting: 0, running: 1, done: 2 } as const;

@@ -1,5 +1,5 @@
 /**
- * 115 share links (reference 115-share-api.md section 1): a share code, plus the access code
+ * 115 share links (share notes section 1): a share code, plus the access code
  * (访问码/提取码, `receive_code`) when the share has one. Users paste links in many shapes, from a
  * bare URL to a chat message with the code written after it; all of them come down to these two.
  */
@@ -46,7 +46,7 @@ function fromUrl(host: string, rest: string, after: string): ShareLink115 | unde
 }
 
 /**
- * Every form of reference section 1: `https://115.com/s/<code>?password=<rc>` (and 115cdn.com,
+ * Every form of share notes §1: `https://115.com/s/<code>?password=<rc>` (and 115cdn.com,
  * anxia.com, trailing `#`), `https://share.115.com/<code>?password=<rc>`, a bare `<code>`,
  * `<code>-<rc>` with or without surrounding `/` or `#`, and any of these followed by
  * "访问码：<rc>" / "提取码: <rc>" / "密码 <rc>". Undefined for text that is none of them.

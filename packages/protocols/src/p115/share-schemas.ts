@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { idLike, intLike, name115 } from './fields.js';
 
 /**
- * Replies of the share endpoints (reference 115-share-api.md sections 4-6). Every number may come
+ * Replies of the share endpoints (share notes sections 4-6). Every number may come
  * as a JSON number or a string (the share_state quirk that broke AList, 4.5), and optional numbers
  * may also come as "" or null; they decode to `undefined` then.
  */
@@ -131,7 +131,7 @@ export const shareReceive115 = z.looseObject({
 /** `share_state` values (4.5). Others exist for cancelled or banned shares and are not documented. */
 export const SHARE_STATE = { review: 0, normal: 1, expired: 7 } as const;
 
-/** Error codes of the share endpoints (reference 7). */
+/** Error codes of the share endpoints (share notes §7). */
 export const SHARE_ERR = {
   notFound: 4100026,
   invalid: 4100009,
@@ -154,7 +154,7 @@ export const ALREADY_RECEIVED_TEXT = '无需重复接收';
 const marginReply = z.looseObject({ margin: intLike });
 
 /**
- * A bare `{"margin": N}` with no `state` (reported by a third party, reference 3): "wait about N
+ * A bare `{"margin": N}` with no `state` (reported by a third party, share notes §3): "wait about N
  * seconds". The seconds to wait, or undefined for any other reply.
  */
 export function rateLimitMargin(json: unknown): number | undefined {

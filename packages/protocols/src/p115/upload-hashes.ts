@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /**
- * The hashes of 115's upload init (reference 4.2): all SHA-1, all upper-case hex, because 115
+ * The hashes of 115's upload init (web notes §4.2): all SHA-1, all upper-case hex, because 115
  * compares them as sent and every client upper-cases them.
  */
 export class SignCheckError extends Error {

@@ -3,7 +3,7 @@ import { idLike, intLike, name115, stateLike } from './fields.js';
 import { looseInt } from './share-schemas.js';
 
 /**
- * Replies of the upload endpoints (reference 4.1, 4.3, 4.5), loose like the other 115 schemas:
+ * Replies of the upload endpoints (web notes §4.1, 4.3, 4.5), loose like the other 115 schemas:
  * numbers as numbers or strings, unknown keys kept.
  */
 
@@ -19,7 +19,7 @@ export const uploadInfo115 = z.looseObject({
 export const initUploadCallback115 = z.looseObject({ callback: z.string(), callback_var: z.string() });
 
 /**
- * `status` values of initupload (reference 4.3; 6 and 8 from the open-API docs). `refused` stands
+ * `status` values of initupload (web notes §4.3; 6 and 8 from the open-API docs). `refused` stands
  * for `"status": false`, 115's answer to a request it will not take at all (a bad sig or token):
  * 115driver decodes `status` with a type that reads `false` as -1 (BoolInt in UploadInitResp).
  */
@@ -97,7 +97,7 @@ export const ossCallbackSpec115 = z.looseObject({
 /** The `callback_var` string as issued, parsed: `x:`-prefixed names to string values. */
 export const ossCallbackVar115 = z.record(z.string(), z.string());
 
-/** The HTTP 200 body of a successful OSS upload: 115's callback JSON, not OSS XML (reference 4.5). */
+/** The HTTP 200 body of a successful OSS upload: 115's callback JSON, not OSS XML (web notes §4.5). */
 export const ossCallbackResult115 = z.looseObject({
   state: z.literal(true),
   message: z.string().optional(),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /**
- * `sig`, `token` and the plain form of `POST uplb.115.com/4.0/initupload.php` (reference 4.3).
+ * `sig`, `token` and the plain form of `POST uplb.115.com/4.0/initupload.php` (web notes §4.3).
  * Formulas as 115driver, elevengo and p115cipher compute them; the form is encrypted with k_ec
  * (k-ec.ts) before it is sent.
  */

@@ -5,6 +5,7 @@ import {
   Conflict,
   type Entry,
   type LocationIdentity,
+  NotFound,
   type Provider,
   type ProviderContext,
   type RapidResult,
@@ -17,6 +18,7 @@ import {
   ALIYUN_PATHS,
   aliyunDriveInfoSchema,
   aliyunFileRefResponseSchema,
+  aliyunFileSchema,
   aliyunMoveResponseSchema,
   aliyunPartCount,
   aliyunPartNumbers,
@@ -212,6 +214,18 @@ export class AliyunOpenProvider implements Provider {
     if (names.length === 0) throw new BadInput(`${where}: cannot move the remote's root`);
     const source = await tree.lookup(`/${names.join('/')}`);
     const target = await this.placement(to);
+    if (source.name !== target.name) {
+      const taken = await tree.lookup(joinRemote(target.dir, target.name)).then(
+        () => true,
+        (err: unknown) => {
+          if (err instanceof NotFound) return false;
+          throw err;
+        },
+      );
+      if (taken) throw new Conflict(`${this.display(to)}: the name is taken; nothing was moved`);
+    }
+    // move's new_name is only "the name used when a same-named file exists" (Android SDK MoveFile,
+    // tickstep FileMoveParam): without a clash the item keeps its name, so a rename follows.
     const moved = await this.api.call(
       ALIYUN_PATHS.move,
       { drive_id: tree.driveId, file_id: source.file_id, to_parent_file_id: target.parentId, new_name: target.name, check_name_mode: 'refuse' },
@@ -220,6 +234,18 @@ export class AliyunOpenProvider implements Provider {
     );
     if (moved.exist) throw new Conflict(`${this.display(to)}: the name is taken; nothing was moved`);
     tree.forget(`/${names.join('/')}`);
+    if (source.name !== target.name) {
+      const landed = await this.api.call(ALIYUN_PATHS.get, { drive_id: tree.driveId, file_id: moved.file_id }, aliyunFileSchema, where);
+      if (landed.name !== target.name) {
+        const dest = joinRemote(target.dir, landed.name);
+        try {
+          await this.api.call(ALIYUN_PATHS.update, { drive_id: tree.driveId, file_id: moved.file_id, name: target.name, check_name_mode: 'refuse' }, aliyunFileSchema, where);
+        } catch (err) {
+          if (err instanceof Conflict) throw new Conflict(`${this.display(to)}: the name is taken; the item was moved as ${this.display(dest)}`, { cause: err });
+          throw err;
+        }
+      }
+    }
     return this.stat(joinRemote(target.dir, target.name));
   }
 }

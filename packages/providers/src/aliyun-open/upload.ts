@@ -92,19 +92,25 @@ export class AliyunUpload implements UploadSession {
    * the checkpoint counts; undefined means start over.
    */
   static async resume(target: FileCreate & { dir: string }, names: NamePolicy, size: number, state: AliyunUploadState): Promise<AliyunUpload | undefined> {
-    let uploaded;
+    const held = new Set<number>();
     try {
-      uploaded = await target.api.call(
-        ALIYUN_PATHS.listUploadedParts,
-        { drive_id: target.driveId, file_id: state.file_id, upload_id: state.upload_id },
-        aliyunListUploadedPartsResponseSchema,
-        target.where,
-      );
+      // The reply pages: `next_part_number_marker` is empty on the last page (tickstep
+      // FileUploadListUploadedPartsResult).
+      let marker = '';
+      do {
+        const page = await target.api.call(
+          ALIYUN_PATHS.listUploadedParts,
+          { drive_id: target.driveId, file_id: state.file_id, upload_id: state.upload_id, ...(marker ? { part_number_marker: marker } : {}) },
+          aliyunListUploadedPartsResponseSchema,
+          target.where,
+        );
+        for (const p of page.uploaded_parts) held.add(p.part_number);
+        marker = page.uploaded_parts.length > 0 ? (page.next_part_number_marker ?? '') : '';
+      } while (marker);
     } catch (err) {
       if (err instanceof NotFound || apiCode(err) === 'NotFound.UploadId') return undefined;
       throw err;
     }
-    const held = new Set(uploaded.uploaded_parts.map((p) => p.part_number));
     let prefix = 0;
     while (held.has(prefix + 1)) prefix++;
     if (prefix < state.done) return undefined;

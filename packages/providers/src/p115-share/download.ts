@@ -5,7 +5,7 @@ import { webDownurl } from './downurl-web.js';
 import type { ShareRef } from './snap.js';
 
 /**
- * CDN URLs of shared files (reference 5.1), asked with the account's cookie and User-Agent: 115
+ * CDN URLs of shared files (share notes §5.1), asked with the account's cookie and User-Agent: 115
  * binds the URL to that UA, and the ranged reads in Downloads send the same one. The key is the
  * file id inside the share. Files over `webMaxBytes` go straight to the app variant, since the web
  * one refuses them (50028, quirk 9.7); smaller ones use the web variant, and a file it still

@@ -8,7 +8,7 @@ import { type ShareRef, checkMargin } from './snap.js';
 const ENDPOINT = '/app/share/downurl';
 
 /**
- * `POST proapi/app/share/downurl?t=<unix s>` (reference 5.1, app variant, no size limit): form
+ * `POST proapi/app/share/downurl?t=<unix s>` (share notes §5.1, app variant, no size limit): form
  * field `data` = m115(JSON {share_code, receive_code, file_id}) with the account's rsa_n/rsa_e
  * (115's key unless an emulator's is configured, as for the chrome download of one's own files);
  * the reply's `data` is m115 too (5.4). 115driver sends a JSON Accept and no Referer; the cookie

@@ -5,7 +5,7 @@ import { shareFailure } from '../p115/share-errors.js';
 import type { ShareRef } from './snap.js';
 
 /**
- * What the two share-download endpoints (reference 5.1, web and app) have in common once 115
+ * What the two share-download endpoints (share notes §5.1, web and app) have in common once 115
  * answered: the meaning of a failure, and the CDN URL in a reply's `data` (5.2).
  */
 

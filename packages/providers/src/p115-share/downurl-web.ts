@@ -9,7 +9,7 @@ import { type ShareRef, checkMargin, shareReferer } from './snap.js';
 export type WebDownurl = ({ kind: 'url' } & CdnUrl) | { kind: 'too-big' };
 
 /**
- * `GET webapi/share/downurl` (reference 5.1, web variant), with the share page's Referer and the
+ * `GET webapi/share/downurl` (share notes §5.1, web variant), with the share page's Referer and the
  * account's cookie and User-Agent (the URL is bound to that UA, and with `f=3` to the cookie the
  * reply sets, which goes with it).
  */

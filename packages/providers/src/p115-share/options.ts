@@ -5,7 +5,7 @@ const p115Defaults = p115Options.parse({});
 
 /**
  * Files above this many MiB skip 115's web share-download endpoint for the encrypted app one:
- * the web endpoint serves at most 200 MB (reference 115-share-api.md 5.1, p115client's note, and
+ * the web endpoint serves at most 200 MB (share notes §5.1, p115client's note, and
  * quirk 9.7; it answers 50028), which most shared videos exceed. Whether 115 means 10^6 or 2^20
  * bytes is not known: a file in between that still meets 50028 switches over then.
  */

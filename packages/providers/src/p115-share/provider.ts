@@ -21,7 +21,7 @@ import { shareUrlSource } from './download.js';
 import type { P115ShareOptions } from './options.js';
 import { type ShareRef, ShareSnap, findChild } from './snap.js';
 
-/** The share's top level: 115 lists it as folder id 0 (reference 1). */
+/** The share's top level: 115 lists it as folder id 0 (share notes §1). */
 const SHARE_TOP_CID = '0';
 
 /** "115 share sw6pw793wfp", plus the remote's name when it is a configured one (not written inline). */

@@ -53,7 +53,7 @@ function entryOf(dir: string, item: ShareItem115): Entry | undefined {
 }
 
 /**
- * `GET webapi/share/snap` (reference 4): one page per call, every reply checked for the share's
+ * `GET webapi/share/snap` (share notes §4): one page per call, every reply checked for the share's
  * state (a `state: true` reply may still describe an expired or blocked share).
  */
 export class ShareSnap {

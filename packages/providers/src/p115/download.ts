@@ -11,7 +11,7 @@ const MAX_READ_FAILURES = 5;
 
 /**
  * A CDN URL and the cookie its downurl reply set, if any: a URL with `f=3` is refused without that
- * cookie (reference 3.4), so it travels with the URL and goes out on every request for it.
+ * cookie (web notes §3.4), so it travels with the URL and goes out on every request for it.
  */
 export interface CdnUrl {
   url: string;

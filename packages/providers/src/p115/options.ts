@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { M115_RSA_E_HEX, M115_RSA_N_HEX } from '@ferry/protocols';
 import { parseConnectTo } from '../http/connect-to.js';
 
-/** OpenList's fallback app version (reference section 0); 115Browser UA as OpenList sends it. */
+/** OpenList's fallback app version (web notes §0); 115Browser UA as OpenList sends it. */
 const APP_VERSION = '35.6.0.3';
-/** 115's k_ec server key, X‖Y (reference 4.4). */
+/** 115's k_ec server key, X‖Y (web notes §4.4). */
 const P115_ECDH_PUB_HEX =
   '57a29257cd2320e5d6d143322fa4bb8a3cf9d3cc623ef5edac62b767' + '8a89c91a83ba800d6129f522d034c895dd2465243addc250953beeba';
 

@@ -20,7 +20,7 @@ export function shareProblemOf(err: unknown): ShareProblem | undefined {
 }
 
 /**
- * What the share errors of reference section 7 mean for the user, for every endpoint that names a
+ * What the share errors of share notes §7 mean for the user, for every endpoint that names a
  * share (snap, downurl, receive). `label` names the share in messages. Undefined for codes that
  * are not about the share itself; the caller maps those.
  */
@@ -59,7 +59,7 @@ function blocked(label: string, why: string): ShareExpired {
 }
 
 /**
- * A snap reply can say `state: true` for a share nobody may read (reference 4.5, quirk 3): the
+ * A snap reply can say `state: true` for a share nobody may read (share notes §4.5, quirk 3): the
  * share_state decides, and a non-empty `forbid_reason` means 115 blocked it. `ownerView`: the
  * caller has seen items in a reply under review, so it reads as the owner.
  */
@@ -68,7 +68,7 @@ export function checkShareState(state: number | undefined, info: ShareInfo115 | 
   if (forbid) throw blocked(label, forbid);
   if (state === undefined || state === SHARE_STATE.normal) return;
   if (state === SHARE_STATE.expired) throw tagged(new ShareExpired(`${label} has expired (share_state 7); ask its owner for a new link`), 'expired');
-  // The owner, logged in, reads a share under review (reference 4); everyone else gets nothing.
+  // The owner, logged in, reads a share under review (share notes §4); everyone else gets nothing.
   if (state === SHARE_STATE.review) {
     if (ownerView) return;
     throw underReview(label);

@@ -32,7 +32,7 @@ export interface ReceiveTarget {
 }
 
 /**
- * Receiving is asynchronous in effect (reference 6): 115 answers first and the items appear in
+ * Receiving is asynchronous in effect (share notes §6): 115 answers first and the items appear in
  * the folder later, so the folder is polled, with pauses that grow, for as long as one client
  * known to wait does (10 minutes).
  */
@@ -44,7 +44,7 @@ export interface ReceivePolling {
 
 export const DEFAULT_RECEIVE_POLLING: ReceivePolling = { firstPauseMs: 250, maxPauseMs: 15_000, timeoutMs: 10 * 60_000 };
 
-/** The drive's root folder id. A receive with `cid` 0 does not land there (reference 6: 最近接收). */
+/** The drive's root folder id. A receive with `cid` 0 does not land there (share notes §6: 最近接收). */
 const DRIVE_ROOT = '0';
 
 /** Receive refusals that the importer works around rather than reports. */

@@ -51,7 +51,7 @@ export interface InitRequest {
 const MAX_CHALLENGES = 3;
 
 /**
- * `POST uplb/4.0/initupload.php?k_ec=…` (reference 4.3, 4.4): the rapid-upload attempt that every
+ * `POST uplb/4.0/initupload.php?k_ec=…` (web notes §4.3, 4.4): the rapid-upload attempt that every
  * 115 upload starts with. The userkey (for `sig`) is fetched once per account. Status 2 is a hit;
  * 7 is a challenge answered from the file's bytes; 1 names the OSS bucket, object and callback.
  */

@@ -12,7 +12,7 @@ import { ossCallbackHeaders, ossCallbackResult115 } from '@ferry/protocols';
 import type { OssTarget } from './upload-init.js';
 import { type Oss115, xmlTag } from './upload-oss.js';
 
-/** OSS multipart limits (reference 4.5). */
+/** OSS multipart limits (web notes §4.5). */
 export const OSS_MIN_PART = 100 * 1024;
 export const OSS_MAX_PART = 5 * 1024 * 1024 * 1024;
 export const OSS_MAX_PARTS = 10_000;

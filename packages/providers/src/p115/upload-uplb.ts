@@ -2,7 +2,7 @@ import { TransientError, sleep } from '@ferry/core';
 import { request } from '../http/undici.js';
 import type { Api115 } from './api.js';
 
-/** Attempts for 5xx, HTTP 401 (initupload's occasional one, reference 0) and dropped connections. */
+/** Attempts for 5xx, HTTP 401 (initupload's occasional one, web notes §0) and dropped connections. */
 const MAX_ATTEMPTS = 4;
 
 export interface UplbReply {

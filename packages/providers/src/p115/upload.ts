@@ -29,7 +29,7 @@ export interface UploadPlace {
 }
 
 /**
- * Uploads to 115 (reference section 4): every file starts with initupload and its SHA-1, which
+ * Uploads to 115 (web notes §4): every file starts with initupload and its SHA-1, which
  * is a rapid upload when 115 holds the bytes (status 2, after a proof challenge for bigger files,
  * status 7), and otherwise names the OSS object to upload to (status 1). A miss from
  * `tryRapid` keeps that target open, so the streamed copy that follows does not ask again.
