@@ -1,6 +1,14 @@
 import { type BandwidthSlot, parseBandwidth, rateAt } from './rclone-units.js';
 import { sleep } from './backoff.js';
 
+/** Where the limit reads the time and how it waits; tests pass a clock of their own. */
+export interface BandwidthClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const realClock: BandwidthClock = { now: () => Date.now(), sleep };
+
 /**
  * A token bucket over bytes, shared by every transfer of one process (`--bwlimit`): each chunk
  * of a streamed copy waits until the bucket holds its bytes. The bucket holds at most one second
@@ -10,14 +18,15 @@ import { sleep } from './backoff.js';
 export class BandwidthLimit {
   private readonly slots: BandwidthSlot[];
   private tokens = 0;
-  private refilledAt = Date.now();
+  private refilledAt: number;
   private queue: Promise<void> = Promise.resolve();
 
   constructor(
     readonly spec: string,
-    private readonly now: () => Date = () => new Date(),
+    private readonly clock: BandwidthClock = realClock,
   ) {
     this.slots = parseBandwidth(spec);
+    this.refilledAt = clock.now();
   }
 
   /** Resolves once `n` bytes may go; callers are served in order. */
@@ -28,8 +37,8 @@ export class BandwidthLimit {
   }
 
   private async wait(n: number): Promise<void> {
-    const rate = rateAt(this.slots, this.now());
-    const at = Date.now();
+    const at = this.clock.now();
+    const rate = rateAt(this.slots, new Date(at));
     if (rate === undefined) {
       this.refilledAt = at;
       return;
@@ -39,6 +48,6 @@ export class BandwidthLimit {
     this.tokens -= n;
     // In debt: wait until the bytes are paid for, at most a second at a time so a timetable
     // switch (to off, or to a faster rate) takes effect promptly.
-    if (this.tokens < 0) await sleep(Math.min(1000, Math.ceil((-this.tokens / rate) * 1000)));
+    if (this.tokens < 0) await this.clock.sleep(Math.min(1000, Math.ceil((-this.tokens / rate) * 1000)));
   }
 }

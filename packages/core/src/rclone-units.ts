@@ -15,7 +15,7 @@ const SIZE_UNITS: Record<string, number> = { b: 1, k: 1024, m: 1024 ** 2, g: 102
 
 /** Bytes in `text` ("10M", "512K", "100" = 100 KiB); `flag` names the option in the refusal. */
 export function parseSize(text: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)([bkmgtp])?(?:i?b)?$/i.exec(text.trim());
+  const m = /^(\d+(?:\.\d+)?)([bkmgtp])?(?:ib?|b)?$/i.exec(text.trim());
   if (!m) throw new BadInput(`${flag} takes a size like 100K, 10M or 2G (K = 1024 bytes; a bare number is KiB), got '${text}'`);
   return Math.round(Number(m[1]) * SIZE_UNITS[(m[2] ?? 'k').toLowerCase()]!);
 }
