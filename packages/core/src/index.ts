@@ -1,4 +1,5 @@
 export * from './backoff.js';
+export * from './bandwidth.js';
 export * from './checkpoint.js';
 export * from './compare.js';
 export * from './config.js';
@@ -14,6 +15,7 @@ export * from './names.js';
 export * from './overlap.js';
 export * from './planner.js';
 export * from './provider.js';
+export * from './rclone-units.js';
 export * from './registry.js';
 export * from './runner.js';
 export * from './transfer.js';

@@ -16,8 +16,11 @@ export class PartReader {
     this.chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   }
 
-  /** A stream of exactly `length` bytes; `onChunk` sees every chunk as it leaves. */
-  part(length: number, onChunk: (chunk: Buffer) => void): Readable {
+  /**
+   * A stream of exactly `length` bytes; `onChunk` sees every chunk as it leaves, once `throttle`
+   * (the bandwidth limit) let it go.
+   */
+  part(length: number, onChunk: (chunk: Buffer) => void, throttle?: (n: number) => Promise<void>): Readable {
     const self = this;
     async function* take(): AsyncGenerator<Buffer> {
       let remaining = length;
@@ -34,6 +37,7 @@ export class PartReader {
           chunk = chunk.subarray(0, remaining);
         }
         remaining -= chunk.length;
+        await throttle?.(chunk.length);
         onChunk(chunk);
         yield chunk;
       }

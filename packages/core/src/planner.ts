@@ -140,7 +140,7 @@ export async function* plan(options: PlanOptions): AsyncGenerator<Action> {
           known.src.push(e);
           continue;
         }
-        if (!filter.includesFile(childRel)) {
+        if (!filter.includesFile(childRel, e)) {
           dstEntries.delete(e.name);
           continue;
         }
@@ -188,7 +188,7 @@ export async function* plan(options: PlanOptions): AsyncGenerator<Action> {
       for (const [name, entries] of dstEntries) {
         const childRel = relOf(name);
         for (const dst of entries) {
-          const kept = dst.isDir ? !filter.includesDir(childRel) : !filter.includesFile(childRel);
+          const kept = dst.isDir ? !filter.includesDir(childRel) : !filter.includesFile(childRel, dst);
           if (!kept) yield { kind: 'delete', rel: childRel, dst };
         }
       }

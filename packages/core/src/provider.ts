@@ -129,6 +129,11 @@ export interface Provider {
   beginUpload?(path: string, request: UploadRequest): Promise<UploadSession>;
   tryRapidUpload?(path: string, source: RapidSource, placement?: Placement): Promise<RapidResult>;
   /**
+   * Drops what a rapid-upload miss left open for the streamed copy (an upload session), for a
+   * caller that will not stream (`--rapid-only`).
+   */
+  discardRapidMiss?(path: string): Promise<void>;
+  /**
    * Removes a file, or a folder with everything in it. `id`, the listed id of the item at `path`,
    * picks which one goes where a folder holds several files of that name.
    */

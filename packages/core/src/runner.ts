@@ -3,14 +3,17 @@ import { type BackoffPolicy, defaultBackoff, retryDelay, sleep } from './backoff
 import { errorMessage, isRetryable } from './errors.js';
 import type { Journal } from './journal.js';
 import { type Action, type PlanOptions, plan } from './planner.js';
+import type { BandwidthLimit } from './bandwidth.js';
 import { transferFile } from './transfer.js';
 
-export type FileOutcome = 'copied' | 'rapid' | 'imported' | 'skipped';
+/** `missed`: a `--rapid-only` run found the target without these bytes and sent none. */
+export type FileOutcome = 'copied' | 'rapid' | 'imported' | 'skipped' | 'missed';
 
 export type RunEvent =
   | { type: 'planned'; action: Action }
   | { type: 'bytes'; n: number }
-  | { type: 'file'; rel: string; outcome: FileOutcome; size: number; sourceBytesRead: number; resumedFrom: number }
+  /** `sha1` and `reason` come with a `missed` file (sha1 when it was known or computed). */
+  | { type: 'file'; rel: string; outcome: FileOutcome; size: number; sourceBytesRead: number; resumedFrom: number; sha1?: string; reason?: string }
   | { type: 'retry'; rel: string; attempt: number; delayMs: number; message: string }
   /** `size` is there when a planned file failed (not a listing or a deletion), so progress can count it as ended. */
   | { type: 'failed'; rel: string; message: string; size?: number }
@@ -25,6 +28,9 @@ export interface RunOptions extends PlanOptions {
   dryRun?: boolean;
   journal?: Journal;
   onEvent?: (event: RunEvent) => void;
+  /** Try the rapid upload for every file and stream none (see TransferContext). */
+  rapidOnly?: boolean;
+  bandwidth?: BandwidthLimit;
 }
 
 export interface RunSummary {
@@ -36,6 +42,11 @@ export interface RunSummary {
   skipped: number;
   failed: number;
   deleted: number;
+  /** Files a `--rapid-only` run found the target without, and the bytes they hold. */
+  missed: number;
+  missedBytes: number;
+  /** Bytes of the files that landed by rapid upload: what they spared the wire. */
+  rapidBytes: number;
   /**
    * Source files landing under a name of their own ("name (2).ext") because another file in their
    * folder has their name and the target cannot hold both; counted whether copied or skipped.
@@ -64,6 +75,9 @@ export function emptyRunSummary(dryRun = false): RunSummary {
     skipped: 0,
     failed: 0,
     deleted: 0,
+    missed: 0,
+    missedBytes: 0,
+    rapidBytes: 0,
     renamedDuplicates: 0,
     deletesPending: 0,
     bytes: 0,
@@ -120,9 +134,13 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
               summary.bytes += n;
               emit({ type: 'bytes', n });
             },
+            ...(options.rapidOnly ? { rapidOnly: true } : {}),
+            ...(options.bandwidth ? { bandwidth: options.bandwidth } : {}),
           },
         );
         summary[result.kind]++;
+        if (result.kind === 'rapid') summary.rapidBytes += result.size;
+        if (result.kind === 'missed') summary.missedBytes += result.size;
         summary.sourceBytesRead += result.sourceBytesRead;
         summary.resumedBytes += result.resumedFrom;
         emit({
@@ -132,6 +150,7 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
           size: src.size,
           sourceBytesRead: result.sourceBytesRead,
           resumedFrom: result.resumedFrom,
+          ...(result.kind === 'missed' ? { ...(result.sha1 ? { sha1: result.sha1 } : {}), reason: result.reason! } : {}),
         });
         return;
       } catch (err) {

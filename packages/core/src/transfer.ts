@@ -4,6 +4,7 @@ import { Sha1, sha1OfStream } from './hash.js';
 import { type CheckpointHandle, type FileCheckpoint, noCheckpoint } from './checkpoint.js';
 import { PartReader } from './parts.js';
 import { parentPath } from './names.js';
+import type { BandwidthLimit } from './bandwidth.js';
 import type { Placement, Provider, RapidSource, UploadSession } from './provider.js';
 
 export interface FileTransfer {
@@ -21,11 +22,20 @@ export interface TransferContext {
   onBytes?: (n: number) => void;
   /** Bytes read from the source only to compute the SHA-1 before a rapid upload. */
   onHashBytes?: (n: number) => void;
+  /** `--rapid-only`: a rapid-upload miss ends the file as `missed`, and nothing is streamed. */
+  rapidOnly?: boolean;
+  /** `--bwlimit`: streamed bytes wait for this process-wide bucket. */
+  bandwidth?: BandwidthLimit;
 }
 
 export interface FileResult {
-  /** `imported`: the target's service fetched it from the source (no byte through Ferry). */
-  kind: 'copied' | 'rapid' | 'imported';
+  /**
+   * `imported`: the target's service fetched it from the source (no byte through Ferry).
+   * `missed`: `--rapid-only` and the target does not hold these bytes; nothing was written.
+   */
+  kind: 'copied' | 'rapid' | 'imported' | 'missed';
+  /** Why a `missed` file missed, as the target said. */
+  reason?: string;
   size: number;
   /** Known when the source listed it, a rapid upload needed it, or the bytes were hashed. */
   sha1?: string;
@@ -62,8 +72,12 @@ export async function transferFile(t: FileTransfer, ctx: TransferContext = {}): 
 
   // A checkpoint means a streamed upload was under way: its rapid attempt already missed, and the
   // SHA-1 it computed for that attempt is kept, so resuming reads no byte twice.
-  const saved = await usableCheckpoint(checkpoint, t);
+  // A rapid-only run streams nothing, so a checkpoint of an earlier streamed run is left alone.
+  const saved = ctx.rapidOnly ? undefined : await usableCheckpoint(checkpoint, t);
   let sha1 = srcEntry.sha1 ?? saved?.sha1;
+  if (ctx.rapidOnly && !(dst.capabilities.rapidUpload && dst.tryRapidUpload)) {
+    throw new BadInput(`remote '${dst.remote}' (${dst.type}) has no rapid upload; --rapid-only cannot be used with it`);
+  }
   if (!saved && dst.capabilities.rapidUpload && dst.tryRapidUpload) {
     const rapidSource: RapidSource = {
       size: srcEntry.size,
@@ -85,6 +99,17 @@ export async function transferFile(t: FileTransfer, ctx: TransferContext = {}): 
     if (rapid.status === 'hit') {
       await checkpoint.clear();
       return { kind: 'rapid', size: srcEntry.size, sha1: await rapidSource.sha1(), sourceBytesRead, resumedFrom: 0 };
+    }
+    if (ctx.rapidOnly) {
+      await dst.discardRapidMiss?.(dstPath);
+      return {
+        kind: 'missed',
+        size: srcEntry.size,
+        ...(sha1 ? { sha1 } : {}),
+        reason: rapid.reason ?? 'the target does not hold these bytes',
+        sourceBytesRead,
+        resumedFrom: 0,
+      };
     }
   }
 
@@ -182,11 +207,15 @@ async function streamParts(
   try {
     for (let index = Math.floor(offset / session.partSize); offset < size; index++) {
       const length = Math.min(session.partSize, size - offset);
-      const data = reader.part(length, (chunk) => {
-        hasher?.update(chunk);
-        progress.read += chunk.length;
-        ctx.onBytes?.(chunk.length);
-      });
+      const data = reader.part(
+        length,
+        (chunk) => {
+          hasher?.update(chunk);
+          progress.read += chunk.length;
+          ctx.onBytes?.(chunk.length);
+        },
+        ctx.bandwidth && ((n) => ctx.bandwidth!.take(n)),
+      );
       await session.writePart({ index, offset, length, data });
       offset += length;
       // A file that fits in one part has nothing to resume: its checkpoint would be pure cost.

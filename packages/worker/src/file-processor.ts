@@ -1,5 +1,6 @@
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import {
+  BandwidthLimit,
   type CheckpointHandle,
   NotFound,
   type RunEvent,
@@ -39,11 +40,28 @@ export interface FileProcessorDeps {
  * at once (UnrecoverableError for a file job, a failure listed in the result for a batch).
  */
 export function fileProcessor(deps: FileProcessorDeps) {
+  const withLimits = { ...deps, bandwidth: bandwidthLimits() };
   return async (job: Job, token?: string): Promise<FileResult | BatchResult> =>
-    job.name === 'files' ? processBatch(job, token, deps) : processFile(job, token, deps);
+    job.name === 'files' ? processBatch(job, token, withLimits) : processFile(job, token, withLimits);
 }
 
-async function processFile(job: Job, token: string | undefined, deps: FileProcessorDeps): Promise<FileResult> {
+/**
+ * `--bwlimit` holds per worker process: one bucket per limit as written, shared by every file
+ * job of this process that carries it.
+ */
+function bandwidthLimits(): (spec: string | undefined) => BandwidthLimit | undefined {
+  const limits = new Map<string, BandwidthLimit>();
+  return (spec) => {
+    if (spec === undefined) return undefined;
+    let limit = limits.get(spec);
+    if (!limit) limits.set(spec, (limit = new BandwidthLimit(spec)));
+    return limit;
+  };
+}
+
+type ProcessorDeps = FileProcessorDeps & { bandwidth: ReturnType<typeof bandwidthLimits> };
+
+async function processFile(job: Job, token: string | undefined, deps: ProcessorDeps): Promise<FileResult> {
   const parsed = fileJobDataSchema.safeParse(job.data);
   if (!parsed.success) throw new UnrecoverableError(`file job ${job.id} holds unreadable data: ${parsed.error.message}`);
   const data = parsed.data;
@@ -67,7 +85,7 @@ async function processFile(job: Job, token: string | undefined, deps: FileProces
  * what it already finished, and on the last attempt counts as a failure. A cancelled transfer
  * stops its batches between files.
  */
-async function processBatch(job: Job, token: string | undefined, deps: FileProcessorDeps): Promise<BatchResult> {
+async function processBatch(job: Job, token: string | undefined, deps: ProcessorDeps): Promise<BatchResult> {
   const parsed = batchJobDataSchema.safeParse(job.data);
   if (!parsed.success) throw new UnrecoverableError(`file job ${job.id} holds unreadable data: ${parsed.error.message}`);
   const data = parsed.data;
@@ -102,7 +120,14 @@ async function processBatch(job: Job, token: string | undefined, deps: FileProce
         stop = true;
         return;
       }
-      const one: FileJobData = { transferId: data.transferId, source: data.source, target: data.target, ...file };
+      const one: FileJobData = {
+        transferId: data.transferId,
+        source: data.source,
+        target: data.target,
+        ...file,
+        ...(data.rapidOnly ? { rapidOnly: true } : {}),
+        ...(data.bwlimit ? { bwlimit: data.bwlimit } : {}),
+      };
       try {
         done.push(resumed && (await landedBefore(one, deps)) ? landed(one, deps) : await copyOne(job, one, deps, noCheckpoint));
       } catch (err) {
@@ -165,7 +190,7 @@ function accountsOf(data: { source: string; target: string }): string[] {
   return [accountOf(data.source), accountOf(data.target)].filter((a): a is string => !!a);
 }
 
-async function copyOne(job: Job, data: FileJobData, deps: FileProcessorDeps, checkpoint: CheckpointHandle): Promise<FileResult> {
+async function copyOne(job: Job, data: FileJobData, deps: ProcessorDeps, checkpoint: CheckpointHandle): Promise<FileResult> {
   const { queues, locations } = deps;
   let attemptBytes = 0;
   let unsent = 0;
@@ -191,7 +216,12 @@ async function copyOne(job: Job, data: FileJobData, deps: FileProcessorDeps, che
         dstPath: data.dstPath,
         ...(data.besideSameName ? { besideSameName: true } : {}),
       },
-      { checkpoint, onBytes },
+      {
+        checkpoint,
+        onBytes,
+        ...(data.rapidOnly ? { rapidOnly: true } : {}),
+        ...(data.bwlimit ? { bandwidth: deps.bandwidth(data.bwlimit)! } : {}),
+      },
     );
     const events: RunEvent[] = [];
     if (unsent) events.push({ type: 'bytes', n: unsent });
@@ -202,6 +232,7 @@ async function copyOne(job: Job, data: FileJobData, deps: FileProcessorDeps, che
       size: data.src.size,
       sourceBytesRead: result.sourceBytesRead,
       resumedFrom: result.resumedFrom,
+      ...missedDetails(result),
     });
     queues.events.queue(data.transferId, events);
     const resumed = result.resumedFrom > 0 ? ` (resumed at byte ${result.resumedFrom})` : '';
@@ -213,12 +244,18 @@ async function copyOne(job: Job, data: FileJobData, deps: FileProcessorDeps, che
       bytes: attemptBytes,
       sourceBytesRead: result.sourceBytesRead,
       resumedFrom: result.resumedFrom,
+      ...missedDetails(result),
     };
   } catch (err) {
     // Bytes of a failed attempt will be sent again; keep followers' byte count honest.
     if (attemptBytes - unsent > 0) queues.events.queue(data.transferId, [{ type: 'bytes', n: -(attemptBytes - unsent) }]);
     throw err;
   }
+}
+
+function missedDetails(result: { kind: string; sha1?: string; reason?: string }): { sha1?: string; reason?: string } {
+  if (result.kind !== 'missed') return {};
+  return { ...(result.sha1 ? { sha1: result.sha1 } : {}), ...(result.reason ? { reason: result.reason } : {}) };
 }
 
 function reportFailure(job: Job, data: FileJobData, deps: FileProcessorDeps, message: string, last: boolean): void {

@@ -1,4 +1,4 @@
-import type { RunSummary } from '@ferry/core';
+import { type RunSummary, errorMessage, parseBandwidth } from '@ferry/core';
 import { z } from 'zod';
 
 /**
@@ -17,9 +17,35 @@ export const transferSpecSchema = z.object({
   onConflict: z.enum(['overwrite', 'skip', 'rename']).default('overwrite'),
   include: z.array(z.string()).default([]),
   exclude: z.array(z.string()).default([]),
+  /** core's FilterRules, as the CLI read them (a --filter-from file's lines, --from-report's paths). */
+  rules: z.array(z.object({ action: z.enum(['+', '-']), pattern: z.string().min(1) })).default([]),
+  minSize: z.number().int().min(0).optional(),
+  maxSize: z.number().int().min(0).optional(),
+  minAge: z.number().int().min(0).optional(),
+  maxAge: z.number().int().min(0).optional(),
+  only: z.array(z.string()).optional(),
   retries: z.number().int().min(0).max(20).default(3),
+  rapidOnly: z.boolean().default(false),
+  bwlimit: bwlimitSchema().optional(),
 });
 export type TransferSpec = z.infer<typeof transferSpecSchema>;
+
+/** `--bwlimit` as typed: it is applied by each worker process, so it travels as text. */
+function bwlimitSchema() {
+  return z.string().superRefine((text, ctx) => {
+    try {
+      parseBandwidth(text);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: errorMessage(err) });
+    }
+  });
+}
+
+/** How each file of a transfer is sent: travels with every file job and batch. */
+const sendingSchema = {
+  rapidOnly: z.boolean().optional(),
+  bwlimit: bwlimitSchema().optional(),
+};
 /** A spec as callers write it: fields with defaults may be left out. */
 export type TransferSpecInput = z.input<typeof transferSpecSchema>;
 
@@ -77,18 +103,22 @@ export const fileJobDataSchema = z.object({
   /** Lands beside the target's files of its name (core's Action). */
   besideSameName: z.boolean().optional(),
   checkpoint: checkpointSchema.optional(),
+  ...sendingSchema,
 });
 export type FileJobData = z.infer<typeof fileJobDataSchema>;
 
 export const fileResultSchema = z.object({
   rel: z.string(),
   /** `skipped`: a taken-over batch found the file already landed. */
-  outcome: z.enum(['copied', 'rapid', 'imported', 'skipped']),
+  outcome: z.enum(['copied', 'rapid', 'imported', 'skipped', 'missed']),
   size: z.number(),
   /** Bytes delivered to the target by this attempt's streamed copy. */
   bytes: z.number(),
   sourceBytesRead: z.number(),
   resumedFrom: z.number(),
+  /** A `missed` file's SHA-1 (when known) and the target's reason. */
+  sha1: z.string().optional(),
+  reason: z.string().optional(),
 });
 export type FileResult = z.infer<typeof fileResultSchema>;
 
@@ -105,6 +135,7 @@ export const batchJobDataSchema = z.object({
   source: z.string(),
   target: z.string(),
   files: z.array(batchedFileSchema).min(1),
+  ...sendingSchema,
   done: z.array(fileResultSchema).default([]),
   failed: z.array(batchFailureSchema).default([]),
 });

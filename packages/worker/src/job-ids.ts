@@ -22,7 +22,10 @@ export function batchJobId(transferId: string, folder: string, window: number, p
 
 /** What makes two submissions the same transfer. */
 export function transferKey(spec: TransferSpec): string {
-  const identity = [spec.mode, spec.source, spec.target, spec.deleteExtraneous, spec.compare, spec.include, spec.exclude];
+  const filters = [spec.rules, spec.minSize, spec.maxSize, spec.minAge, spec.maxAge, spec.only, spec.rapidOnly];
+  // The filters join the identity only when set, so keys of transfers without them stay as they were.
+  const extra = filters.some((f) => f !== undefined && f !== false && !(Array.isArray(f) && f.length === 0)) ? [filters] : [];
+  const identity = [spec.mode, spec.source, spec.target, spec.deleteExtraneous, spec.compare, spec.include, spec.exclude, ...extra];
   return createHash('sha1').update(JSON.stringify(identity)).digest('hex').slice(0, 16);
 }
 

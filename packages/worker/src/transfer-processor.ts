@@ -80,8 +80,9 @@ async function planTransfer(job: Job, data: TransferJobData, deps: TransferProce
     batch = [];
     events = [];
   };
+  const sending = { ...(spec.rapidOnly ? { rapidOnly: true } : {}), ...(spec.bwlimit ? { bwlimit: spec.bwlimit } : {}) };
   const addFile = (file: BatchedFile) => {
-    const data: FileJobData = { transferId: job.id!, source: spec.source, target: spec.target, ...file };
+    const data: FileJobData = { transferId: job.id!, source: spec.source, target: spec.target, ...file, ...sending };
     batch.push({ name: 'file', data, opts: { ...fileOpts, jobId: fileJobId(job.id!, file.rel) } });
   };
   const addBatches = (closed: Batch[]) => {
@@ -91,7 +92,7 @@ async function planTransfer(job: Job, data: TransferJobData, deps: TransferProce
         addFile(b.files[0]!);
         continue;
       }
-      const data: BatchJobInput = { transferId: job.id!, source: spec.source, target: spec.target, files: b.files };
+      const data: BatchJobInput = { transferId: job.id!, source: spec.source, target: spec.target, files: b.files, ...sending };
       batch.push({ name: 'files', data, opts: { ...fileOpts, jobId: batchJobId(job.id!, b.folder, b.window, b.part) } });
     }
   };
@@ -104,7 +105,7 @@ async function planTransfer(job: Job, data: TransferJobData, deps: TransferProce
     deleteExtraneous: spec.deleteExtraneous,
     compare: spec.compare,
     onConflict: spec.onConflict,
-    filter: new PathFilter({ include: spec.include, exclude: spec.exclude }),
+    filter: new PathFilter(spec),
   });
   for await (const action of actions) {
     const duplicate = renamedDuplicate(action);
@@ -166,6 +167,8 @@ async function finish(job: Job, data: TransferJobData, deps: TransferProcessorDe
   const outcomes = childOutcomes(await job.getChildrenValues());
   for (const result of outcomes.results) {
     summary[result.outcome]++;
+    if (result.outcome === 'rapid') summary.rapidBytes += result.size;
+    if (result.outcome === 'missed') summary.missedBytes += result.size;
     summary.bytes += result.bytes;
     summary.sourceBytesRead += result.sourceBytesRead;
     summary.resumedBytes += result.resumedFrom;

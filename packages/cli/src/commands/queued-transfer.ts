@@ -15,11 +15,11 @@ import { ProgressReporter, progressIntervalMs } from '../progress.js';
 import { type TransferSettingFlags, transferSettings } from '../transfer-settings.js';
 import { type QueueFlags, withQueues } from '../queue-options.js';
 import { watchWorkers } from '../worker-watch.js';
+import { RunRecorder } from '../run-record.js';
+import { type FilterFlags, type RecordFlags, type SendingFlags, filterRulesOf, sendingOf } from '../transfer-flags.js';
 
-export interface QueuedTransferFlags extends QueueFlags, TransferSettingFlags {
+export interface QueuedTransferFlags extends QueueFlags, TransferSettingFlags, FilterFlags, SendingFlags, RecordFlags {
   dryRun?: boolean;
-  include: string[];
-  exclude: string[];
   json?: boolean;
   progress?: boolean;
   progressInterval?: string;
@@ -45,23 +45,32 @@ export async function runQueuedTransfer(
   // Named remotes and paths are checked here, with what the user typed, before anything is queued.
   const ctx = await loadContext();
   const { retries, compare, onConflict } = transferSettings(flags, ctx.config.defaults);
+  const rules = filterRulesOf(flags);
+  if (flags.report !== undefined && !flags.rapidOnly) throw new UsageError('--report lists the misses of --rapid-only: add --rapid-only');
+  // The report and the log are written here, from the events the workers send: only while following.
+  if (!flags.wait && (flags.report !== undefined || flags.logFile !== undefined)) {
+    throw new UsageError('--report and --log-file are written while following a queued transfer: add --wait');
+  }
   const intervalMs = progressIntervalMs(flags.progressInterval);
   const source = ctx.locate(sourceArg);
   const target = ctx.locate(destArg);
   await source.provider.stat(source.path);
   await refuseOverlap(source, target);
+  const sending = sendingOf(flags, target);
 
   const spec = {
+    ...rules,
+    ...sending,
     mode,
     source: portablePath(sourceArg),
     target: portablePath(destArg),
     deleteExtraneous: !!flags.delete,
     compare,
     onConflict,
-    include: flags.include,
-    exclude: flags.exclude,
     retries,
   };
+  // Opened before anything is queued: a report or log that cannot be written stops it here.
+  const recorder = new RunRecorder(flags);
   return withQueues(flags, async (queues) => {
     const submitted = await submitTransfer(queues, spec);
     process.stdout.write(`${submitted.id}\n`);
@@ -72,13 +81,23 @@ export async function runQueuedTransfer(
     }
     const quiet = !!globals.quiet || flags.progress === false || !!flags.json;
     const reporter = new ProgressReporter({ tty: !!process.stderr.isTTY, quiet, verbose: !!globals.verbose, intervalMs });
+    let ended: TransferSummary | undefined;
     const stop = new AbortController();
     const onSignal = () => stop.abort();
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     const stopWatching = watchWorkers(queues, displayRedisUrl(redisUrlFrom(flags.redis)), (line) => reporter.log(line));
     try {
-      const summary = await followTransfer(queues, submitted.id, (event) => reporter.onEvent(event), { signal: stop.signal });
+      const summary = await followTransfer(
+        queues,
+        submitted.id,
+        (event) => {
+          recorder.onEvent(event);
+          reporter.onEvent(event);
+        },
+        { signal: stop.signal },
+      );
+      ended = summary;
       reporter.stop();
       printSummary({ ...summary, dryRun: false }, !!flags.json);
       return summary;
@@ -91,6 +110,7 @@ export async function runQueuedTransfer(
       if (err instanceof TransferFailed) throw new Error(err.message);
       throw err;
     } finally {
+      recorder.finish(ended && { ...ended, dryRun: false });
       stopWatching();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);

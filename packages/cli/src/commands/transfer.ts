@@ -15,12 +15,22 @@ import { UsageError } from '../output.js';
 import { ProgressReporter, progressIntervalMs } from '../progress.js';
 import { type TransferSettingFlags, transferSettings } from '../transfer-settings.js';
 import { addQueueOptions } from '../queue-options.js';
+import { RunRecorder } from '../run-record.js';
+import {
+  type FilterFlags,
+  type RecordFlags,
+  type SendingFlags,
+  addFilterOptions,
+  addRecordOptions,
+  addSendingOptions,
+  bandwidthOf,
+  filterRulesOf,
+  sendingOf,
+} from '../transfer-flags.js';
 import { withShareLinks } from '../share-paths.js';
 
-export interface TransferFlags extends TransferSettingFlags {
+export interface TransferFlags extends TransferSettingFlags, FilterFlags, SendingFlags, RecordFlags {
   dryRun?: boolean;
-  include: string[];
-  exclude: string[];
   json?: boolean;
   progress?: boolean;
   progressInterval?: string;
@@ -32,16 +42,12 @@ export interface TransferFlags extends TransferSettingFlags {
   account?: string;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-
 /** The flags copy, sync and import-share share: one declaration, one parser (transferSettings). */
 export function addTransferOptions(cmd: Command): Command {
   cmd
     .option('-n, --dry-run', 'show what would be done and change nothing')
     .option('--transfers <n>', 'files transferred at once (default: the config\'s defaults.transfers, else 4)')
     .option('--retries <n>', 'extra attempts for a file that failed with a temporary error (default: defaults.retries, else 3)')
-    .option('--include <glob>', 'only transfer files matching this glob (repeatable)', collect, [])
-    .option('--exclude <glob>', 'skip files and folders matching this glob (repeatable)', collect, [])
     .option('--checksum', 'decide "already there" by SHA-1 (hashing files whose listing has none)')
     .option('--size-only', 'decide "already there" by size alone')
     .option('--on-conflict <policy>', 'a different file under the same name on dest: overwrite, skip (keep it), or rename (copy beside it as name(1).ext)', 'overwrite')
@@ -50,6 +56,8 @@ export function addTransferOptions(cmd: Command): Command {
     .option('--progress-interval <seconds>', 'seconds between progress lines when stderr is not a terminal (default 5)')
     .option('--queue', 'submit to the workers (`ferry worker`) instead of running here; prints the transfer id')
     .option('--wait', 'with --queue: follow the queued transfer to its end, with progress and summary');
+  addFilterOptions(cmd);
+  addSendingOptions(cmd);
   return addQueueOptions(cmd);
 }
 
@@ -63,6 +71,7 @@ export function addTransferCommands(program: Command): void {
           : 'Make dest match source (one way); with --delete, also remove files dest has and source does not',
       );
     addTransferOptions(cmd);
+    addRecordOptions(cmd);
     if (mode === 'sync') cmd.option('--delete', 'delete files on dest that source does not have (never after an error)');
     cmd.option('--account <remote>', 'the p115 remote whose login reads a 115 share link given as source (default: a p115 dest, else the only p115 remote configured)');
     cmd.addHelpText(
@@ -71,7 +80,10 @@ export function addTransferCommands(program: Command): void {
 Paths are "remote:/path" for a configured remote or a plain path on local disk; a 115 share
 link (https://115.com/s/<code>?password=<access code>) as source is the share's root.
 Without --checksum, files with the same size and modification time (or the same SHA-1, when both
-listings have one) are skipped. A run that is killed resumes where it stopped when run again.`,
+listings have one) are skipped. A run that is killed resumes where it stopped when run again.
+Sizes and ages are rclone's: 512K, 10M, 2G (binary); 90s, 15m, 12h, 7d, 2w, 6M, 1y.
+--rapid-only --report misses.jsonl is the pre-flight of a big move: what lands in seconds, and
+which files must really travel; \`--from-report misses.jsonl\` later copies exactly those.`,
     );
     cmd.action(async (sourceArg: string, destArg: string, flags: TransferFlags, command: Command) => {
       const globals = command.optsWithGlobals<{ verbose?: boolean; quiet?: boolean }>();
@@ -96,6 +108,8 @@ export async function runTransferCommand(
   const ctx = await loadContext();
   const { transfers, retries, compare, onConflict } = transferSettings(flags, ctx.config.defaults);
   const intervalMs = progressIntervalMs(flags.progressInterval);
+  const rules = filterRulesOf(flags);
+  if (flags.report !== undefined && !flags.rapidOnly) throw new UsageError('--report lists the misses of --rapid-only: add --rapid-only');
 
   const source = ctx.locate(sourceArg);
   const target = ctx.locate(destArg);
@@ -106,6 +120,9 @@ export async function runTransferCommand(
   // Fails here, before any planning, with the path the user typed.
   await source.provider.stat(source.path);
   await refuseOverlap(source, target);
+  const sending = sendingOf(flags, target);
+  const bandwidth = bandwidthOf(sending.bwlimit);
+  const recorder = new RunRecorder(flags);
 
   const journal = flags.dryRun
     ? undefined
@@ -126,7 +143,7 @@ export async function runTransferCommand(
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
 
-  let summary: RunSummary;
+  let summary: RunSummary | undefined;
   try {
     summary = await runTransfer({
       source,
@@ -138,9 +155,12 @@ export async function runTransferCommand(
       retries,
       compare,
       onConflict,
-      filter: new PathFilter({ include: flags.include, exclude: flags.exclude }),
+      filter: new PathFilter(rules),
       ...(journal ? { journal } : {}),
+      ...(sending.rapidOnly ? { rapidOnly: true } : {}),
+      ...(bandwidth ? { bandwidth } : {}),
       onEvent: (event) => {
+        recorder.onEvent(event);
         if (flags.dryRun && event.type === 'planned') {
           const a = event.action;
           if (a.kind === 'copy') process.stdout.write(`would copy ${a.rel} (${formatBytes(a.src.size)})\n`);
@@ -152,6 +172,7 @@ export async function runTransferCommand(
     });
   } finally {
     reporter.stop();
+    recorder.finish(summary);
     process.off('SIGINT', stopOnSignal);
     process.off('SIGTERM', stopOnSignal);
   }
@@ -179,8 +200,13 @@ export function printSummary(s: RunSummary, json: boolean): void {
     if (s.deletesPending) lines.push(`Not deleted: ${s.deletesPending} extraneous file(s), because of errors in this run`);
   }
   lines.push(
-    `Files: ${s.copied} copied, ${s.rapid} rapid, ${s.imported ? `${s.imported} imported, ` : ''}${s.skipped} skipped, ${s.failed} failed, ${s.deleted} deleted`,
+    `Files: ${s.copied} copied, ${s.rapid} rapid, ${s.missed ? `${s.missed} missed, ` : ''}${s.imported ? `${s.imported} imported, ` : ''}${s.skipped} skipped, ${s.failed} failed, ${s.deleted} deleted`,
   );
+  if (s.missed > 0 || s.rapidBytes > 0) {
+    lines.push(
+      `Rapid upload: ${s.rapid} hit, ${s.missed} missed; ${formatBytes(s.rapidBytes)} spared${s.missed ? `, ${formatBytes(s.missedBytes)} still to send` : ''}`,
+    );
+  }
   if (s.renamedDuplicates) {
     lines.push(`Renamed: ${s.renamedDuplicates} file(s) whose source folder holds another file of their name, under "name (2).ext"...`);
   }

@@ -165,6 +165,14 @@ export class AliyunOpenProvider implements Provider {
     return result;
   }
 
+  async discardRapidMiss(path: string): Promise<void> {
+    const open = this.open.get(path);
+    if (!open) return;
+    this.open.delete(path);
+    const target = await this.placement(path);
+    await AliyunUpload.fromCreate(target, open.names, open.size, open.partSize, open.created, open.parts).abort();
+  }
+
   async beginUpload(path: string, request: UploadRequest): Promise<UploadSession> {
     const target = await this.placement(path);
     const names = new NamePolicy(this.options.on_conflict);
