@@ -58,8 +58,6 @@ describe('ferry login aliyun against ferry emulate aliyun --qr-auto-confirm', ()
     const login = await ferry(['login', 'aliyun', 'R', '--client-id', info.client_id, '--client-secret', info.client_secret, '--endpoint', info.base, '--poll-ms', '100'], box);
     expect(login.code, login.stderr).toBe(0);
     expect(sidsShown(login.stderr)).toHaveLength(1);
-    expect(login.stderr).toContain('Status: waiting for the QR code to be scanned');
-    expect(login.stderr).toContain('Status: scanned: allow the access on the phone');
     expect(login.stderr).toContain('Status: confirmed');
     expect(login.stderr).toContain(`default drive ${info.drive_id}; refresh token saved into remote 'R'`);
 
@@ -111,6 +109,17 @@ describe('ferry login aliyun against ferry emulate aliyun --qr-auto-confirm', ()
     expect((await remotesOf(box))['P']).toBeUndefined();
   });
 
+  it('documents the Aliyun flags in --help', async () => {
+    const help = await ferry(['login', '--help'], box);
+    expect(help.code).toBe(0);
+    for (const flag of ['--client-id <id>', '--client-secret <secret>', '--drive <drive>', '--endpoint <url>', '--qr-png <file>', '--app <app>']) expect(help.stdout).toContain(flag);
+    expect(help.stdout).toMatch(/115 or\s+aliyun/);
+    expect(help.stdout).toContain('ferry login aliyun ali --client-id ID --client-secret SECRET');
+    const emulate = await ferry(['emulate', 'aliyun', '--help'], box);
+    expect(emulate.stdout).toContain('--qr-auto-confirm');
+    expect(emulate.stdout).toContain('--qr-ttl <seconds>');
+  });
+
   it('refuses flags of another service and a missing client id as usage errors', async () => {
     const app = await ferry(['login', 'aliyun', 'X', '--client-id', info.client_id, '--app', 'tv'], box);
     expect(app.code).toBe(2);
@@ -149,15 +158,37 @@ describe('expired QR codes', () => {
     try {
       const child = startFerry(['login', 'aliyun', 'R', '--client-id', emu.client_id, '--client-secret', emu.client_secret, '--endpoint', emu.base, '--poll-ms', '50'], own);
       const done = finished(child);
+      let log = '';
+      child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+      /** Waits until the login has printed `count` matches of `re`, and answers the last one. */
+      const printed = async (re: RegExp, count = 1): Promise<RegExpMatchArray> => {
+        for (;;) {
+          const all = [...log.matchAll(new RegExp(re.source, 'g'))];
+          if (all.length >= count) return all[count - 1]!;
+          if (child.exitCode !== null) throw new Error(`login ended without ${re}: ${log}`);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      };
       const sid = /sid=(\w+)\n/;
-      const [, first] = await waitFor(child.stderr!, sid);
+      const [, first] = await printed(sid);
+      await printed(/Status: waiting for the QR code to be scanned with the Aliyun Drive app\n/);
       emu.expireQrCodes();
-      const [, second] = await waitFor(child.stderr!, new RegExp(`A new QR code:[\\s\\S]*sid=(\\w+)\\n`));
+      const [, second] = await printed(sid, 2);
       expect(second).not.toBe(first);
+      // Each state change is printed once, in order, as the phone moves the new code along.
+      await printed(/Status: waiting for the QR code to be scanned with the Aliyun Drive app\n/, 2);
       emu.scanQr(second!);
+      await printed(/Status: scanned: allow the access on the phone\n/);
       emu.confirmQr(second!);
       const login = await done;
       expect(login.code, login.stderr).toBe(0);
+      const statuses = login.stderr.split('\n').filter((line) => line.startsWith('Status: '));
+      expect(statuses.slice(-4)).toEqual([
+        'Status: the QR code expired',
+        'Status: waiting for the QR code to be scanned with the Aliyun Drive app',
+        'Status: scanned: allow the access on the phone',
+        'Status: confirmed',
+      ]);
       expect((await remotesOf(own))['R']).toMatchObject({ client_id: emu.client_id });
       expect((await ferry(['ls', 'R:/'], own)).code).toBe(0);
     } finally {

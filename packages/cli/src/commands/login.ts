@@ -37,6 +37,13 @@ export function addLoginCommands(program: Command): void {
     .option('--client-secret <secret>', 'aliyun: app secret; without it the app must be a public client (PKCE)')
     .option('--drive <drive>', 'aliyun: the drive the remote uses: default|resource (default: default)')
     .option('--endpoint <url>', 'aliyun: API base URL, for an emulator or a compatible server (default https://openapi.alipan.com)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  ferry login 115 my115 --app tv
+  ferry login aliyun ali --client-id ID --client-secret SECRET   # --drive resource for the resource drive`,
+    )
     .action(async (service: string, remote: string, flags: LoginFlags) => {
       const flow = FLOWS[service];
       if (!flow) throw new UsageError(`login supports ${Object.keys(FLOWS).join(' and ')}, got '${service}'`);

@@ -176,7 +176,10 @@ export async function waitForAliyunQrLogin(
     const { status, authCode } = await pollAliyunQrStatus(settings, ticket);
     if (status !== last) onStatus(status);
     last = status;
-    if (status === ALIYUN_QR_STATUS.confirmed && authCode) return finishAliyunQrLogin(settings, ticket, authCode);
+    if (status === ALIYUN_QR_STATUS.confirmed) {
+      if (!authCode) throw new TransientError('Aliyun Drive login: the QR status answered LoginSuccess without authCode; run the login again');
+      return finishAliyunQrLogin(settings, ticket, authCode);
+    }
     if (status === ALIYUN_QR_STATUS.expired) {
       if (shown >= ALIYUN_QR_CODES) throw new AuthError(`Aliyun Drive QR code expired ${shown} times without being confirmed: run the login again`);
       ticket = await startAliyunQrLogin(settings);
