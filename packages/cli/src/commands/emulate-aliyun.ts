@@ -4,9 +4,11 @@ import { aliyunRemoteFor, remoteAddLine } from '../emulator-remotes.js';
 import { wholeNumber } from '../transfer-settings.js';
 
 /**
- * `ferry emulate aliyun --seed DIR [--access-token-ttl SECONDS] [--json]`: the Aliyun Drive Open
- * emulator, standalone, until SIGTERM or Ctrl-C. A short token lifetime makes every client refresh
- * (and rotate the single-use refresh token) often, as hours of real use would.
+ * `ferry emulate aliyun --seed DIR [--access-token-ttl SECONDS] [--qr-auto-confirm] [--qr-ttl SECONDS] [--json]`:
+ * the Aliyun Drive Open emulator, standalone, until SIGTERM or Ctrl-C. A short token lifetime
+ * makes every client refresh (and rotate the single-use refresh token) often, as hours of real use
+ * would. --qr-auto-confirm plays the phone, so `ferry login aliyun` completes unattended; a short
+ * --qr-ttl shows how expired QR codes are handled.
  */
 export function addEmulateAliyunCommand(program: Command): void {
   const emulate =
@@ -18,12 +20,16 @@ export function addEmulateAliyunCommand(program: Command): void {
     .option('--seed <dir>', 'folder loaded into the default drive')
     .option('--no-rate-limits', 'answer every call, without the documented per-second limits')
     .option('--access-token-ttl <seconds>', 'lifetime of access tokens (default 7200)')
+    .option('--qr-auto-confirm', "scan and confirm every new QR authorization about a second after it is issued, as the emulator's user")
+    .option('--qr-ttl <seconds>', 'lifetime of QR authorization codes (default 180)')
     .option('--json', 'print {base, client_id, client_secret, refresh_token, drive_id} as one JSON line on stdout')
-    .action(async (flags: { seed?: string; rateLimits: boolean; accessTokenTtl?: string; json?: boolean }) => {
+    .action(async (flags: { seed?: string; rateLimits: boolean; accessTokenTtl?: string; qrAutoConfirm?: boolean; qrTtl?: string; json?: boolean }) => {
       const emu = await startAliyunEmulator({
         ...(flags.seed ? { seed: flags.seed } : {}),
         ...(flags.rateLimits ? {} : { rateLimits: false }),
         ...(flags.accessTokenTtl === undefined ? {} : { accessTokenTtlSec: wholeNumber('access-token-ttl', flags.accessTokenTtl, 1, 86_400) }),
+        ...(flags.qrTtl === undefined ? {} : { qrTtlSec: wholeNumber('qr-ttl', flags.qrTtl, 1, 86_400) }),
+        ...(flags.qrAutoConfirm ? { qrAutoConfirm: true } : {}),
       });
       if (flags.json) {
         process.stdout.write(`${formatAliyunEmulatorJson(emu)}\n`);
@@ -31,7 +37,8 @@ export function addEmulateAliyunCommand(program: Command): void {
         process.stdout.write(
           `Aliyun Drive Open emulator on ${emu.base}, drive ${emu.drive_id} (stop with Ctrl-C or SIGTERM).\n` +
             `The refresh token is single use and rotates; Ferry saves each new one in its config.\n` +
-            `${remoteAddLine('aliyun', aliyunRemoteFor(emu))}\n`,
+            `${remoteAddLine('aliyun', aliyunRemoteFor(emu))}\n` +
+            (flags.qrAutoConfirm ? 'QR authorizations are scanned and confirmed about a second after they are issued\n' : ''),
         );
       }
       await new Promise<void>((resolve) => {

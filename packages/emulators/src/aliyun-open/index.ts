@@ -4,6 +4,7 @@ import { Content } from './content.js';
 import { FaultPlan, type Fault } from './faults.js';
 import { newId } from './ids.js';
 import { RateLimiter } from './rate-limit.js';
+import { QrAuthorizations, QrAutoPhone } from './qr-auth.js';
 import { seedFromFolder } from './seed.js';
 import { RELAY_TOKEN_PATH, listen, newSecret } from './server.js';
 import { UrlSigner } from './signing.js';
@@ -31,6 +32,12 @@ export interface AliyunEmulatorOptions {
   defaultCheckNameMode?: AliyunCheckNameMode;
   /** Whether the user granted the app the resource drive (getDriveInfo omits it otherwise). */
   grantResourceDrive?: boolean;
+  /** Lifetime of QR authorization codes in seconds (180, the iOS SDK's wait). */
+  qrTtlSec?: number;
+  /** Play the phone: scan each new QR code, then confirm it `afterMs` (1000) after it was issued. */
+  qrAutoConfirm?: boolean | { afterMs?: number };
+  /** Whether the app may authorize by PKCE without its secret (the console's public-client switch). */
+  publicClient?: boolean;
 }
 
 export type DriveKind = 'default' | 'resource';
@@ -64,6 +71,11 @@ export interface AliyunEmulator {
   /** Moves the emulator's clock forward: tokens and presigned URLs expire as time passes. */
   advanceClock(ms: number): void;
   expireAccessTokens(): void;
+  /** The phone scans the QR code of this sid, then confirms (the user authorizes the app). */
+  scanQr(sid: string): void;
+  confirmQr(sid: string): void;
+  /** Every QR code not yet confirmed expires now. */
+  expireQrCodes(): void;
   setRateLimits(limits: Partial<Record<AliyunRateGroup, number>> | false): void;
   setPartUrlTtl(seconds: number): void;
   close(): Promise<void>;
@@ -86,6 +98,7 @@ export async function startAliyunEmulator(options: AliyunEmulatorOptions = {}): 
     wrongProof: options.wrongProof ?? 'session',
     defaultCheckNameMode: options.defaultCheckNameMode ?? 'ignore',
     grantResourceDrive: options.grantResourceDrive ?? true,
+    publicClient: options.publicClient ?? true,
   };
   const tokens = new TokenAuthority(now, options.accessTokenTtlSec ?? 7200);
   const state: EmulatorState = {
@@ -94,6 +107,7 @@ export async function startAliyunEmulator(options: AliyunEmulatorOptions = {}): 
     now,
     store: new DriveStore(config.grantResourceDrive ? [config.defaultDriveId, config.resourceDriveId] : [config.defaultDriveId], now),
     tokens,
+    qr: new QrAuthorizations(now, options.qrTtlSec ?? 180),
     uploads: new UploadSessions(),
     signer: new UrlSigner(now),
     limiter: new RateLimiter(options.rateLimits ?? {}, now),
@@ -102,6 +116,8 @@ export async function startAliyunEmulator(options: AliyunEmulatorOptions = {}): 
   };
   if (options.seed) await seedFromFolder(state.store, config.defaultDriveId, options.seed);
   const server: Server = await listen(state);
+  const autoConfirm = options.qrAutoConfirm;
+  const autoPhone = autoConfirm ? new QrAutoPhone(state.qr, config.userId, (typeof autoConfirm === 'object' ? autoConfirm.afterMs : undefined) ?? 1000) : undefined;
   const driveOf = (kind: DriveKind = 'default') => (kind === 'resource' ? config.resourceDriveId : config.defaultDriveId);
 
   return {
@@ -138,6 +154,9 @@ export async function startAliyunEmulator(options: AliyunEmulatorOptions = {}): 
       clockOffset += ms;
     },
     expireAccessTokens: () => tokens.expireAccessTokens(),
+    scanQr: (sid) => state.qr.scan(sid),
+    confirmQr: (sid) => state.qr.confirm(sid, config.userId),
+    expireQrCodes: () => state.qr.expireAll(),
     setRateLimits(limits) {
       state.limiter.limits = limits === false ? false : new RateLimiter(limits, now).limits;
     },
@@ -146,6 +165,7 @@ export async function startAliyunEmulator(options: AliyunEmulatorOptions = {}): 
     },
     close: () =>
       new Promise<void>((resolve) => {
+        autoPhone?.stop();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ALIYUN_PATHS, type AliyunRateGroup, aliyunRateGroupOf } from '@ferry/protocols';
+import { ALIYUN_PATHS, type AliyunRateGroup, aliyunQrSidOf, aliyunRateGroupOf } from '@ferry/protocols';
 import { ApiError } from './api-error.js';
 import { download, putPart } from './data-plane.js';
 import type { FaultKind } from './faults.js';
@@ -74,6 +74,15 @@ async function handleApi(state: EmulatorState, path: string, req: IncomingMessag
   if (path === ALIYUN_PATHS.token || path === RELAY_TOKEN_PATH) {
     if (req.method !== 'POST') throw new ApiError(405, 'MethodNotAllowed', 'Use POST.');
     return sendJson(res, 200, oauth.accessToken(state, await readJson(req), path === RELAY_TOKEN_PATH));
+  }
+  if (path === ALIYUN_PATHS.authorizeQrCode) {
+    if (req.method !== 'POST') throw new ApiError(405, 'MethodNotAllowed', 'Use POST.');
+    return sendJson(res, 200, oauth.authorizeQrCode(state, await readJson(req)));
+  }
+  const sid = aliyunQrSidOf(path);
+  if (sid !== undefined) {
+    if (req.method !== 'GET') throw new ApiError(405, 'MethodNotAllowed', 'Use GET.');
+    return sendJson(res, 200, oauth.qrCodeStatus(state, sid));
   }
   const getter = AUTHED_GET[path];
   const handler = API[path];

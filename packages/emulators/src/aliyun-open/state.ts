@@ -1,5 +1,6 @@
 import type { AliyunCheckNameMode } from '@ferry/protocols';
 import type { FaultPlan } from './faults.js';
+import type { QrAuthorizations } from './qr-auth.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { UrlSigner } from './signing.js';
 import type { DriveStore } from './store.js';
@@ -54,6 +55,8 @@ export interface EmulatorConfig {
   /** check_name_mode when a create leaves it out (undocumented; the iOS SDK's `ignore`). */
   defaultCheckNameMode: AliyunCheckNameMode;
   grantResourceDrive: boolean;
+  /** Whether the app is a public client (PKCE without its secret); a developer-console switch. */
+  publicClient: boolean;
 }
 
 export interface EmulatorState {
@@ -62,6 +65,7 @@ export interface EmulatorState {
   now(): number;
   store: DriveStore;
   tokens: TokenAuthority;
+  qr: QrAuthorizations;
   uploads: UploadSessions;
   signer: UrlSigner;
   limiter: RateLimiter;

@@ -15,6 +15,9 @@ interface RefreshGrant {
 /** Refresh tokens live 90 days (SDK comment). */
 const REFRESH_TTL_MS = 90 * 24 * 3600 * 1000;
 
+/** PKCE access tokens live 30 days (Android SDK comment on AliyunpanPKCECredentials). */
+export const PKCE_ACCESS_TTL_SEC = 30 * 24 * 3600;
+
 /**
  * JWT-shaped tokens whose segments use only characters common to the standard and URL-safe base64
  * alphabets, without padding, so clients that decode the payload with Go's RawStdEncoding (AList)
@@ -57,11 +60,24 @@ export class TokenAuthority {
     return token;
   }
 
-  private issueAccessToken(userId: string): string {
-    const exp = Math.floor((this.now() + this.accessTtlSec * 1000) / 1000);
+  private issueAccessToken(userId: string, ttlSec = this.accessTtlSec): string {
+    const exp = Math.floor((this.now() + ttlSec * 1000) / 1000);
     const token = jwtLike({ sub: userId, typ: 'access', jti: randomBytes(12).toString('hex'), exp }, this.key);
-    this.access.set(token, { userId, expiresAt: this.now() + this.accessTtlSec * 1000 });
+    this.access.set(token, { userId, expiresAt: this.now() + ttlSec * 1000 });
     return token;
+  }
+
+  /** The authorization_code grant with the app's secret: a pair, as a refresh answers. */
+  grantPair(userId: string): { token_type: string; access_token: string; refresh_token: string; expires_in: number } {
+    return { token_type: 'Bearer', access_token: this.issueAccessToken(userId), refresh_token: this.issueRefreshToken(userId), expires_in: this.accessTtlSec };
+  }
+
+  /**
+   * The authorization_code grant by PKCE: a long-lived access token and no refresh token, as the
+   * SDK maintainers state for PKCE authorizations (aliyunpan-ios-sdk#57).
+   */
+  grantPkce(userId: string): { token_type: string; access_token: string; expires_in: number } {
+    return { token_type: 'Bearer', access_token: this.issueAccessToken(userId, PKCE_ACCESS_TTL_SEC), expires_in: PKCE_ACCESS_TTL_SEC };
   }
 
   /** The refresh_token grant: retires the presented token and answers a new pair. */

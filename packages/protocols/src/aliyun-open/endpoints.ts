@@ -3,6 +3,7 @@ export const ALIYUN_OPEN_BASE = 'https://openapi.alipan.com';
 
 export const ALIYUN_PATHS = {
   token: '/oauth/access_token',
+  authorizeQrCode: '/oauth/authorize/qrcode',
   userInfo: '/oauth/users/info',
   driveInfo: '/adrive/v1.0/user/getDriveInfo',
   spaceInfo: '/adrive/v1.0/user/getSpaceInfo',
@@ -20,6 +21,17 @@ export const ALIYUN_PATHS = {
   trash: '/adrive/v1.0/openFile/recyclebin/trash',
   delete: '/adrive/v1.0/openFile/delete',
 } as const;
+
+/** GET: the state of a QR authorization, by the `sid` the QR code request answered. */
+export function aliyunQrStatusPath(sid: string): string {
+  return `/oauth/qrcode/${encodeURIComponent(sid)}/status`;
+}
+
+/** The sid in a QR status path, or undefined for any other path. */
+export function aliyunQrSidOf(path: string): string | undefined {
+  const m = /^\/oauth\/qrcode\/([^/]+)\/status$/.exec(path);
+  return m ? decodeURIComponent(m[1]!) : undefined;
+}
 
 export type AliyunRateGroup = 'list' | 'download' | 'other';
 

@@ -64,7 +64,7 @@ export function typedError(failure: AliyunApiFailure, where: string, retryAfterH
   if (NOT_FOUND.has(code)) return new NotFound(`${where}: not found (${code})`, options);
   if (AUTH.has(code)) {
     return new AuthError(
-      `${where}: Aliyun Drive refused the credentials (${code}); authorize again and store the new refresh_token with \`ferry remote add\``,
+      `${where}: Aliyun Drive refused the credentials (${code}); authorize again with \`ferry login aliyun REMOTE\``,
       options,
     );
   }

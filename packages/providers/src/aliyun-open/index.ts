@@ -14,3 +14,12 @@ export function registerAliyunOpen(): void {
 
 export { AliyunOpenProvider, aliyunOpenOptions };
 export type { AliyunOpenOptions } from './options.js';
+export {
+  ALIYUN_QR_CODES,
+  ALIYUN_QR_STATUS_TEXT,
+  finishAliyunQrLogin,
+  pollAliyunQrStatus,
+  startAliyunQrLogin,
+  waitForAliyunQrLogin,
+} from './qrcode-login.js';
+export type { AliyunQrLoginResult, AliyunQrLoginSettings, AliyunQrStatus, AliyunQrTicket } from './qrcode-login.js';

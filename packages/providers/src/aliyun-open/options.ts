@@ -5,7 +5,7 @@ export const aliyunOpenOptions = z.object({
   refresh_token: z
     .string()
     .min(1)
-    .describe('Refresh token from the Aliyun Drive Open authorization; it rotates at every refresh and Ferry saves the new one'),
+    .describe('Refresh token from the Aliyun Drive Open authorization (`ferry login aliyun REMOTE` sets it by QR code); it rotates at every refresh and Ferry saves the new one'),
   client_id: z.string().default('').describe('Open Platform app id (leave empty to use token_url)'),
   client_secret: z.string().default('').describe('Open Platform app secret (leave empty to use token_url)'),
   token_url: z

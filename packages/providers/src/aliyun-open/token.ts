@@ -120,7 +120,7 @@ export class Account {
     const { remote } = this.settings;
     if (DEAD_REFRESH_TOKEN.has(failure.code)) {
       return new AuthError(
-        `remote '${remote}': Aliyun Drive refused the refresh token (${failure.code}) and the config holds no newer one; it was spent elsewhere, expired or revoked. Authorize again and run \`ferry remote add ${remote} aliyun-open refresh_token=...\``,
+        `remote '${remote}': Aliyun Drive refused the refresh token (${failure.code}) and the config holds no newer one; it was spent elsewhere, expired or revoked. Authorize again: \`ferry login aliyun ${remote}\``,
         { cause: failure },
       );
     }

@@ -1,0 +1,77 @@
+import { BadInput, ConfigStore, describeZodError, findProviderFactory, storedOptions } from '@ferry/core';
+import { ALIYUN_QR_STATUS_TEXT, type AliyunQrLoginSettings, aliyunOpenOptions, startAliyunQrLogin, waitForAliyunQrLogin } from '@ferry/providers';
+import { UsageError } from '../output.js';
+import type { LoginFlags } from './login.js';
+import { showQrCode } from './qr-display.js';
+
+const TYPE = 'aliyun-open';
+
+/** The flags only an Aliyun login takes. */
+export const ALIYUN_LOGIN_FLAGS = ['clientId', 'clientSecret', 'drive', 'endpoint'] as const;
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** What the login needs, from the flags first, then from the remote being logged in again. */
+function settingsOf(saved: Record<string, unknown>, flags: LoginFlags): AliyunQrLoginSettings {
+  const clientId = flags.clientId ?? text(saved['client_id']);
+  if (!clientId) throw new UsageError('--client-id is required: the app id of your Aliyun Drive Open Platform app');
+  // A saved secret belongs to the saved client id only.
+  const clientSecret = flags.clientSecret ?? (clientId === saved['client_id'] ? text(saved['client_secret']) : undefined) ?? '';
+  const drive = flags.drive ?? text(saved['drive']) ?? 'default';
+  if (drive !== 'default' && drive !== 'resource') throw new UsageError(`--drive must be default or resource, got '${drive}'`);
+  const endpoint = flags.endpoint ?? text(saved['endpoint']) ?? aliyunOpenOptions.shape.endpoint.parse(undefined);
+  if (!URL.canParse(endpoint) || !/^https?:$/.test(new URL(endpoint).protocol)) throw new UsageError(`--endpoint must be an http(s) URL, got '${endpoint}'`);
+  return { endpoint, clientId, clientSecret, drive };
+}
+
+/**
+ * `ferry login aliyun REMOTE --client-id ID [--client-secret S]`: the Open Platform's QR
+ * authorization, its refresh token and drive choice saved into an aliyun-open remote (created if
+ * missing). Only what the user chose is stored: options equal to their default are left out.
+ */
+export async function loginAliyun(remote: string, flags: LoginFlags, pollMs: number): Promise<void> {
+  const store = new ConfigStore();
+  const existing = (await store.load()).remotes[remote];
+  if (existing && existing.type !== TYPE) throw new BadInput(`remote '${remote}' is a '${existing.type}' remote, not ${TYPE}`);
+  const { type: _type, ...saved } = existing ?? { type: TYPE };
+  const settings = settingsOf(saved, flags);
+
+  const ticket = await startAliyunQrLogin(settings);
+  process.stderr.write(
+    `Authorizing Aliyun Drive app ${settings.clientId} ${settings.clientSecret ? 'with its secret' : 'as a public client (PKCE, no secret)'}: scan the QR code with the Aliyun Drive app and allow the access.\n`,
+  );
+  await showQrCode(ticket.content, flags.qrPng);
+  const result = await waitForAliyunQrLogin(
+    settings,
+    ticket,
+    (status) => process.stderr.write(`Status: ${ALIYUN_QR_STATUS_TEXT[status] ?? status}\n`),
+    async (fresh) => {
+      process.stderr.write('A new QR code:\n');
+      await showQrCode(fresh.content, flags.qrPng);
+    },
+    pollMs,
+  );
+
+  const factory = findProviderFactory(TYPE)!;
+  await store.update((config) => {
+    const current = config.remotes[remote];
+    const { type: _t, ...kept } = current?.type === TYPE ? current : { type: TYPE };
+    const { client_secret: _secret, ...rest } = kept;
+    const next: Record<string, unknown> = {
+      ...rest,
+      refresh_token: result.refreshToken,
+      client_id: settings.clientId,
+      ...(settings.clientSecret ? { client_secret: settings.clientSecret } : {}),
+      drive: settings.drive,
+      endpoint: settings.endpoint,
+    };
+    const check = aliyunOpenOptions.safeParse(next);
+    if (!check.success) throw new BadInput(`remote '${remote}': ${describeZodError(check.error)}`);
+    config.remotes[remote] = { type: TYPE, ...storedOptions(factory, next) };
+  });
+  process.stderr.write(
+    `Logged in as ${result.userName || result.userId} (user ${result.userId}); ${settings.drive} drive ${result.driveId}; refresh token saved into remote '${remote}' in ${store.path}\n`,
+  );
+}
