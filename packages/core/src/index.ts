@@ -2,6 +2,7 @@ export * from './backoff.js';
 export * from './checkpoint.js';
 export * from './compare.js';
 export * from './config.js';
+export * from './delete-guard.js';
 export * from './entry.js';
 export * from './errors.js';
 export * from './file-lock.js';

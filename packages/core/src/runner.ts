@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import { type BackoffPolicy, defaultBackoff, retryDelay, sleep } from './backoff.js';
+import { type DeleteLimit, emptyDeleteTally, heldDeletesReason, tallyAction } from './delete-guard.js';
 import { errorMessage, isRetryable } from './errors.js';
 import type { Journal } from './journal.js';
 import { type Action, type PlanOptions, plan } from './planner.js';
@@ -23,6 +24,8 @@ export interface RunOptions extends PlanOptions {
   /** Files in flight at once (`--transfers`). */
   transfers?: number;
   dryRun?: boolean;
+  /** How many files `sync --delete` may remove (see delete-guard.ts); undefined: the default guard. */
+  maxDelete?: DeleteLimit;
   journal?: Journal;
   onEvent?: (event: RunEvent) => void;
 }
@@ -43,6 +46,9 @@ export interface RunSummary {
   renamedDuplicates: number;
   /** Deletions planned by `sync --delete` but not carried out (dry run, or errors in the run). */
   deletesPending: number;
+  /** Deletions the deletion guard held back (see delete-guard.ts), and why; in a dry run, those a real run would. */
+  deletesHeld: number;
+  deletesHeldReason?: string;
   /** Bytes delivered to the target by streamed copies. */
   bytes: number;
   /** Files planned for copying and the bytes they hold. */
@@ -66,6 +72,7 @@ export function emptyRunSummary(dryRun = false): RunSummary {
     deleted: 0,
     renamedDuplicates: 0,
     deletesPending: 0,
+    deletesHeld: 0,
     bytes: 0,
     plannedFiles: 0,
     plannedBytes: 0,
@@ -79,8 +86,9 @@ export function emptyRunSummary(dryRun = false): RunSummary {
 /**
  * The in-process runner: the planner's actions under a p-limit pool, retries with backoff for
  * retryable errors, a journal of upload checkpoints so a killed run resumes large files where
- * they stopped (finished files are skipped by the planner), and deletions last and only after a run
- * without a single error (rclone's rule: never delete on the strength of a partial view).
+ * they stopped (finished files are skipped by the planner), and deletions last, only when the
+ * deletion guard lets them and after a run without a single error (rclone's rule: never delete on
+ * the strength of a partial view).
  */
 export async function runTransfer(options: RunOptions): Promise<RunSummary> {
   const started = Date.now();
@@ -99,6 +107,7 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
   const limit = pLimit(transfers);
   const inflight = new Set<Promise<void>>();
   const deletes: Extract<Action, { kind: 'delete' }>[] = [];
+  const tally = emptyDeleteTally();
 
   const copy = async (action: Extract<Action, { kind: 'copy' }>) => {
     const { rel, src } = action;
@@ -151,6 +160,7 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
 
   for await (const action of plan(options)) {
     emit({ type: 'planned', action });
+    tallyAction(tally, action);
     const duplicate = renamedDuplicate(action);
     if (duplicate) {
       summary.renamedDuplicates++;
@@ -182,7 +192,13 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
   }
   await Promise.all(inflight);
 
-  if (deletes.length > 0) {
+  const held = deletes.length > 0 ? heldDeletesReason(tally, options.maxDelete) : undefined;
+  if (held) {
+    summary.deletesHeld = deletes.length;
+    summary.deletesHeldReason = held;
+    if (options.dryRun) summary.deletesPending = deletes.length;
+    else emit({ type: 'deletes-skipped', count: deletes.length, reason: held });
+  } else if (deletes.length > 0) {
     if (options.dryRun) {
       summary.deletesPending = deletes.length;
     } else if (summary.failed > 0) {
