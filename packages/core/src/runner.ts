@@ -192,18 +192,17 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
   }
   await Promise.all(inflight);
 
-  const held = deletes.length > 0 ? heldDeletesReason(tally, options.maxDelete) : undefined;
-  if (held) {
-    summary.deletesHeld = deletes.length;
-    summary.deletesHeldReason = held;
-    if (options.dryRun) summary.deletesPending = deletes.length;
-    else emit({ type: 'deletes-skipped', count: deletes.length, reason: held });
-  } else if (deletes.length > 0) {
+  if (deletes.length > 0) {
+    const held = heldDeletesReason(tally, options.maxDelete);
     if (options.dryRun) {
       summary.deletesPending = deletes.length;
+      if (held) holdDeletes(summary, deletes.length, held);
     } else if (summary.failed > 0) {
       summary.deletesPending = deletes.length;
       emit({ type: 'deletes-skipped', count: deletes.length, reason: `${summary.failed} error(s) in this run` });
+    } else if (held) {
+      holdDeletes(summary, deletes.length, held);
+      emit({ type: 'deletes-skipped', count: deletes.length, reason: held });
     } else {
       const remove = options.target.provider.remove?.bind(options.target.provider);
       for (const action of deletes) {
@@ -224,6 +223,11 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
 
   summary.durationMs = Date.now() - started;
   return summary;
+}
+
+function holdDeletes(summary: RunSummary, count: number, reason: string): void {
+  summary.deletesHeld = count;
+  summary.deletesHeldReason = reason;
 }
 
 /** The warning for a planned file that lands under another name than its own, if it does. */
