@@ -44,7 +44,7 @@ export async function runQueuedTransfer(
   if (flags.dryRun) throw new UsageError('--dry-run runs in-process; leave out --queue to see the plan');
   // Named remotes and paths are checked here, with what the user typed, before anything is queued.
   const ctx = await loadContext();
-  const { retries, compare, onConflict } = transferSettings(flags, ctx.config.defaults);
+  const { retries, compare, onConflict, maxDelete } = transferSettings(flags, ctx.config.defaults);
   const intervalMs = progressIntervalMs(flags.progressInterval);
   const source = ctx.locate(sourceArg);
   const target = ctx.locate(destArg);
@@ -56,6 +56,7 @@ export async function runQueuedTransfer(
     source: portablePath(sourceArg),
     target: portablePath(destArg),
     deleteExtraneous: !!flags.delete,
+    ...(maxDelete ? { maxDelete } : {}),
     compare,
     onConflict,
     include: flags.include,

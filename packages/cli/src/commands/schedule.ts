@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { describeDeleteLimit } from '@ferry/core';
 import { addSchedule, listSchedules, portablePath, removeSchedule } from '@ferry/worker';
+import { type DeleteLimitFlags, addDeleteLimitOptions, deleteLimitFrom } from '../delete-limit-flags.js';
 import { loadContext } from '../context.js';
 import { formatTime } from '../format.js';
 import { UsageError } from '../output.js';
@@ -9,14 +11,17 @@ export function addScheduleCommands(program: Command): void {
   const schedule = program.command('schedule').description('Cron transfers run by the workers: add, list, rm');
 
   addQueueOptions(
-    schedule
-      .command('add <name> <mode> <source> <dest>')
-      .description('Add or replace a schedule: MODE is sync or copy; runs one at a time, never overlapping')
-      .requiredOption('--cron <expr>', 'when to run, as a cron expression ("0 */6 * * *": every six hours)')
-      .option('--delete', 'sync: delete files on dest that source does not have (never after an error)'),
-  ).action(async (name: string, mode: string, source: string, dest: string, flags: QueueFlags & { cron: string; delete?: boolean }) => {
+    addDeleteLimitOptions(
+      schedule
+        .command('add <name> <mode> <source> <dest>')
+        .description('Add or replace a schedule: MODE is sync or copy; runs one at a time, never overlapping')
+        .requiredOption('--cron <expr>', 'when to run, as a cron expression ("0 */6 * * *": every six hours)')
+        .option('--delete', 'sync: delete files on dest that source does not have (never after an error)'),
+    ),
+  ).action(async (name: string, mode: string, source: string, dest: string, flags: QueueFlags & DeleteLimitFlags & { cron: string }) => {
     if (mode !== 'sync' && mode !== 'copy') throw new UsageError(`schedule MODE is sync or copy, got '${mode}'`);
     if (flags.delete && mode !== 'sync') throw new UsageError('--delete goes with sync only');
+    const maxDelete = deleteLimitFrom(flags);
     const ctx = await loadContext();
     ctx.locate(source);
     ctx.locate(dest);
@@ -25,6 +30,7 @@ export function addScheduleCommands(program: Command): void {
       source: portablePath(source),
       target: portablePath(dest),
       deleteExtraneous: !!flags.delete,
+      ...(maxDelete ? { maxDelete } : {}),
       compare: 'default' as const,
       onConflict: 'overwrite' as const,
       include: [],
@@ -38,7 +44,8 @@ export function addScheduleCommands(program: Command): void {
   addQueueOptions(schedule.command('list').description('Schedules with their cron and next run')).action(async (flags: QueueFlags) => {
     const rows = await withQueues(flags, (q) => listSchedules(q));
     for (const s of rows) {
-      const what = s.spec ? `${s.spec.mode} ${s.spec.source} -> ${s.spec.target}${s.spec.deleteExtraneous ? ' --delete' : ''}` : '?';
+      const limit = s.spec?.maxDelete ? ` ${describeDeleteLimit(s.spec.maxDelete)}` : '';
+      const what = s.spec ? `${s.spec.mode} ${s.spec.source} -> ${s.spec.target}${s.spec.deleteExtraneous ? ' --delete' : ''}${limit}` : '?';
       process.stdout.write(`${s.name}  "${s.cron}"  next ${formatTime(s.next)}  ${what}\n`);
     }
   });

@@ -14,6 +14,7 @@ import { refuseOverlap } from '../overlap-guard.js';
 import { UsageError } from '../output.js';
 import { ProgressReporter, progressIntervalMs } from '../progress.js';
 import { type TransferSettingFlags, transferSettings } from '../transfer-settings.js';
+import { addDeleteLimitOptions } from '../delete-limit-flags.js';
 import { addQueueOptions } from '../queue-options.js';
 import { withShareLinks } from '../share-paths.js';
 
@@ -63,7 +64,7 @@ export function addTransferCommands(program: Command): void {
           : 'Make dest match source (one way); with --delete, also remove files dest has and source does not',
       );
     addTransferOptions(cmd);
-    if (mode === 'sync') cmd.option('--delete', 'delete files on dest that source does not have (never after an error)');
+    if (mode === 'sync') addDeleteLimitOptions(cmd.option('--delete', 'delete files on dest that source does not have (never after an error)'));
     cmd.option('--account <remote>', 'the p115 remote whose login reads a 115 share link given as source (default: a p115 dest, else the only p115 remote configured)');
     cmd.addHelpText(
       'after',
@@ -80,7 +81,8 @@ listings have one) are skipped. A run that is killed resumes where it stopped wh
         flags.queue || flags.wait
           ? await (await import('./queued-transfer.js')).runQueuedTransfer(mode, source, dest, flags, globals, printSummary)
           : await runTransferCommand(mode, source, dest, flags, globals);
-      if (summary && summary.failed > 0) process.exitCode = 1;
+      // A dry run only tells what a real run would hold back.
+      if (summary && (summary.failed > 0 || (summary.deletesHeld > 0 && !flags.dryRun))) process.exitCode = 1;
     });
   }
 }
@@ -94,7 +96,7 @@ export async function runTransferCommand(
   report: (s: RunSummary, json: boolean) => void = printSummary,
 ): Promise<RunSummary> {
   const ctx = await loadContext();
-  const { transfers, retries, compare, onConflict } = transferSettings(flags, ctx.config.defaults);
+  const { transfers, retries, compare, onConflict, maxDelete } = transferSettings(flags, ctx.config.defaults);
 
   const source = ctx.locate(sourceArg);
   const target = ctx.locate(destArg);
@@ -132,6 +134,7 @@ export async function runTransferCommand(
       target,
       mode,
       deleteExtraneous: !!flags.delete,
+      ...(maxDelete ? { maxDelete } : {}),
       dryRun: !!flags.dryRun,
       transfers,
       retries,
@@ -171,11 +174,13 @@ export function printSummary(s: RunSummary, json: boolean): void {
   if (s.dryRun) {
     lines.push(`Dry run: would copy ${s.plannedFiles} file(s), ${formatBytes(s.plannedBytes)}; nothing was changed`);
     if (s.deletesPending) lines.push(`Dry run: would delete ${s.deletesPending} file(s) or folder(s)`);
+    if (s.deletesHeld) lines.push(`Dry run: a real run would hold these deletions back: ${s.deletesHeldReason}`);
   } else {
     const secs = s.durationMs / 1000;
     const rate = secs > 0 ? `${formatBytes(Math.round(s.bytes / secs))}/s` : '-';
     lines.push(`Transferred: ${formatBytes(s.bytes)} in ${formatDuration(s.durationMs)} (${rate})`);
     if (s.deletesPending) lines.push(`Not deleted: ${s.deletesPending} extraneous file(s), because of errors in this run`);
+    if (s.deletesHeld) lines.push(`Held back: ${s.deletesHeld} deletion(s), nothing deleted: ${s.deletesHeldReason}`);
   }
   lines.push(
     `Files: ${s.copied} copied, ${s.rapid} rapid, ${s.imported ? `${s.imported} imported, ` : ''}${s.skipped} skipped, ${s.failed} failed, ${s.deleted} deleted`,
