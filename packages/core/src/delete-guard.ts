@@ -67,7 +67,7 @@ export function heldDeletesReason(tally: DeleteTally, limit: DeleteLimit | undef
   }
   if ('files' in limit) {
     if (deleteFiles <= limit.files) return undefined;
-    return `it would delete ${deleteFiles} files, more than --max-delete ${limit.files}`;
+    return `it would delete ${deleteFiles} ${deleteFiles === 1 ? 'file' : 'files'}, more than --max-delete ${limit.files}`;
   }
   if (deleteFiles * 100 <= limit.percent * targetFiles) return undefined;
   return `it would delete ${deleteFiles} of the destination's ${targetFiles} files (${percentOf(deleteFiles, targetFiles)}), more than --max-delete ${limit.percent}%`;

@@ -76,7 +76,7 @@ describe('deletion guard', () => {
     expect(heldDeletesReason(t(10, 10, 6), undefined)).toMatch(/6 of the destination's 10 files/);
     expect(heldDeletesReason(t(10, 10, 6), { files: 6 })).toBeUndefined();
     expect(heldDeletesReason(t(10, 10, 0), { files: 0 })).toBeUndefined();
-    expect(heldDeletesReason(t(10, 10, 1), { files: 0 })).toMatch(/more than --max-delete 0/);
+    expect(heldDeletesReason(t(10, 10, 1), { files: 0 })).toMatch(/delete 1 file, more than --max-delete 0/);
     expect(heldDeletesReason(t(10, 3, 1), { percent: 33 })).toMatch(/1 of the destination's 3 files \(33\.3%\), more than --max-delete 33%/);
     expect(heldDeletesReason(t(10, 3, 1), { percent: 34 })).toBeUndefined();
   });
