@@ -1,13 +1,13 @@
-import type { CompareMode, ConflictPolicy, FerryConfig } from '@ferry/core';
+import type { CompareMode, ConflictPolicy, DeleteLimit, FerryConfig } from '@ferry/core';
+import { type DeleteLimitFlags, deleteLimitFrom } from './delete-limit-flags.js';
 import { UsageError } from './output.js';
 
-export interface TransferSettingFlags {
+export interface TransferSettingFlags extends DeleteLimitFlags {
   transfers?: string;
   retries?: string;
   checksum?: boolean;
   sizeOnly?: boolean;
   onConflict?: string;
-  delete?: boolean;
 }
 
 export interface TransferSettings {
@@ -15,6 +15,8 @@ export interface TransferSettings {
   retries: number;
   compare: CompareMode;
   onConflict: ConflictPolicy;
+  /** sync --delete: undefined for the default deletion guard. */
+  maxDelete?: DeleteLimit;
 }
 
 const POLICIES: readonly ConflictPolicy[] = ['overwrite', 'skip', 'rename'];
@@ -35,7 +37,9 @@ export function transferSettings(flags: TransferSettingFlags, defaults: FerryCon
   if (!POLICIES.includes(onConflict)) throw new UsageError(`--on-conflict must be one of ${POLICIES.join(', ')}, got '${flags.onConflict}'`);
   // Renamed copies are files the source does not have: the next sync --delete would remove them.
   if (onConflict === 'rename' && flags.delete) throw new UsageError('--on-conflict rename cannot be used with sync --delete');
+  const maxDelete = deleteLimitFrom(flags);
   return {
+    ...(maxDelete ? { maxDelete } : {}),
     transfers: flags.transfers === undefined ? (defaults.transfers ?? 4) : wholeNumber('transfers', flags.transfers, 1, 64),
     retries: flags.retries === undefined ? (defaults.retries ?? 3) : wholeNumber('retries', flags.retries, 0, 20),
     compare: flags.checksum ? 'checksum' : flags.sizeOnly ? 'size-only' : 'default',

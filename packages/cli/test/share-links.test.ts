@@ -176,7 +176,8 @@ describe('a share link where a path is taken', () => {
     const dst = join(box.dir, 'synced');
     await fs.mkdir(dst, { recursive: true });
     await fs.writeFile(join(dst, 'extra.txt'), 'not in the share');
-    const run = await ferry(['sync', notesShare.url, dst, '--delete', '--json'], box);
+    // The target's only file goes: past the default deletion guard (more than half).
+    const run = await ferry(['sync', notesShare.url, dst, '--delete', '--delete-all', '--json'], box);
     expect(run.code, run.stderr).toBe(0);
     expect(summaryOf(run)).toMatchObject({ copied: 1, deleted: 1, failed: 0 });
     expect((await fs.readdir(dst)).sort()).toEqual(['notes.txt']);

@@ -51,7 +51,8 @@ describe('ferry sync', () => {
       'keep.txt': 'k',
     });
 
-    const withDelete = await ferry(['sync', src, dst, '--delete', '--json'], box);
+    // 3 of the target's 5 files go: more than half, which the deletion guard holds back unless told.
+    const withDelete = await ferry(['sync', src, dst, '--delete', '--delete-all', '--json'], box);
     expect(withDelete.code).toBe(0);
     expect(summaryOf(withDelete)).toMatchObject({ copied: 0, skipped: 2, deleted: 3 });
     expect(await snapshot(dst)).toEqual(await snapshot(src));

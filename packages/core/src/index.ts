@@ -3,6 +3,7 @@ export * from './bandwidth.js';
 export * from './checkpoint.js';
 export * from './compare.js';
 export * from './config.js';
+export * from './delete-guard.js';
 export * from './entry.js';
 export * from './errors.js';
 export * from './file-lock.js';

@@ -1,6 +1,7 @@
 import { type BackoffPolicy, defaultBackoff, retryDelay, sleep } from './backoff.js';
 import type { Entry } from './entry.js';
 import { isRetryable } from './errors.js';
+import { isPartialName } from './names.js';
 import type { Provider } from './provider.js';
 
 /**
@@ -30,4 +31,17 @@ export async function* listWithRetry(
       await sleep(retryDelay(attempt, err, backoff));
     }
   }
+}
+
+/** How many files a folder holds at any depth, unfinished copies (`.ferry-partial-*`) left out as the planner leaves them. */
+export async function countFilesBelow(provider: Provider, dir: string, retries?: number, backoff?: BackoffPolicy): Promise<number> {
+  let files = 0;
+  const folders = [dir];
+  for (let next = folders.pop(); next !== undefined; next = folders.pop()) {
+    for await (const entry of listWithRetry(provider, next, retries, backoff)) {
+      if (entry.isDir) folders.push(entry.path);
+      else if (!isPartialName(entry.name)) files++;
+    }
+  }
+  return files;
 }

@@ -2,7 +2,7 @@ import type { Entry } from './entry.js';
 import { FerryError, NotFound, BadInput, errorMessage } from './errors.js';
 import { type CompareMode, sameByListing } from './compare.js';
 import { PathFilter } from './filter.js';
-import { listWithRetry } from './listing.js';
+import { countFilesBelow, listWithRetry } from './listing.js';
 import { findOverlap } from './overlap.js';
 import type { BackoffPolicy } from './backoff.js';
 import { checkName, isPartialName, joinPath, parentPath } from './names.js';
@@ -28,7 +28,8 @@ export type Action =
    */
   | { kind: 'copy'; rel: string; src: Entry; dstPath: string; dst?: Entry; renamedFrom?: string; besideSameName?: boolean }
   | { kind: 'skip'; rel: string; src: Entry; dst: Entry; renamedFrom?: string }
-  | { kind: 'delete'; rel: string; dst: Entry }
+  /** `files`: how many files it removes (1 for a file, every file below for a folder). */
+  | { kind: 'delete'; rel: string; dst: Entry; files: number }
   | { kind: 'error'; rel: string; error: FerryError | Error };
 
 export interface PlanOptions {
@@ -189,7 +190,17 @@ export async function* plan(options: PlanOptions): AsyncGenerator<Action> {
         const childRel = relOf(name);
         for (const dst of entries) {
           const kept = dst.isDir ? !filter.includesDir(childRel) : !filter.includesFile(childRel, dst);
-          if (!kept) yield { kind: 'delete', rel: childRel, dst };
+          if (kept) continue;
+          if (!dst.isDir) {
+            yield { kind: 'delete', rel: childRel, dst, files: 1 };
+            continue;
+          }
+          // The deletion guard weighs files, and one folder can hold most of the destination.
+          try {
+            yield { kind: 'delete', rel: childRel, dst, files: await countFilesBelow(target.provider, dst.path, options.retries, options.backoff) };
+          } catch (err) {
+            yield { kind: 'error', rel: childRel, error: asError(err) };
+          }
         }
       }
     }

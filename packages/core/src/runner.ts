@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import { type BackoffPolicy, defaultBackoff, retryDelay, sleep } from './backoff.js';
+import { type DeleteLimit, emptyDeleteTally, heldDeletesReason, tallyAction } from './delete-guard.js';
 import { errorMessage, isRetryable } from './errors.js';
 import type { Journal } from './journal.js';
 import { type Action, type PlanOptions, plan } from './planner.js';
@@ -26,6 +27,8 @@ export interface RunOptions extends PlanOptions {
   /** Files in flight at once (`--transfers`). */
   transfers?: number;
   dryRun?: boolean;
+  /** How many files `sync --delete` may remove (see delete-guard.ts); undefined: the default guard. */
+  maxDelete?: DeleteLimit;
   journal?: Journal;
   onEvent?: (event: RunEvent) => void;
   /** Try the rapid upload for every file and stream none (see TransferContext). */
@@ -54,6 +57,9 @@ export interface RunSummary {
   renamedDuplicates: number;
   /** Deletions planned by `sync --delete` but not carried out (dry run, or errors in the run). */
   deletesPending: number;
+  /** Deletions the deletion guard held back (see delete-guard.ts), and why; in a dry run, those a real run would. */
+  deletesHeld: number;
+  deletesHeldReason?: string;
   /** Bytes delivered to the target by streamed copies. */
   bytes: number;
   /** Files planned for copying and the bytes they hold. */
@@ -80,6 +86,7 @@ export function emptyRunSummary(dryRun = false): RunSummary {
     rapidBytes: 0,
     renamedDuplicates: 0,
     deletesPending: 0,
+    deletesHeld: 0,
     bytes: 0,
     plannedFiles: 0,
     plannedBytes: 0,
@@ -93,8 +100,9 @@ export function emptyRunSummary(dryRun = false): RunSummary {
 /**
  * The in-process runner: the planner's actions under a p-limit pool, retries with backoff for
  * retryable errors, a journal of upload checkpoints so a killed run resumes large files where
- * they stopped (finished files are skipped by the planner), and deletions last and only after a run
- * without a single error (rclone's rule: never delete on the strength of a partial view).
+ * they stopped (finished files are skipped by the planner), and deletions last, only when the
+ * deletion guard lets them and after a run without a single error (rclone's rule: never delete on
+ * the strength of a partial view).
  */
 export async function runTransfer(options: RunOptions): Promise<RunSummary> {
   const started = Date.now();
@@ -113,6 +121,7 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
   const limit = pLimit(transfers);
   const inflight = new Set<Promise<void>>();
   const deletes: Extract<Action, { kind: 'delete' }>[] = [];
+  const tally = emptyDeleteTally();
 
   const copy = async (action: Extract<Action, { kind: 'copy' }>) => {
     const { rel, src } = action;
@@ -170,6 +179,7 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
 
   for await (const action of plan(options)) {
     emit({ type: 'planned', action });
+    tallyAction(tally, action);
     const duplicate = renamedDuplicate(action);
     if (duplicate) {
       summary.renamedDuplicates++;
@@ -202,11 +212,16 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
   await Promise.all(inflight);
 
   if (deletes.length > 0) {
+    const held = heldDeletesReason(tally, options.maxDelete);
     if (options.dryRun) {
       summary.deletesPending = deletes.length;
+      if (held) holdDeletes(summary, deletes.length, held);
     } else if (summary.failed > 0) {
       summary.deletesPending = deletes.length;
       emit({ type: 'deletes-skipped', count: deletes.length, reason: `${summary.failed} error(s) in this run` });
+    } else if (held) {
+      holdDeletes(summary, deletes.length, held);
+      emit({ type: 'deletes-skipped', count: deletes.length, reason: held });
     } else {
       const remove = options.target.provider.remove?.bind(options.target.provider);
       for (const action of deletes) {
@@ -227,6 +242,11 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
 
   summary.durationMs = Date.now() - started;
   return summary;
+}
+
+function holdDeletes(summary: RunSummary, count: number, reason: string): void {
+  summary.deletesHeld = count;
+  summary.deletesHeldReason = reason;
 }
 
 /** The warning for a planned file that lands under another name than its own, if it does. */

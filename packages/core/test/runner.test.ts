@@ -74,13 +74,15 @@ describe('planner and in-process runner', () => {
     expect(dst.files.has('/old.txt')).toBe(true);
 
     src.extraNames.set('/', ['../evil']);
-    const withError = await runTransfer({ source: at(src), target: at(dst), mode: 'sync', deleteExtraneous: true, backoff: fast });
+    // Every file of the target goes: past the default deletion guard, which delete-guard.test.ts covers.
+    const all = { maxDelete: { percent: 100 } };
+    const withError = await runTransfer({ source: at(src), target: at(dst), mode: 'sync', deleteExtraneous: true, backoff: fast, ...all });
     expect(withError.failed).toBe(1);
     expect(withError.deletesPending).toBe(2);
     expect(dst.files.has('/old.txt')).toBe(true);
 
     src.extraNames.clear();
-    const clean = await runTransfer({ source: at(src), target: at(dst), mode: 'sync', deleteExtraneous: true, backoff: fast });
+    const clean = await runTransfer({ source: at(src), target: at(dst), mode: 'sync', deleteExtraneous: true, backoff: fast, ...all });
     expect(clean).toMatchObject({ deleted: 2, failed: 0 });
     expect([...dst.files.keys()]).toEqual(['/a.txt']);
     expect(dst.dirs.has('/olddir')).toBe(false);

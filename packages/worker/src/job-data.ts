@@ -1,4 +1,4 @@
-import { type RunSummary, errorMessage, parseBandwidth } from '@ferry/core';
+import { type RunSummary, deleteLimitSchema, emptyDeleteTally, errorMessage, parseBandwidth } from '@ferry/core';
 import { z } from 'zod';
 
 /**
@@ -27,6 +27,8 @@ export const transferSpecSchema = z.object({
   retries: z.number().int().min(0).max(20).default(3),
   rapidOnly: z.boolean().default(false),
   bwlimit: bwlimitSchema().optional(),
+  /** sync --delete: how many files a run may delete (core's DeleteLimit); absent, the default guard. */
+  maxDelete: deleteLimitSchema.optional(),
 });
 export type TransferSpec = z.infer<typeof transferSpecSchema>;
 
@@ -68,6 +70,8 @@ export const transferJobDataSchema = z.object({
       errors: z.array(planErrorSchema),
       /** `id` picks one of several same-named files on a target that holds them. */
       deletes: z.array(z.object({ rel: z.string(), path: z.string(), isDir: z.boolean(), id: z.string().optional() })),
+      /** core's DeleteTally of the plan, which the deletion guard weighs once the files are done. */
+      tally: z.object({ sourceFiles: z.number(), targetFiles: z.number(), deleteFiles: z.number() }).default(emptyDeleteTally),
     })
     .optional(),
 });
@@ -170,7 +174,7 @@ export function childOutcomes(values: Record<string, unknown>): BatchResult {
 
 /** A run's totals as the in-process runner reports them, plus how the transfer ended. */
 export interface TransferSummary extends Omit<RunSummary, 'dryRun'> {
-  /** "partial" whenever a single file failed: such a transfer is never "done". */
+  /** "partial" whenever a single file failed or the deletion guard held deletions back: such a transfer is never "done". */
   state: 'done' | 'partial' | 'skipped';
   /** Why a run did nothing (a schedule's previous run still going). */
   reason?: string;

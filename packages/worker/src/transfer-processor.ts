@@ -1,5 +1,16 @@
 import { Job, UnrecoverableError, WaitingChildrenError } from 'bullmq';
-import { type RunEvent, PathFilter, emptyRunSummary, errorMessage, isRetryable, plan, renamedDuplicate } from '@ferry/core';
+import {
+  type RunEvent,
+  PathFilter,
+  emptyDeleteTally,
+  emptyRunSummary,
+  errorMessage,
+  heldDeletesReason,
+  isRetryable,
+  plan,
+  renamedDuplicate,
+  tallyAction,
+} from '@ferry/core';
 import {
   type BatchJobInput,
   type FileJobData,
@@ -32,7 +43,7 @@ type Planned = NonNullable<TransferJobData['planned']>;
  * A transfer job in two steps (BullMQ's step-job pattern): `plan` walks the source with core's
  * planner and adds child file jobs (one per big file, one per batch of small ones); the job then waits for its children
  * (`waiting-children`) and `finish` sums their results, deletes extraneous files when nothing
- * failed, and returns the summary.
+ * failed and the deletion guard lets them, and returns the summary.
  */
 export function transferProcessor(deps: TransferProcessorDeps) {
   return async (job: Job, token?: string): Promise<TransferSummary> => {
@@ -60,7 +71,7 @@ async function planTransfer(job: Job, data: TransferJobData, deps: TransferProce
     throw new UnrecoverableError(`transfer mode '${spec.mode}' cannot run on workers`);
   }
   const [source, target] = await Promise.all([deps.locations.locate(spec.source), deps.locations.locate(spec.target)]);
-  const planned: Planned = { files: 0, bytes: 0, skipped: 0, renamedDuplicates: 0, errors: [], deletes: [] };
+  const planned: Planned = { files: 0, bytes: 0, skipped: 0, renamedDuplicates: 0, errors: [], deletes: [], tally: emptyDeleteTally() };
   const parent = { id: job.id!, queue: job.queueQualifiedName };
   const fileOpts = {
     parent,
@@ -108,6 +119,7 @@ async function planTransfer(job: Job, data: TransferJobData, deps: TransferProce
     filter: new PathFilter(spec),
   });
   for await (const action of actions) {
+    tallyAction(planned.tally, action);
     const duplicate = renamedDuplicate(action);
     if (duplicate) {
       planned.renamedDuplicates++;
@@ -155,7 +167,7 @@ async function planTransfer(job: Job, data: TransferJobData, deps: TransferProce
 }
 
 async function finish(job: Job, data: TransferJobData, deps: TransferProcessorDeps): Promise<TransferSummary> {
-  const planned = data.planned ?? { files: 0, bytes: 0, skipped: 0, renamedDuplicates: 0, errors: [], deletes: [] };
+  const planned = data.planned ?? { files: 0, bytes: 0, skipped: 0, renamedDuplicates: 0, errors: [], deletes: [], tally: emptyDeleteTally() };
   const summary = emptySummary('done');
   summary.plannedFiles = planned.files;
   summary.plannedBytes = planned.bytes;
@@ -183,10 +195,16 @@ async function finish(job: Job, data: TransferJobData, deps: TransferProcessorDe
 
   const events: RunEvent[] = [];
   if (planned.deletes.length > 0) {
+    // The in-process runner's rules, the guard's from the same core decision.
+    const held = heldDeletesReason(planned.tally, data.spec.maxDelete);
     if (summary.failed > 0) {
       // rclone's rule, as in the in-process runner: never delete on the strength of a partial view.
       summary.deletesPending = planned.deletes.length;
       events.push({ type: 'deletes-skipped', count: planned.deletes.length, reason: `${summary.failed} error(s) in this run` });
+    } else if (held) {
+      summary.deletesHeld = planned.deletes.length;
+      summary.deletesHeldReason = held;
+      events.push({ type: 'deletes-skipped', count: planned.deletes.length, reason: held });
     } else {
       const target = await deps.locations.locate(data.spec.target);
       for (const d of planned.deletes) {
@@ -204,7 +222,7 @@ async function finish(job: Job, data: TransferJobData, deps: TransferProcessorDe
     }
   }
   await deps.queues.events.publish(job.id!, events);
-  summary.state = summary.failed > 0 ? 'partial' : 'done';
+  summary.state = summary.failed > 0 || summary.deletesHeld > 0 ? 'partial' : 'done';
   summary.durationMs = Date.now() - job.timestamp;
   if (data.key) await releaseTransferKey(deps.queues, data.key, job.id!);
   if (data.schedule) await releaseScheduleRun(deps.queues, data.schedule, job.id!);

@@ -24,7 +24,18 @@ async function setup(remote: Record<string, unknown> = {}) {
   return { src, dst, queues };
 }
 
-const syncSpec = { mode: 'sync', source: 's:/', target: 'd:/', deleteExtraneous: true, compare: 'default' as const, include: [], exclude: [], retries: 1 };
+// The one target file goes: past the default deletion guard, which the last test here covers.
+const syncSpec = {
+  mode: 'sync',
+  source: 's:/',
+  target: 'd:/',
+  deleteExtraneous: true,
+  compare: 'default' as const,
+  include: [],
+  exclude: [],
+  retries: 1,
+  maxDelete: { percent: 100 },
+};
 
 const finishedRuns = async (queues: Awaited<ReturnType<typeof setup>>['queues']): Promise<TransferInfo[]> =>
   (await listTransfers(queues, 100)).filter((t) => t.schedule === 'mirror' && t.summary);
@@ -36,6 +47,7 @@ it('a schedule fires on its cron, runs a sync, and fires again; adding it twice 
   await addSchedule(queues, 'mirror', '*/1 * * * * *', syncSpec);
   await addSchedule(queues, 'mirror', '*/1 * * * * *', syncSpec);
   expect((await listSchedules(queues)).map((s) => s.name)).toEqual(['mirror']);
+  expect((await listSchedules(queues))[0]?.spec?.maxDelete).toEqual({ percent: 100 });
 
   await until(() => existsSync(join(dst, 'one.txt')) && !existsSync(join(dst, 'stale.txt')), 'the first run');
   writeFileSync(join(src, 'two.txt'), '2');
@@ -61,4 +73,18 @@ it('a run still going when the next tick is due is not started twice', async () 
   const copies = runs.reduce((n, r) => n + (r.summary?.copied ?? 0), 0);
   expect(copies).toBe(1);
   expect(runs.find((r) => r.state === 'skipped')?.summary?.reason).toMatch(/still going/);
+});
+
+it('a scheduled sync keeps the deletion guard: a source listing nothing deletes nothing, and the run says why', async () => {
+  const { dst, queues } = await setup();
+  writeFileSync(join(dst, 'backup.txt'), 'precious');
+  const { maxDelete: _lifted, ...guarded } = syncSpec;
+  await addSchedule(queues, 'mirror', '*/1 * * * * *', guarded);
+  expect((await listSchedules(queues))[0]?.spec?.maxDelete).toBeUndefined();
+  await until(async () => (await finishedRuns(queues)).some((r) => r.state === 'partial'), 'a run that holds deletions back');
+  await removeSchedule(queues, 'mirror');
+  const run = (await finishedRuns(queues)).find((r) => r.state === 'partial')!;
+  expect(run.summary).toMatchObject({ deleted: 0, failed: 0, deletesHeld: 1 });
+  expect(run.summary?.deletesHeldReason).toMatch(/source lists no files while the destination holds 1/);
+  expect(existsSync(join(dst, 'backup.txt'))).toBe(true);
 });

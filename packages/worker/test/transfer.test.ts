@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunEvent } from '@ferry/core';
+import type { DeleteLimit, RunEvent } from '@ferry/core';
 import { FerryWorker, followTransfer, openQueues, showTransfer, submitTransfer, type FerryQueues } from '../src/index.js';
 import { REDIS_URL, dropPrefix, makeTree, tempDir, uniquePrefix, cleanupAfterEach } from './helpers.js';
 
@@ -24,8 +24,18 @@ async function setup(options: { concurrency?: number } = {}) {
   return { prefix, src, dst, worker, queues };
 }
 
-function spec(mode: 'copy' | 'sync', source: string, target: string, extra: { deleteExtraneous?: boolean } = {}) {
-  return { mode, source, target, deleteExtraneous: !!extra.deleteExtraneous, compare: 'default' as const, include: [], exclude: [], retries: 2 };
+function spec(mode: 'copy' | 'sync', source: string, target: string, extra: { deleteExtraneous?: boolean; maxDelete?: DeleteLimit } = {}) {
+  return {
+    mode,
+    source,
+    target,
+    deleteExtraneous: !!extra.deleteExtraneous,
+    compare: 'default' as const,
+    include: [],
+    exclude: [],
+    retries: 2,
+    ...(extra.maxDelete ? { maxDelete: extra.maxDelete } : {}),
+  };
 }
 
 async function run(queues: FerryQueues, s: ReturnType<typeof spec>) {
@@ -68,6 +78,25 @@ describe('queued transfers', () => {
     const clean = await run(queues, spec('sync', src, dst, { deleteExtraneous: true }));
     expect(clean.summary).toMatchObject({ state: 'done', failed: 0, deleted: 1, copied: 1 });
     expect(existsSync(join(dst, 'extra.txt'))).toBe(false);
+  });
+
+  it('holds back the deletions of a sync that would remove more than half of the target, copies still land; maxDelete lifts it', async () => {
+    const { src, dst, queues } = await setup();
+    makeTree(src, 1);
+    makeTree(dst, 4);
+    writeFileSync(join(src, 'new.txt'), 'new');
+    const { id, summary, events } = await run(queues, spec('sync', src, dst, { deleteExtraneous: true }));
+    // d0/f0.txt is on both sides; d0/f1..f3 would go: 3 of the target's 4 files.
+    expect(summary).toMatchObject({ state: 'partial', failed: 0, copied: 1, deleted: 0, deletesHeld: 3 });
+    expect(summary.deletesHeldReason).toMatch(/delete 3 of the destination's 4 files, more than half/);
+    expect(events).toContainEqual({ type: 'deletes-skipped', count: 3, reason: summary.deletesHeldReason });
+    expect(existsSync(join(dst, 'new.txt'))).toBe(true);
+    expect(existsSync(join(dst, 'd0', 'f3.txt'))).toBe(true);
+    expect((await showTransfer(queues, id)).info.summary).toMatchObject({ deletesHeld: 3, deletesHeldReason: summary.deletesHeldReason });
+
+    const lifted = await run(queues, spec('sync', src, dst, { deleteExtraneous: true, maxDelete: { percent: 100 } }));
+    expect(lifted.summary).toMatchObject({ state: 'done', deleted: 3, deletesHeld: 0 });
+    expect(existsSync(join(dst, 'd0', 'f3.txt'))).toBe(false);
   });
 
   it('fails a file whose copy cannot succeed at once, keeps it for `jobs show`, and marks the transfer partial', async () => {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { describeDeleteLimit } from '@ferry/core';
 import { type TransferInfo, cancelTransfer, listTransfers, retryTransfer, showTransfer } from '@ferry/worker';
 import { formatBytes, formatTime } from '../format.js';
 import { type QueueFlags, addQueueOptions, withQueues } from '../queue-options.js';
@@ -10,7 +11,9 @@ function filesColumn(t: TransferInfo): string {
 }
 
 function route(t: TransferInfo): string {
-  return t.spec ? `${t.spec.mode} ${t.spec.source} -> ${t.spec.target}${t.spec.deleteExtraneous ? ' --delete' : ''}` : '?';
+  if (!t.spec) return '?';
+  const limit = t.spec.maxDelete ? ` ${describeDeleteLimit(t.spec.maxDelete)}` : '';
+  return `${t.spec.mode} ${t.spec.source} -> ${t.spec.target}${t.spec.deleteExtraneous ? ' --delete' : ''}${limit}`;
 }
 
 export function addJobsCommand(program: Command): void {
@@ -45,6 +48,7 @@ export function addJobsCommand(program: Command): void {
         if (s.renamedDuplicates) lines.push(`  renamed: ${s.renamedDuplicates} file(s) whose source folder holds another file of their name`);
         if (s.reason) lines.push(`  ${s.reason}`);
         if (s.deletesPending) lines.push(`  not deleted: ${s.deletesPending} extraneous file(s), because of errors in this run`);
+        if (s.deletesHeld) lines.push(`  held back: ${s.deletesHeld} deletion(s), nothing deleted: ${s.deletesHeldReason}`);
       }
       if (info.failedReason) lines.push(`  failed: ${info.failedReason}`);
       for (const f of failures) lines.push(`  failed: ${f.rel} (after ${f.attempts} attempt(s)): ${f.reason}`);

@@ -44,7 +44,7 @@ export async function runQueuedTransfer(
   if (flags.dryRun) throw new UsageError('--dry-run runs in-process; leave out --queue to see the plan');
   // Named remotes and paths are checked here, with what the user typed, before anything is queued.
   const ctx = await loadContext();
-  const { retries, compare, onConflict } = transferSettings(flags, ctx.config.defaults);
+  const { retries, compare, onConflict, maxDelete } = transferSettings(flags, ctx.config.defaults);
   const rules = filterRulesOf(flags);
   if (flags.report !== undefined && !flags.rapidOnly) throw new UsageError('--report lists the misses of --rapid-only: add --rapid-only');
   // The report and the log are written here, from the events the workers send: only while following.
@@ -65,6 +65,7 @@ export async function runQueuedTransfer(
     source: portablePath(sourceArg),
     target: portablePath(destArg),
     deleteExtraneous: !!flags.delete,
+    ...(maxDelete ? { maxDelete } : {}),
     compare,
     onConflict,
     retries,

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { describeDeleteLimit } from '@ferry/core';
 import { type TransferSpec, addSchedule, listSchedules, portablePath, removeSchedule } from '@ferry/worker';
+import { type DeleteLimitFlags, addDeleteLimitOptions, deleteLimitFrom } from '../delete-limit-flags.js';
 import { loadContext } from '../context.js';
 import { formatTime } from '../format.js';
 import { UsageError } from '../output.js';
@@ -16,7 +18,8 @@ export function addScheduleCommands(program: Command): void {
     .command('add <name> <mode> <source> <dest>')
     .description('Add or replace a schedule: MODE is sync or copy; runs one at a time, never overlapping')
     .requiredOption('--cron <expr>', 'when to run, as a cron expression ("0 */6 * * *": every six hours)')
-    .option('--delete', 'sync: delete files on dest that source does not have (never after an error)')
+    .option('--delete', 'sync: delete files on dest that source does not have (never after an error)');
+  addDeleteLimitOptions(add)
     .option('--retries <n>', 'extra attempts for a file that failed with a temporary error (default: defaults.retries, else 3)')
     .option('--checksum', 'decide "already there" by SHA-1 (hashing files whose listing has none)')
     .option('--size-only', 'decide "already there" by size alone')
@@ -29,9 +32,10 @@ export function addScheduleCommands(program: Command): void {
 Every flag is checked now, not when the schedule fires; --filter-from and --from-report files are
 read now and their rules kept with the schedule. Ages (--min-age, --max-age) count from each run.`,
   );
-  addQueueOptions(add).action(async (name: string, mode: string, source: string, dest: string, flags: ScheduleFlags) => {
+  addQueueOptions(add).action(async (name: string, mode: string, source: string, dest: string, flags: ScheduleFlags & DeleteLimitFlags) => {
     if (mode !== 'sync' && mode !== 'copy') throw new UsageError(`schedule MODE is sync or copy, got '${mode}'`);
     if (flags.delete && mode !== 'sync') throw new UsageError('--delete goes with sync only');
+    const maxDelete = deleteLimitFrom(flags);
     const ctx = await loadContext();
     const { retries, compare, onConflict } = transferSettings(flags, ctx.config.defaults);
     const rules = filterRulesOf(flags);
@@ -47,6 +51,7 @@ read now and their rules kept with the schedule. Ages (--min-age, --max-age) cou
       compare,
       onConflict,
       retries,
+      ...(maxDelete ? { maxDelete } : {}),
     };
     const info = await withQueues(flags, (q) => addSchedule(q, name, flags.cron, spec));
     process.stderr.write(`Schedule ${info.name}: ${info.cron}, next run ${formatTime(info.next)}\n`);
@@ -72,6 +77,7 @@ read now and their rules kept with the schedule. Ages (--min-age, --max-age) cou
 function specFlags(spec: TransferSpec): string {
   const flags: string[] = [];
   if (spec.deleteExtraneous) flags.push('--delete');
+  if (spec.maxDelete) flags.push(describeDeleteLimit(spec.maxDelete));
   if (spec.compare !== 'default') flags.push(`--${spec.compare}`);
   if (spec.onConflict !== 'overwrite') flags.push(`--on-conflict ${spec.onConflict}`);
   for (const g of spec.include) flags.push(`--include ${g}`);

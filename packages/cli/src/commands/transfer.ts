@@ -14,6 +14,7 @@ import { refuseOverlap } from '../overlap-guard.js';
 import { UsageError } from '../output.js';
 import { ProgressReporter, progressIntervalMs } from '../progress.js';
 import { type TransferSettingFlags, transferSettings } from '../transfer-settings.js';
+import { addDeleteLimitOptions } from '../delete-limit-flags.js';
 import { addQueueOptions } from '../queue-options.js';
 import { RunRecorder } from '../run-record.js';
 import {
@@ -72,7 +73,7 @@ export function addTransferCommands(program: Command): void {
       );
     addTransferOptions(cmd);
     addRecordOptions(cmd);
-    if (mode === 'sync') cmd.option('--delete', 'delete files on dest that source does not have (never after an error)');
+    if (mode === 'sync') addDeleteLimitOptions(cmd.option('--delete', 'delete files on dest that source does not have (never after an error)'));
     cmd.option('--account <remote>', 'the p115 remote whose login reads a 115 share link given as source (default: a p115 dest, else the only p115 remote configured)');
     cmd.addHelpText(
       'after',
@@ -92,7 +93,8 @@ which files must really travel; \`--from-report misses.jsonl\` later copies exac
         flags.queue || flags.wait
           ? await (await import('./queued-transfer.js')).runQueuedTransfer(mode, source, dest, flags, globals, printSummary)
           : await runTransferCommand(mode, source, dest, flags, globals);
-      if (summary && summary.failed > 0) process.exitCode = 1;
+      // A dry run only tells what a real run would hold back.
+      if (summary && (summary.failed > 0 || (summary.deletesHeld > 0 && !flags.dryRun))) process.exitCode = 1;
     });
   }
 }
@@ -106,7 +108,7 @@ export async function runTransferCommand(
   report: (s: RunSummary, json: boolean) => void = printSummary,
 ): Promise<RunSummary> {
   const ctx = await loadContext();
-  const { transfers, retries, compare, onConflict } = transferSettings(flags, ctx.config.defaults);
+  const { transfers, retries, compare, onConflict, maxDelete } = transferSettings(flags, ctx.config.defaults);
   const intervalMs = progressIntervalMs(flags.progressInterval);
   const rules = filterRulesOf(flags);
   if (flags.report !== undefined && !flags.rapidOnly) throw new UsageError('--report lists the misses of --rapid-only: add --rapid-only');
@@ -150,6 +152,7 @@ export async function runTransferCommand(
       target,
       mode,
       deleteExtraneous: !!flags.delete,
+      ...(maxDelete ? { maxDelete } : {}),
       dryRun: !!flags.dryRun,
       transfers,
       retries,
@@ -193,11 +196,13 @@ export function printSummary(s: RunSummary, json: boolean): void {
   if (s.dryRun) {
     lines.push(`Dry run: would copy ${s.plannedFiles} file(s), ${formatBytes(s.plannedBytes)}; nothing was changed`);
     if (s.deletesPending) lines.push(`Dry run: would delete ${s.deletesPending} file(s) or folder(s)`);
+    if (s.deletesHeld) lines.push(`Dry run: a real run would hold these deletions back: ${s.deletesHeldReason}`);
   } else {
     const secs = s.durationMs / 1000;
     const rate = secs > 0 ? `${formatBytes(Math.round(s.bytes / secs))}/s` : '-';
     lines.push(`Transferred: ${formatBytes(s.bytes)} in ${formatDuration(s.durationMs)} (${rate})`);
     if (s.deletesPending) lines.push(`Not deleted: ${s.deletesPending} extraneous file(s), because of errors in this run`);
+    if (s.deletesHeld) lines.push(`Held back: ${s.deletesHeld} deletion(s), nothing deleted: ${s.deletesHeldReason}`);
   }
   lines.push(
     `Files: ${s.copied} copied, ${s.rapid} rapid, ${s.missed ? `${s.missed} missed, ` : ''}${s.imported ? `${s.imported} imported, ` : ''}${s.skipped} skipped, ${s.failed} failed, ${s.deleted} deleted`,
