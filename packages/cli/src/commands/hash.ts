@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { type Entry, type Provider, joinPath, sha1OfStream } from '@ferry/core';
 import { loadContext } from '../context.js';
+import { writeOut } from '../output-pipe.js';
 import { shareLinksAsPaths } from '../share-paths.js';
 
 async function sha1Of(provider: Provider, entry: Entry): Promise<string> {
@@ -32,11 +33,11 @@ export function addHashCommand(program: Command): void {
       const loc = ctx.locate(path!);
       const root = await loc.provider.stat(loc.path);
       if (!root.isDir) {
-        process.stdout.write(`${await sha1Of(loc.provider, root)}  ${root.name}\n`);
+        await writeOut(`${await sha1Of(loc.provider, root)}  ${root.name}\n`);
         return;
       }
       for await (const [e, rel] of files(loc.provider, loc.path, '')) {
-        process.stdout.write(`${await sha1Of(loc.provider, e)}  ${rel}\n`);
+        await writeOut(`${await sha1Of(loc.provider, e)}  ${rel}\n`);
       }
     });
 }

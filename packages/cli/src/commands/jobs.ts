@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { describeDeleteLimit } from '@ferry/core';
 import { type TransferInfo, cancelTransfer, listTransfers, retryTransfer, showTransfer } from '@ferry/worker';
 import { formatBytes, formatTime } from '../format.js';
+import { writeOut } from '../output-pipe.js';
 import { type QueueFlags, addQueueOptions, withQueues } from '../queue-options.js';
 
 function filesColumn(t: TransferInfo): string {
@@ -25,8 +26,8 @@ export function addJobsCommand(program: Command): void {
     .action(async (flags: QueueFlags & { limit: string; json?: boolean }) => {
       const rows = await withQueues(flags, (q) => listTransfers(q, Math.max(1, Number(flags.limit) || 50)));
       for (const t of rows) {
-        if (flags.json) process.stdout.write(JSON.stringify(t) + '\n');
-        else process.stdout.write(`${t.id}  ${t.state.padEnd(16)} ${formatTime(t.createdAt)}  ${filesColumn(t).padEnd(28)} ${route(t)}\n`);
+        const line = flags.json ? JSON.stringify(t) : `${t.id}  ${t.state.padEnd(16)} ${formatTime(t.createdAt)}  ${filesColumn(t).padEnd(28)} ${route(t)}`;
+        await writeOut(line + '\n');
       }
     });
 

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { type Entry, type Provider, joinPath } from '@ferry/core';
 import { loadContext } from '../context.js';
 import { formatTime } from '../format.js';
+import { writeOut } from '../output-pipe.js';
 import { shareLinksAsPaths } from '../share-paths.js';
 
 function line(e: Entry, rel: string): string {
@@ -37,11 +38,11 @@ export function addLsCommand(program: Command): void {
       const loc = ctx.locate(path!);
       const root = await loc.provider.stat(loc.path);
       if (!root.isDir) {
-        process.stdout.write(line(root, root.name) + '\n');
+        await writeOut(line(root, root.name) + '\n');
         return;
       }
       for await (const [e, rel] of walk(loc.provider, loc.path, '', !!flags.recursive)) {
-        process.stdout.write(line(e, rel) + '\n');
+        await writeOut(line(e, rel) + '\n');
       }
     });
 }

@@ -3,6 +3,7 @@ import { BadInput, parseRemotePath } from '@ferry/core';
 import { P115Provider, offlineAdd, offlineFailureText, offlineList, offlineRemove, offlineStatusText } from '@ferry/providers';
 import { loadContext } from '../context.js';
 import { formatBytes } from '../format.js';
+import { writeOut } from '../output-pipe.js';
 import { UsageError } from '../output.js';
 
 /** The 115 provider behind "REMOTE" or "REMOTE:/path". */
@@ -47,7 +48,7 @@ export function addOfflineCommands(program: Command): void {
         const { tasks, quotaLeft, quotaTotal } = await offlineList(provider);
         for (const t of tasks) {
           const failure = offlineFailureText(t);
-          process.stdout.write(`${offlineStatusText(t.status).padEnd(8)} ${`${t.percentDone}%`.padStart(4)} ${formatBytes(t.size).padStart(10)}  ${t.info_hash}  ${t.name}${failure ? `: ${failure}` : ''}\n`);
+          await writeOut(`${offlineStatusText(t.status).padEnd(8)} ${`${t.percentDone}%`.padStart(4)} ${formatBytes(t.size).padStart(10)}  ${t.info_hash}  ${t.name}${failure ? `: ${failure}` : ''}\n`);
         }
         process.stderr.write(`${tasks.length} task(s); quota ${quotaLeft} of ${quotaTotal} left\n`);
       } finally {

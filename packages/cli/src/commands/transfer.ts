@@ -12,6 +12,7 @@ import { loadContext } from '../context.js';
 import { formatBytes, formatDuration } from '../format.js';
 import { refuseOverlap } from '../overlap-guard.js';
 import { UsageError } from '../output.js';
+import { flushOut } from '../output-pipe.js';
 import { ProgressReporter, progressIntervalMs } from '../progress.js';
 import { type TransferSettingFlags, transferSettings } from '../transfer-settings.js';
 import { addDeleteLimitOptions } from '../delete-limit-flags.js';
@@ -183,6 +184,9 @@ export async function runTransferCommand(
     if (summary.failed === 0) await journal.discard();
     else await journal.close();
   }
+  // A dry run's plan went to stdout: it reaches its reader before the summary is told, or,
+  // when the reader has left, the summary is not told at all.
+  await flushOut();
   report(summary, !!flags.json);
   return summary;
 }
