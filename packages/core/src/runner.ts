@@ -1,9 +1,11 @@
 import pLimit from 'p-limit';
+import type { Entry } from './entry.js';
 import { type BackoffPolicy, defaultBackoff, retryDelay, sleep } from './backoff.js';
 import { errorMessage, isRetryable } from './errors.js';
 import type { Journal } from './journal.js';
 import { type Action, type PlanOptions, plan } from './planner.js';
 import { transferFile } from './transfer.js';
+import { removeMovedSource } from './move-source.js';
 
 export type FileOutcome = 'copied' | 'rapid' | 'imported' | 'skipped';
 
@@ -25,6 +27,11 @@ export interface RunOptions extends PlanOptions {
   dryRun?: boolean;
   journal?: Journal;
   onEvent?: (event: RunEvent) => void;
+  /**
+   * Move: each source file is removed once its copy is verified on the target (or the target
+   * already held it), and counted as `deleted`.
+   */
+  removeSource?: boolean;
 }
 
 export interface RunSummary {
@@ -122,6 +129,7 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
             },
           },
         );
+        if (options.removeSource && !(await removeAfterCopy(rel, src, action.dstPath, result.sha1))) return;
         summary[result.kind]++;
         summary.sourceBytesRead += result.sourceBytesRead;
         summary.resumedBytes += result.resumedFrom;
@@ -149,6 +157,26 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
     }
   };
 
+  /** Whether the source file is gone; a file whose copy does not check out stays and fails. */
+  const removeAfterCopy = async (rel: string, src: Entry, dstPath: string, sha1?: string, dst?: Entry): Promise<boolean> => {
+    try {
+      await removeMovedSource({ source: options.source.provider, src, target: options.target.provider, dstPath, ...(sha1 ? { sha1 } : {}), ...(dst ? { dst } : {}) });
+    } catch (err) {
+      fail(rel, errorMessage(err), src.size);
+      return false;
+    }
+    summary.deleted++;
+    emit({ type: 'deleted', rel });
+    return true;
+  };
+
+  // Already on the target: a move still takes the source file away, once the target's copy checks out.
+  const removeSkipped = async (action: Extract<Action, { kind: 'skip' }>) => {
+    if (!(await removeAfterCopy(action.rel, action.src, action.dst.path, undefined, action.dst))) return;
+    summary.skipped++;
+    emit({ type: 'file', rel: action.rel, outcome: 'skipped', size: action.src.size, sourceBytesRead: 0, resumedFrom: 0 });
+  };
+
   for await (const action of plan(options)) {
     emit({ type: 'planned', action });
     const duplicate = renamedDuplicate(action);
@@ -161,6 +189,12 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
         fail(action.rel, errorMessage(action.error));
         break;
       case 'skip':
+        if (options.removeSource && !options.dryRun) {
+          const job = limit(() => removeSkipped(action));
+          inflight.add(job);
+          void job.finally(() => inflight.delete(job));
+          break;
+        }
         summary.skipped++;
         emit({ type: 'file', rel: action.rel, outcome: 'skipped', size: action.src.size, sourceBytesRead: 0, resumedFrom: 0 });
         break;

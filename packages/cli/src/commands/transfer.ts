@@ -10,6 +10,7 @@ import {
 } from '@ferry/core';
 import { loadContext } from '../context.js';
 import { formatBytes, formatDuration } from '../format.js';
+import { locateItem } from '../item-location.js';
 import { refuseOverlap } from '../overlap-guard.js';
 import { UsageError } from '../output.js';
 import { ProgressReporter, progressIntervalMs } from '../progress.js';
@@ -85,6 +86,16 @@ listings have one) are skipped. A run that is killed resumes where it stopped wh
   }
 }
 
+/** How move, copyto and moveto run the copy engine. */
+export interface TransferVariant {
+  /** The command's name, keying its resume journal apart from a copy of the same paths. */
+  name?: string;
+  /** Move: the source is located as an item that can be removed (see locateItem). */
+  removeSource?: boolean;
+  /** copyto/moveto: the target path names the file itself, a bare local path included. */
+  exactTarget?: boolean;
+}
+
 export async function runTransferCommand(
   mode: TransferMode,
   sourceArg: string,
@@ -92,12 +103,13 @@ export async function runTransferCommand(
   flags: TransferFlags,
   globals: { verbose?: boolean; quiet?: boolean },
   report: (s: RunSummary, json: boolean) => void = printSummary,
+  variant: TransferVariant = {},
 ): Promise<RunSummary> {
   const ctx = await loadContext();
   const { transfers, retries, compare, onConflict } = transferSettings(flags, ctx.config.defaults);
 
-  const source = ctx.locate(sourceArg);
-  const target = ctx.locate(destArg);
+  const source = variant.removeSource ? locateItem(ctx, sourceArg) : ctx.locate(sourceArg);
+  const target = variant.exactTarget ? locateItem(ctx, destArg) : ctx.locate(destArg);
   if (!source.provider.capabilities.read) throw new UsageError(`${source.display} cannot be read from`);
   if (!target.provider.capabilities.write && !target.provider.serverImport?.canImportFrom(source.provider)) {
     throw new UsageError(`${target.display} cannot be written to`);
@@ -108,7 +120,7 @@ export async function runTransferCommand(
 
   const journal = flags.dryRun
     ? undefined
-    : await Journal.open(journalPath(defaultStateDir(), `${mode}\n${source.display}\n${target.display}`));
+    : await Journal.open(journalPath(defaultStateDir(), `${variant.name ?? mode}\n${source.display}\n${target.display}`));
   // A dry run transfers nothing: its plan on stdout and the summary say it all.
   const quiet = !!globals.quiet || flags.progress === false || !!flags.json || !!flags.dryRun;
   const reporter = new ProgressReporter({
@@ -138,11 +150,14 @@ export async function runTransferCommand(
       compare,
       onConflict,
       filter: new PathFilter({ include: flags.include, exclude: flags.exclude }),
+      ...(variant.removeSource ? { removeSource: true } : {}),
+      ...(variant.exactTarget ? { exactTarget: true } : {}),
       ...(journal ? { journal } : {}),
       onEvent: (event) => {
         if (flags.dryRun && event.type === 'planned') {
           const a = event.action;
-          if (a.kind === 'copy') process.stdout.write(`would copy ${a.rel} (${formatBytes(a.src.size)})\n`);
+          if (a.kind === 'copy') process.stdout.write(`would ${variant.removeSource ? 'move' : 'copy'} ${a.rel} (${formatBytes(a.src.size)})\n`);
+          else if (a.kind === 'skip' && variant.removeSource) process.stdout.write(`would delete ${a.rel} from the source (already on the target)\n`);
           else if (a.kind === 'delete') process.stdout.write(`would delete ${a.rel}${a.dst.isDir ? '/' : ''}\n`);
           else if (a.kind === 'skip' && globals.verbose) process.stdout.write(`would skip ${a.rel}\n`);
         }
