@@ -51,6 +51,7 @@ const COMMANDS: Record<string, () => Promise<AddCommands[]>> = {
   cat: async () => [(await import('./commands/cat.js')).addCatCommand],
   size: async () => [(await import('./commands/size.js')).addSizeCommand],
   lsjson: async () => [(await import('./commands/lsjson.js')).addLsjsonCommand],
+  about: async () => [(await import('./commands/about.js')).addAboutCommand],
 };
 COMMANDS.sync = COMMANDS.copy!;
 COMMANDS.moveto = COMMANDS.copyto!;

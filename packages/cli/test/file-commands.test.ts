@@ -267,3 +267,32 @@ describe('cat, size, lsjson', () => {
     expect((await ferry(['lsjson', join(local, 'missing')], box)).code).toBe(1);
   });
 });
+
+describe('about', () => {
+  it("reports 115's and Aliyun's space as their APIs give it, the disk's from statfs, and refuses a share", async () => {
+    emu.putFile('alice', 'about/big.bin', Buffer.alloc(300_000));
+    const tree = emu.tree('alice');
+    const used115 = [...tree.nodes.values()].reduce((n, node) => n + (node.isDir ? 0 : node.size), 0);
+    const p115 = await ferry(['about', 'em:', '--json'], box);
+    expect(p115.code, p115.stderr).toBe(0);
+    expect(JSON.parse(p115.stdout)).toEqual({ used: used115, total: 2 * 1024 ** 4, free: 2 * 1024 ** 4 - used115 });
+    const text = await ferry(['about', 'em:'], box);
+    expect(text.stdout.split('\n')[0]).toBe(`Total: 2.00 TiB (${2 * 1024 ** 4} bytes)`);
+    expect(text.stdout.split('\n').map((l) => l.split(':')[0])).toEqual(['Total', 'Used', 'Free', '']);
+
+    const before = JSON.parse((await ferry(['about', 'ali:', '--json'], box)).stdout) as { used: number; total: number; free: number };
+    ali.put('/about/new.bin', Buffer.alloc(1024 ** 2));
+    const after = JSON.parse((await ferry(['about', 'ali:', '--json'], box)).stdout) as { used: number; total: number; free: number };
+    expect(after.used - before.used).toBe(1024 ** 2);
+    expect(after.total).toBe(8 * 1024 ** 4);
+    expect(after.free).toBe(after.total - after.used);
+
+    const disk = await fs.statfs(box.dir);
+    const local = JSON.parse((await ferry(['about', box.dir, '--json'], box)).stdout) as { used: number; total: number; free: number };
+    expect(local.total).toBe(disk.blocks * disk.bsize);
+    expect(local.used).toBeGreaterThan(0);
+
+    const share = emu.createShare('alice', ['/about'], { receiveCode: '' });
+    refused(await ferry(['about', `:115share,share_code=${share.share_code}:/`], box), 2, 'has no quota to report');
+  });
+});

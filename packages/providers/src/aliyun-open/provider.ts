@@ -10,6 +10,7 @@ import {
   type RapidResult,
   type RapidSource,
   type ReadOptions,
+  type SpaceUsage,
   type UploadRequest,
   type UploadSession,
 } from '@ferry/core';
@@ -18,6 +19,7 @@ import {
   aliyunDriveInfoSchema,
   aliyunFileRefResponseSchema,
   aliyunMoveResponseSchema,
+  aliyunSpaceInfoSchema,
   aliyunPartCount,
   aliyunPartNumbers,
   aliyunPartSize,
@@ -203,6 +205,13 @@ export class AliyunOpenProvider implements Provider {
     const fileId = id ?? (await tree.lookup(normal)).file_id;
     await this.api.call(ALIYUN_PATHS.trash, { drive_id: tree.driveId, file_id: fileId }, aliyunFileRefResponseSchema, where);
     tree.forget(normal);
+  }
+
+  /** The user's personal space, which every drive of the account shares. */
+  async about(): Promise<SpaceUsage> {
+    const info = await this.api.call(ALIYUN_PATHS.spaceInfo, {}, aliyunSpaceInfoSchema, `remote '${this.remote}'`);
+    const { used_size: used, total_size: total } = info.personal_space_info;
+    return { used, total, free: Math.max(0, total - used) };
   }
 
   async move(from: string, to: string): Promise<Entry> {
