@@ -120,6 +120,8 @@ describe('move', () => {
     expect(tree.children(tree.folderByPath('library/films')!).map((n) => n.id)).toEqual([film.id]);
     expect(emu.uploadStats).toEqual(before);
     expect(emu.cdnBytesServed).toBe(cdn);
+    refused(await ferry(['move', 'em:/library', 'em:/library/films/inside'], box), 2, 'em:/library');
+    expect(tree.folderByPath('library/films')).toBeDefined();
   });
 
   it('refuses --queue, and a source that cannot delete (a 115 share), in one line', async () => {

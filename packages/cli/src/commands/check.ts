@@ -2,8 +2,10 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { loadContext } from '../context.js';
+import { CountProgress } from '../count-progress.js';
 import { type FilterFlags, addFilterOptions, filterOf } from '../filter-options.js';
 import { UsageError } from '../output.js';
+import { progressIntervalMs } from '../progress.js';
 import { shareLinksAsPaths } from '../share-paths.js';
 import { type CheckOutcome, checkTrees } from '../tree-check.js';
 
@@ -17,6 +19,8 @@ interface CheckFlags extends FilterFlags {
   match?: string;
   error?: string;
   combined?: string;
+  progress?: boolean;
+  progressInterval?: string;
 }
 
 /** rclone check's --combined marks. */
@@ -36,6 +40,8 @@ export function addCheckCommand(program: Command): void {
     .option('--error <file>', 'write the paths that could not be compared to this file')
     .option('--combined <file>', 'write every path with a mark: = match, - missing on dest, + missing on source, * differ, ! error')
     .option('--json', 'print the counts and lists of differences as one JSON line')
+    .option('--no-progress', 'no progress lines')
+    .option('--progress-interval <seconds>', 'seconds between progress lines (default 5)')
     .option('--account <remote>', 'the p115 remote whose login reads a 115 share link given as a path');
   addFilterOptions(cmd)
     .addHelpText(
@@ -45,7 +51,9 @@ Files are compared by SHA-1 where both listings give one (115, Aliyun), by SHA-1
 side where only the other lists it (local disk against a cloud), else by size.`,
     )
     .action(async (sourceArg: string, destArg: string, flags: CheckFlags, command: Command) => {
-      const verbose = !!command.optsWithGlobals<{ verbose?: boolean }>().verbose;
+      const globals = command.optsWithGlobals<{ verbose?: boolean; quiet?: boolean }>();
+      const verbose = !!globals.verbose;
+      const intervalMs = progressIntervalMs(flags.progressInterval);
       const ctx = await loadContext();
       const [sourcePath, destPath] = shareLinksAsPaths([sourceArg, destArg], ctx.config, flags.account, destArg);
       const source = ctx.locate(sourcePath!);
@@ -64,6 +72,8 @@ side where only the other lists it (local disk against a cloud), else by size.`,
       const combined = open(flags.combined);
       const counts: Record<CheckOutcome, number> = { match: 0, 'missing-on-dst': 0, 'missing-on-src': 0, differ: 0, error: 0 };
       const found: Record<Exclude<CheckOutcome, 'match'>, string[]> = { 'missing-on-dst': [], 'missing-on-src': [], differ: [], error: [] };
+      const seen = () => Object.values(counts).reduce((a, b) => a + b, 0);
+      const progress = new CountProgress(!!globals.quiet || flags.progress === false || !!flags.json, intervalMs, () => `Checked ${seen()} file(s), ${seen() - counts.match} difference(s) so far`);
       try {
         for await (const f of checkTrees(source, target, filterOf(flags), !!flags.oneWay)) {
           counts[f.outcome]++;
@@ -75,6 +85,7 @@ side where only the other lists it (local disk against a cloud), else by size.`,
           } else if (verbose && !flags.json) process.stderr.write(`match: ${f.rel} (by ${f.detail})\n`);
         }
       } finally {
+        progress.stop();
         for (const stream of files) stream.end();
         await Promise.all(files.map((stream) => finished(stream)));
       }

@@ -3,13 +3,17 @@ import { type Entry, errorMessage } from '@ferry/core';
 import { loadContext } from '../context.js';
 import { type FilterFlags, addFilterOptions, filterOf } from '../filter-options.js';
 import { formatBytes } from '../format.js';
+import { CountProgress } from '../count-progress.js';
 import { locateItem } from '../item-location.js';
+import { progressIntervalMs } from '../progress.js';
 import { requireAbility } from '../provider-abilities.js';
 import { walkSorted } from '../tree-walk.js';
 
 interface DeleteFlags extends FilterFlags {
   dryRun?: boolean;
   json?: boolean;
+  progress?: boolean;
+  progressInterval?: string;
 }
 
 interface DeleteSummary {
@@ -39,11 +43,15 @@ export function addDeleteCommand(program: Command): void {
     .command('delete <path>')
     .description('Delete the files under path (or the file path), keeping the folders; --include/--exclude choose which')
     .option('-n, --dry-run', 'list what would be deleted and change nothing')
-    .option('--json', 'print the summary as one JSON line on stdout');
+    .option('--json', 'print the summary as one JSON line on stdout')
+    .option('--no-progress', 'no progress lines')
+    .option('--progress-interval <seconds>', 'seconds between progress lines (default 5)');
   addFilterOptions(cmd)
     .addHelpText('after', `\n${RECYCLE_NOTE}`)
     .action(async (arg: string, flags: DeleteFlags, command: Command) => {
-      const verbose = !!command.optsWithGlobals<{ verbose?: boolean }>().verbose;
+      const globals = command.optsWithGlobals<{ verbose?: boolean; quiet?: boolean }>();
+      const verbose = !!globals.verbose;
+      const intervalMs = progressIntervalMs(flags.progressInterval);
       const loc = locateItem(await loadContext(), arg);
       const remove = requireAbility(loc, 'remove');
       const filter = filterOf(flags);
@@ -53,7 +61,16 @@ export function addDeleteCommand(program: Command): void {
       const files: [Entry, string][] = [];
       if (!root.isDir) files.push([root, root.name]);
       else for await (const [e, rel] of walkSorted(loc.provider, loc.path, '', true)) if (!e.isDir && filter.includesFile(rel)) files.push([e, rel]);
-      for (const [e, rel] of files) {
+      const quiet = !!globals.quiet || flags.progress === false || !!flags.json || !!flags.dryRun;
+      const progress = new CountProgress(quiet, intervalMs, () => `Deleted ${summary.deleted}/${files.length} file(s), ${summary.failed} failed`);
+      try {
+        for (const [e, rel] of files) await deleteOne(e, rel);
+      } finally {
+        progress.stop();
+      }
+      report(summary, !!flags.json, 'file(s)');
+
+      async function deleteOne(e: Entry, rel: string): Promise<void> {
         if (flags.dryRun) process.stdout.write(`would delete ${rel}\n`);
         else {
           try {
@@ -61,14 +78,13 @@ export function addDeleteCommand(program: Command): void {
           } catch (err) {
             summary.failed++;
             summary.errors.push({ rel, message: errorMessage(err) });
-            continue;
+            return;
           }
           if (verbose) process.stderr.write(`deleted: ${rel}\n`);
         }
         summary.deleted++;
         summary.bytes += e.size;
       }
-      report(summary, !!flags.json, 'file(s)');
     });
 }
 

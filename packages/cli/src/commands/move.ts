@@ -3,6 +3,7 @@ import { type Location, type Provider, NotFound, baseName, joinPath, parentPath,
 import { loadContext } from '../context.js';
 import { locateItem } from '../item-location.js';
 import { UsageError } from '../output.js';
+import { refuseOverlap } from '../overlap-guard.js';
 import { requireAbility } from '../provider-abilities.js';
 import { withShareLinks } from '../share-paths.js';
 import { type TransferFlags, addTransferOptions, printSummary, runTransferCommand } from './transfer.js';
@@ -49,13 +50,14 @@ async function serverSideMove(sourceArg: string, destArg: string, source: Locati
   const root = await source.provider.stat(source.path);
   const dstPath = exact || root.isDir ? target.path : joinPath(target.path, root.name);
   if (dstPath === source.path || (await exists(source.provider, dstPath))) return false;
+  await refuseOverlap(source, target);
   if (flags.dryRun) {
     process.stdout.write(`would move ${source.display} to ${target.provider.remote}:${dstPath} on the server\n`);
     return true;
   }
   await source.provider.mkdirp?.(parentPath(dstPath));
   await source.provider.move(source.path, dstPath);
-  if (flags.json) process.stdout.write(JSON.stringify({ serverSide: true, moved: `${target.provider.remote}:${dstPath}` }) + '\n');
+  if (flags.json) process.stdout.write(JSON.stringify({ serverSide: true, from: source.display, to: `${target.provider.remote}:${dstPath}` }) + '\n');
   else process.stderr.write(`Moved ${source.display} to ${target.provider.remote}:${dstPath} on the server\n`);
   return true;
 }
