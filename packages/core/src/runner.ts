@@ -189,7 +189,8 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
         fail(action.rel, errorMessage(action.error));
         break;
       case 'skip':
-        if (options.removeSource && !options.dryRun) {
+        // --on-conflict skip keeps the target's file without comparing: the source file is then no copy of it.
+        if (options.removeSource && !options.dryRun && options.onConflict !== 'skip') {
           const job = limit(() => removeSkipped(action));
           inflight.add(job);
           void job.finally(() => inflight.delete(job));

@@ -29,6 +29,17 @@ describe('move (runTransfer with removeSource)', () => {
     expect([...src.files.keys()]).toEqual(['/kept.txt']);
   });
 
+  it('with --on-conflict skip, leaves the source file whose name the target holds, even at the same size', async () => {
+    const src = new MemoryProvider('src');
+    const dst = new MemoryProvider('dst');
+    src.put('/same-size.txt', 'mine', 1_000_000);
+    dst.put('/same-size.txt', 'them', 1_000_000);
+    src.put('/new.txt', 'new');
+    const s = await runTransfer({ source: at(src), target: at(dst), mode: 'copy', removeSource: true, onConflict: 'skip' });
+    expect(s).toMatchObject({ copied: 1, skipped: 1, deleted: 1, failed: 0 });
+    expect([...src.files.keys()]).toEqual(['/same-size.txt']);
+  });
+
   it('deletes nothing on a dry run', async () => {
     const src = new MemoryProvider('src');
     const dst = new MemoryProvider('dst');
