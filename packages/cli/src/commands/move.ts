@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type Location, type Provider, NotFound, baseName, joinPath, parentPath, parseRemotePath } from '@ferry/core';
+import { type Entry, type Location, type Provider, NotFound, joinPath, parentPath, parseRemotePath } from '@ferry/core';
 import { loadContext } from '../context.js';
 import { locateItem } from '../item-location.js';
 import { UsageError } from '../output.js';
@@ -65,8 +65,10 @@ async function serverSideMove(sourceArg: string, destArg: string, source: Locati
 /** Removes the folders below `dir` that hold nothing once their own empty folders are gone; `dir` stays. */
 async function removeEmptyFolders(provider: Provider, dir: string): Promise<number> {
   let removed = 0;
-  for await (const e of provider.list(dir)) {
-    if (!e.isDir) continue;
+  // Listed whole first: removing while a service pages the same folder can skip entries.
+  const folders: Entry[] = [];
+  for await (const e of provider.list(dir)) if (e.isDir) folders.push(e);
+  for (const e of folders) {
     const path = joinPath(dir, e.name);
     removed += await removeEmptyFolders(provider, path);
     const left = provider.list(path)[Symbol.asyncIterator]();
