@@ -41,8 +41,20 @@ const COMMANDS: Record<string, () => Promise<AddCommands[]>> = {
   jobs: async () => [(await import('./commands/jobs.js')).addJobsCommand],
   schedule: async () => [(await import('./commands/schedule.js')).addScheduleCommands],
   'import-share': async () => [(await import('./commands/import-share.js')).addImportShareCommand],
+  move: async () => [(await import('./commands/move.js')).addMoveCommand],
+  copyto: async () => [(await import('./commands/move.js')).addCopytoMovetoCommands],
+  delete: async () => [(await import('./commands/delete.js')).addDeleteCommand],
+  purge: async () => [(await import('./commands/delete.js')).addPurgeCommand],
+  mkdir: async () => [(await import('./commands/dirs.js')).addMkdirCommand],
+  rmdir: async () => [(await import('./commands/dirs.js')).addRmdirCommand],
+  check: async () => [(await import('./commands/check.js')).addCheckCommand],
+  cat: async () => [(await import('./commands/cat.js')).addCatCommand],
+  size: async () => [(await import('./commands/size.js')).addSizeCommand],
+  lsjson: async () => [(await import('./commands/lsjson.js')).addLsjsonCommand],
+  about: async () => [(await import('./commands/about.js')).addAboutCommand],
 };
 COMMANDS.sync = COMMANDS.copy!;
+COMMANDS.moveto = COMMANDS.copyto!;
 
 const args = process.argv.slice(2);
 const named = args.find((arg) => !arg.startsWith('-'));

@@ -12,6 +12,7 @@ export * from './hash.js';
 export * from './journal.js';
 export * from './listing.js';
 export * from './location.js';
+export * from './move-source.js';
 export * from './names.js';
 export * from './overlap.js';
 export * from './planner.js';

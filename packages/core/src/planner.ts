@@ -44,6 +44,8 @@ export interface PlanOptions {
   /** Extra attempts for a folder listing that fails with a temporary error. */
   retries?: number;
   backoff?: BackoffPolicy;
+  /** The source is one file and `target.path` its exact new path, not the folder it goes into (copyto). */
+  exactTarget?: boolean;
 }
 
 /**
@@ -65,6 +67,14 @@ export async function* plan(options: PlanOptions): AsyncGenerator<Action> {
     importsFolders: !!target.provider.serverImport?.canImportFrom(source.provider),
   };
   const root = await source.provider.stat(source.path);
+
+  if (options.exactTarget) {
+    if (root.isDir) throw new BadInput(`${source.display} is a folder; give a file (or copy the folder with copy/move)`);
+    const existing = await statOrUndefined(target.provider, target.path);
+    if (existing?.isDir) throw new BadInput(`${target.display} is a folder; give the file's new path, name included`);
+    yield* decide(root.name, root, target.path, existing, rules, new Set(existing ? [existing.name] : []));
+    return;
+  }
 
   if (!root.isDir) {
     // A single file goes into the target folder, or replaces the target when that is a file.

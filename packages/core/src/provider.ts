@@ -148,6 +148,8 @@ export interface Provider {
    * transfer whose source and target overlap by this. Without it, the paths as typed are compared.
    */
   identify?(path: string): Promise<LocationIdentity>;
+  /** The account's quota (the disk's, for local disk). */
+  about?(): Promise<SpaceUsage>;
   close?(): Promise<void>;
 }
 
@@ -163,6 +165,13 @@ export interface LocationIdentity {
    * part of the path that does not exist yet follows as names, written so they never equal an id.
    */
   chain: readonly string[];
+}
+
+/** An account's storage in bytes, as `about` reports it; what the service does not tell stays undefined. */
+export interface SpaceUsage {
+  used?: number;
+  total?: number;
+  free?: number;
 }
 
 /** A location a command works on: a provider and a path inside it. */

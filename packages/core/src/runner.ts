@@ -1,4 +1,5 @@
 import pLimit from 'p-limit';
+import type { Entry } from './entry.js';
 import { type BackoffPolicy, defaultBackoff, retryDelay, sleep } from './backoff.js';
 import { type DeleteLimit, emptyDeleteTally, heldDeletesReason, tallyAction } from './delete-guard.js';
 import { errorMessage, isRetryable } from './errors.js';
@@ -6,6 +7,7 @@ import type { Journal } from './journal.js';
 import { type Action, type PlanOptions, plan } from './planner.js';
 import type { BandwidthLimit } from './bandwidth.js';
 import { transferFile } from './transfer.js';
+import { removeMovedSource } from './move-source.js';
 
 /** `missed`: a `--rapid-only` run found the target without these bytes and sent none. */
 export type FileOutcome = 'copied' | 'rapid' | 'imported' | 'skipped' | 'missed';
@@ -34,6 +36,11 @@ export interface RunOptions extends PlanOptions {
   /** Try the rapid upload for every file and stream none (see TransferContext). */
   rapidOnly?: boolean;
   bandwidth?: BandwidthLimit;
+  /**
+   * Move: each source file is removed once its copy is verified on the target (or the target
+   * already held it), and counted as `deleted`.
+   */
+  removeSource?: boolean;
 }
 
 export interface RunSummary {
@@ -147,6 +154,8 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
             ...(options.bandwidth ? { bandwidth: options.bandwidth } : {}),
           },
         );
+        // A rapid-only miss sent nothing: its source file stays where it is.
+        if (options.removeSource && result.kind !== 'missed' && !(await removeAfterCopy(rel, src, action.dstPath, result.sha1))) return;
         summary[result.kind]++;
         if (result.kind === 'rapid') summary.rapidBytes += result.size;
         if (result.kind === 'missed') summary.missedBytes += result.size;
@@ -177,6 +186,26 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
     }
   };
 
+  /** Whether the source file is gone; a file whose copy does not check out stays and fails. */
+  const removeAfterCopy = async (rel: string, src: Entry, dstPath: string, sha1?: string, dst?: Entry): Promise<boolean> => {
+    try {
+      await removeMovedSource({ source: options.source.provider, src, target: options.target.provider, dstPath, ...(sha1 ? { sha1 } : {}), ...(dst ? { dst } : {}) });
+    } catch (err) {
+      fail(rel, errorMessage(err), src.size);
+      return false;
+    }
+    summary.deleted++;
+    emit({ type: 'deleted', rel });
+    return true;
+  };
+
+  // Already on the target: a move still takes the source file away, once the target's copy checks out.
+  const removeSkipped = async (action: Extract<Action, { kind: 'skip' }>) => {
+    if (!(await removeAfterCopy(action.rel, action.src, action.dst.path, undefined, action.dst))) return;
+    summary.skipped++;
+    emit({ type: 'file', rel: action.rel, outcome: 'skipped', size: action.src.size, sourceBytesRead: 0, resumedFrom: 0 });
+  };
+
   for await (const action of plan(options)) {
     emit({ type: 'planned', action });
     tallyAction(tally, action);
@@ -190,6 +219,13 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
         fail(action.rel, errorMessage(action.error));
         break;
       case 'skip':
+        // --on-conflict skip keeps the target's file without comparing: the source file is then no copy of it.
+        if (options.removeSource && !options.dryRun && options.onConflict !== 'skip') {
+          const job = limit(() => removeSkipped(action));
+          inflight.add(job);
+          void job.finally(() => inflight.delete(job));
+          break;
+        }
         summary.skipped++;
         emit({ type: 'file', rel: action.rel, outcome: 'skipped', size: action.src.size, sourceBytesRead: 0, resumedFrom: 0 });
         break;

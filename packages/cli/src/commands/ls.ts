@@ -1,29 +1,14 @@
 import type { Command } from 'commander';
-import { type Entry, type Provider, joinPath } from '@ferry/core';
+import type { Entry } from '@ferry/core';
 import { loadContext } from '../context.js';
 import { formatTime } from '../format.js';
 import { writeOut } from '../output-pipe.js';
 import { shareLinksAsPaths } from '../share-paths.js';
+import { walkSorted } from '../tree-walk.js';
 
 function line(e: Entry, rel: string): string {
   const size = e.isDir ? '-' : String(e.size);
   return `${size.padStart(14)}  ${formatTime(e.mtime)}  ${rel}${e.isDir ? '/' : ''}`;
-}
-
-/** By code unit, so the order is the same in every locale. */
-function byName(a: Entry, b: Entry): number {
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-}
-
-/** Each folder sorted by name: services list in their own order (115 by upload time, folders first). */
-async function* walk(provider: Provider, dir: string, rel: string, recursive: boolean): AsyncGenerator<[Entry, string]> {
-  const entries: Entry[] = [];
-  for await (const e of provider.list(dir)) entries.push(e);
-  for (const e of entries.sort(byName)) {
-    const childRel = rel ? `${rel}/${e.name}` : e.name;
-    yield [e, childRel];
-    if (recursive && e.isDir) yield* walk(provider, joinPath(dir, e.name), childRel, true);
-  }
 }
 
 export function addLsCommand(program: Command): void {
@@ -41,7 +26,7 @@ export function addLsCommand(program: Command): void {
         await writeOut(line(root, root.name) + '\n');
         return;
       }
-      for await (const [e, rel] of walk(loc.provider, loc.path, '', !!flags.recursive)) {
+      for await (const [e, rel] of walkSorted(loc.provider, loc.path, '', !!flags.recursive)) {
         await writeOut(line(e, rel) + '\n');
       }
     });

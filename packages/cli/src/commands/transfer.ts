@@ -10,6 +10,7 @@ import {
 } from '@ferry/core';
 import { loadContext } from '../context.js';
 import { formatBytes, formatDuration } from '../format.js';
+import { locateItem } from '../item-location.js';
 import { refuseOverlap } from '../overlap-guard.js';
 import { UsageError } from '../output.js';
 import { flushOut } from '../output-pipe.js';
@@ -100,6 +101,16 @@ which files must really travel; \`--from-report misses.jsonl\` later copies exac
   }
 }
 
+/** How move, copyto and moveto run the copy engine. */
+export interface TransferVariant {
+  /** The command's name, keying its resume journal apart from a copy of the same paths. */
+  name?: string;
+  /** Move: the source is located as an item that can be removed (see locateItem). */
+  removeSource?: boolean;
+  /** copyto/moveto: the target path names the file itself, a bare local path included. */
+  exactTarget?: boolean;
+}
+
 export async function runTransferCommand(
   mode: TransferMode,
   sourceArg: string,
@@ -107,6 +118,7 @@ export async function runTransferCommand(
   flags: TransferFlags,
   globals: { verbose?: boolean; quiet?: boolean },
   report: (s: RunSummary, json: boolean) => void = printSummary,
+  variant: TransferVariant = {},
 ): Promise<RunSummary> {
   const ctx = await loadContext();
   const { transfers, retries, compare, onConflict, maxDelete } = transferSettings(flags, ctx.config.defaults);
@@ -114,8 +126,8 @@ export async function runTransferCommand(
   const rules = filterRulesOf(flags);
   if (flags.report !== undefined && !flags.rapidOnly) throw new UsageError('--report lists the misses of --rapid-only: add --rapid-only');
 
-  const source = ctx.locate(sourceArg);
-  const target = ctx.locate(destArg);
+  const source = variant.removeSource ? locateItem(ctx, sourceArg) : ctx.locate(sourceArg);
+  const target = variant.exactTarget ? locateItem(ctx, destArg) : ctx.locate(destArg);
   if (!source.provider.capabilities.read) throw new UsageError(`${source.display} cannot be read from`);
   if (!target.provider.capabilities.write && !target.provider.serverImport?.canImportFrom(source.provider)) {
     throw new UsageError(`${target.display} cannot be written to`);
@@ -129,7 +141,7 @@ export async function runTransferCommand(
 
   const journal = flags.dryRun
     ? undefined
-    : await Journal.open(journalPath(defaultStateDir(), `${mode}\n${source.display}\n${target.display}`));
+    : await Journal.open(journalPath(defaultStateDir(), `${variant.name ?? mode}\n${source.display}\n${target.display}`));
   // A dry run transfers nothing: its plan on stdout and the summary say it all.
   const quiet = !!globals.quiet || flags.progress === false || !!flags.json || !!flags.dryRun;
   const reporter = new ProgressReporter({
@@ -160,6 +172,8 @@ export async function runTransferCommand(
       compare,
       onConflict,
       filter: new PathFilter(rules),
+      ...(variant.removeSource ? { removeSource: true } : {}),
+      ...(variant.exactTarget ? { exactTarget: true } : {}),
       ...(journal ? { journal } : {}),
       ...(sending.rapidOnly ? { rapidOnly: true } : {}),
       ...(bandwidth ? { bandwidth } : {}),
@@ -167,7 +181,8 @@ export async function runTransferCommand(
         recorder.onEvent(event);
         if (flags.dryRun && event.type === 'planned') {
           const a = event.action;
-          if (a.kind === 'copy') process.stdout.write(`would copy ${a.rel} (${formatBytes(a.src.size)})\n`);
+          if (a.kind === 'copy') process.stdout.write(`would ${variant.removeSource ? 'move' : 'copy'} ${a.rel} (${formatBytes(a.src.size)})\n`);
+          else if (a.kind === 'skip' && variant.removeSource) process.stdout.write(`would delete ${a.rel} from the source (already on the target)\n`);
           else if (a.kind === 'delete') process.stdout.write(`would delete ${a.rel}${a.dst.isDir ? '/' : ''}\n`);
           else if (a.kind === 'skip' && globals.verbose) process.stdout.write(`would skip ${a.rel}\n`);
         }

@@ -72,6 +72,10 @@ export function driveInfo(state: EmulatorState): unknown {
   };
 }
 
-export function spaceInfo(): unknown {
-  return { personal_space_info: { used_size: 0, total_size: 8 * 1024 ** 4 } };
+/** Every emulated account's quota (the size sold varies; a client only reads it). */
+export const ALIYUN_SPACE_TOTAL = 8 * 1024 ** 4;
+
+/** Used counts every drive of the user, recycle bin included (see docs/protocol-sources.md). */
+export function spaceInfo(state: EmulatorState): unknown {
+  return { personal_space_info: { used_size: state.store.usedBytes(), total_size: ALIYUN_SPACE_TOTAL } };
 }

@@ -15,7 +15,7 @@ type Handler = (state: EmulatorState, body: unknown, accessToken: string) => unk
 
 const API: Record<string, Handler> = {
   [ALIYUN_PATHS.driveInfo]: (s) => oauth.driveInfo(s),
-  [ALIYUN_PATHS.spaceInfo]: () => oauth.spaceInfo(),
+  [ALIYUN_PATHS.spaceInfo]: (s) => oauth.spaceInfo(s),
   [ALIYUN_PATHS.list]: files.list,
   [ALIYUN_PATHS.get]: files.get,
   [ALIYUN_PATHS.getByPath]: files.getByPath,

@@ -66,6 +66,15 @@ export class DriveStore {
     return drive;
   }
 
+  /** Bytes of every file that landed, in every drive; uploads still open take none. */
+  usedBytes(): number {
+    let used = 0;
+    for (const drive of this.nodes.values()) {
+      for (const node of drive.values()) if (node.type === 'file' && node.status !== 'uploading') used += node.content?.size ?? 0;
+    }
+    return used;
+  }
+
   hasDrive(driveId: string): boolean {
     return this.nodes.has(driveId);
   }

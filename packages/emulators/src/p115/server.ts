@@ -16,6 +16,7 @@ import { Sessions, cookieKey, cookieOf } from './sessions.js';
 import { shareReceive, shareSend } from './share-receive.js';
 import { shareDownurl, shareDownurlApp } from './share-downurl.js';
 import { shareSnap } from './share-routes.js';
+import { indexInfo } from './space-routes.js';
 import { type ShareOptions, type ShareState, ShareStore } from './shares.js';
 import { type Node, UserTree } from './store.js';
 import { OssStore, ossHostOf } from './oss.js';
@@ -192,6 +193,7 @@ const AUTHED: Record<string, Handler> = {
   'webapi POST /files/move': move,
   'webapi POST /files/copy': copy,
   'webapi POST /rb/delete': recycle,
+  'webapi GET /files/index_info': indexInfo,
   'proapi POST /app/chrome/downurl': chromeDownurl,
   'proapi POST /android/2.0/ufile/download': androidDownload,
   'lixian POST /lixianssp/': addTasks,

@@ -39,6 +39,11 @@ export const aliyunDriveInfoSchema = z.object({
 });
 export type AliyunDriveInfo = z.infer<typeof aliyunDriveInfoSchema>;
 
+/** `getSpaceInfo`: bytes used and the quota of the user's personal space (every drive together). */
+export const aliyunSpaceInfoSchema = z.object({
+  personal_space_info: z.object({ used_size: z.number(), total_size: z.number() }),
+});
+
 export const aliyunFileTypeSchema = z.enum(['file', 'folder']);
 
 /** The file object of list/get/get_by_path/update/complete; extra fields pass through unread. */

@@ -12,6 +12,7 @@ export * from './oss-sign.js';
 export * from './schemas.js';
 export * from './share-link.js';
 export * from './share-schemas.js';
+export * from './space-schemas.js';
 export * from './upload-hashes.js';
 export * from './upload-schemas.js';
 export * from './upload-sign.js';

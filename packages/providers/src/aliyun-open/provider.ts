@@ -11,6 +11,7 @@ import {
   type RapidResult,
   type RapidSource,
   type ReadOptions,
+  type SpaceUsage,
   type UploadRequest,
   type UploadSession,
 } from '@ferry/core';
@@ -20,6 +21,7 @@ import {
   aliyunFileRefResponseSchema,
   aliyunFileSchema,
   aliyunMoveResponseSchema,
+  aliyunSpaceInfoSchema,
   aliyunPartCount,
   aliyunPartNumbers,
   aliyunPartSize,
@@ -213,6 +215,13 @@ export class AliyunOpenProvider implements Provider {
     const fileId = id ?? (await tree.lookup(normal)).file_id;
     await this.api.call(ALIYUN_PATHS.trash, { drive_id: tree.driveId, file_id: fileId }, aliyunFileRefResponseSchema, where);
     tree.forget(normal);
+  }
+
+  /** The user's personal space, which every drive of the account shares. */
+  async about(): Promise<SpaceUsage> {
+    const info = await this.api.call(ALIYUN_PATHS.spaceInfo, {}, aliyunSpaceInfoSchema, `remote '${this.remote}'`);
+    const { used_size: used, total_size: total } = info.personal_space_info;
+    return { used, total, free: Math.max(0, total - used) };
   }
 
   async move(from: string, to: string): Promise<Entry> {

@@ -7,6 +7,7 @@ import {
   type LocationIdentity,
   type Provider,
   type ReadOptions,
+  type SpaceUsage,
   type UploadRequest,
   type UploadSession,
   BadInput,
@@ -172,6 +173,18 @@ export class LocalProvider implements Provider {
       throw mapFsError(err, this.display(path));
     }
     this.knownDirs.clear();
+  }
+
+  /** The file system holding the root, as df reports it: free is what this user may still write. */
+  async about(): Promise<SpaceUsage> {
+    let fsStats;
+    try {
+      fsStats = await fs.statfs(this.root);
+    } catch (err) {
+      throw mapFsError(err, this.display('/'));
+    }
+    const { bsize, blocks, bfree, bavail } = fsStats;
+    return { used: (blocks - bfree) * bsize, total: blocks * bsize, free: bavail * bsize };
   }
 
   async move(from: string, to: string): Promise<Entry> {

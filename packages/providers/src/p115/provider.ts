@@ -8,6 +8,7 @@ import {
   type LocationIdentity,
   NotFound,
   type Provider,
+  type SpaceUsage,
   type ProviderContext,
   type RapidResult,
   type RapidSource,
@@ -20,7 +21,7 @@ import {
   notYetCreated,
   parentPath,
 } from '@ferry/core';
-import { getInfo115 } from '@ferry/protocols';
+import { getInfo115, indexInfo115 } from '@ferry/protocols';
 import { Api115 } from './api.js';
 import { Downloads, chromeUrlSource } from './download.js';
 import { makeFolder, moveItems, recycleItems, renameItem } from './file-ops.js';
@@ -235,6 +236,12 @@ export class P115Provider implements Provider {
     if (entry.name !== name) await renameItem(this.api, entry.id!, name);
     this.folders.forget(src);
     return { ...entry, path: dst, name };
+  }
+
+  /** 115's own figures (webapi files/index_info), as its web page shows them. */
+  async about(): Promise<SpaceUsage> {
+    const { space_info: space } = (await this.api.call('webapi', '/files/index_info', indexInfo115)).data;
+    return { used: Math.round(space.all_use.size), total: Math.round(space.all_total.size), free: Math.round(space.all_remain.size) };
   }
 
   async close(): Promise<void> {

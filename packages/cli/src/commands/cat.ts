@@ -1,0 +1,28 @@
+import { pipeline } from 'node:stream/promises';
+import type { Command } from 'commander';
+import { loadContext } from '../context.js';
+import { UsageError } from '../output.js';
+import { shareLinksAsPaths } from '../share-paths.js';
+import { wholeNumber } from '../transfer-settings.js';
+
+export function addCatCommand(program: Command): void {
+  program
+    .command('cat <path>')
+    .description('Write a file to stdout')
+    .option('--offset <bytes>', 'start this many bytes into the file', '0')
+    .option('--count <bytes>', 'write at most this many bytes (default: to the end)')
+    .option('--account <remote>', 'the p115 remote whose login reads a 115 share link given as the path')
+    .action(async (arg: string, flags: { offset: string; count?: string; account?: string }) => {
+      const offset = wholeNumber('offset', flags.offset, 0, Number.MAX_SAFE_INTEGER);
+      const count = flags.count === undefined ? undefined : wholeNumber('count', flags.count, 0, Number.MAX_SAFE_INTEGER);
+      const ctx = await loadContext();
+      const [path] = shareLinksAsPaths([arg], ctx.config, flags.account);
+      const loc = ctx.locate(path!);
+      const entry = await loc.provider.stat(loc.path);
+      if (entry.isDir) throw new UsageError(`${loc.display} is a folder; cat writes one file`);
+      const start = Math.min(offset, entry.size);
+      const end = count === undefined ? entry.size : Math.min(entry.size, start + count);
+      if (start === end) return;
+      await pipeline(await loc.provider.openRead(entry, { start, end }), process.stdout);
+    });
+}

@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { PathFilter } from '@ferry/core';
+import { loadContext } from '../context.js';
+import { type FilterFlags, addFilterOptions, filterRulesOf } from '../transfer-flags.js';
+import { formatBytes } from '../format.js';
+import { shareLinksAsPaths } from '../share-paths.js';
+import { walkSorted } from '../tree-walk.js';
+
+export function addSizeCommand(program: Command): void {
+  const cmd = program
+    .command('size <path>')
+    .description('Count the files under path and the bytes they hold')
+    .option('--json', 'print {"count", "bytes"} as one JSON line')
+    .option('--account <remote>', 'the p115 remote whose login reads a 115 share link given as the path');
+  addFilterOptions(cmd).action(async (arg: string, flags: FilterFlags & { json?: boolean; account?: string }) => {
+    const ctx = await loadContext();
+    const [path] = shareLinksAsPaths([arg], ctx.config, flags.account);
+    const loc = ctx.locate(path!);
+    const filter = new PathFilter(filterRulesOf(flags));
+    const root = await loc.provider.stat(loc.path);
+    let count = 0;
+    let bytes = 0;
+    if (!root.isDir) {
+      count = 1;
+      bytes = root.size;
+    } else {
+      for await (const [e, rel] of walkSorted(loc.provider, loc.path, '', true)) {
+        if (e.isDir || !filter.includesFile(rel, e)) continue;
+        count++;
+        bytes += e.size;
+      }
+    }
+    if (flags.json) process.stdout.write(JSON.stringify({ count, bytes }) + '\n');
+    else process.stdout.write(`Total objects: ${count}\nTotal size: ${formatBytes(bytes)} (${bytes} bytes)\n`);
+  });
+}
