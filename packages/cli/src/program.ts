@@ -41,6 +41,7 @@ const COMMANDS: Record<string, () => Promise<AddCommands[]>> = {
   jobs: async () => [(await import('./commands/jobs.js')).addJobsCommand],
   schedule: async () => [(await import('./commands/schedule.js')).addScheduleCommands],
   'import-share': async () => [(await import('./commands/import-share.js')).addImportShareCommand],
+  serve: async () => [(await import('./commands/serve.js')).addServeCommand],
 };
 COMMANDS.sync = COMMANDS.copy!;
 

@@ -13,8 +13,30 @@ export interface TransferInfo {
   createdAt: number;
   finishedAt?: number;
   files?: { planned: number; done: number; failed: number; waiting: number };
+  /** An unfinished transfer's bytes: planned so far, and held by the files that have landed. */
+  bytes?: { planned: number; done: number };
+  /** How an unfinished transfer's landed files got there (a finished one has them in `summary`). */
+  outcomes?: Outcomes;
   summary?: TransferSummary;
   failedReason?: string;
+}
+
+export interface Outcomes {
+  copied: number;
+  rapid: number;
+  imported: number;
+  skipped: number;
+  /** Bytes that rapid uploads did not have to send. */
+  rapidBytes: number;
+}
+
+/** One file of a transfer as `ferry serve` lists it: landed (how), or failed for good. */
+export interface TransferFile {
+  rel: string;
+  state: 'copied' | 'rapid' | 'imported' | 'skipped' | 'failed';
+  size?: number;
+  attempts?: number;
+  error?: string;
 }
 
 export interface FileFailure {
@@ -45,13 +67,25 @@ async function describe(job: Job, children?: BatchResult): Promise<TransferInfo>
     info.failedReason = job.failedReason;
   } else {
     const counts = await job.getDependenciesCount();
-    const planned = (job.progress as { plannedFiles?: number } | undefined)?.plannedFiles ?? 0;
+    const progress = job.progress as { plannedFiles?: number; plannedBytes?: number } | undefined;
+    const planned = progress?.plannedFiles ?? 0;
     const finished = children ?? childOutcomes(await job.getChildrenValues());
     const done = finished.results.length;
     const failed = (counts.ignored ?? 0) + (counts.failed ?? 0) + finished.failed.length;
     info.files = { planned, done, failed, waiting: Math.max(0, planned - done - failed) };
+    info.bytes = { planned: progress?.plannedBytes ?? 0, done: finished.results.reduce((n, r) => n + r.size, 0) };
+    info.outcomes = outcomesOf(finished);
   }
   return info;
+}
+
+function outcomesOf(children: BatchResult): Outcomes {
+  const out: Outcomes = { copied: 0, rapid: 0, imported: 0, skipped: 0, rapidBytes: 0 };
+  for (const r of children.results) {
+    out[r.outcome]++;
+    if (r.outcome === 'rapid') out.rapidBytes += r.size;
+  }
+  return out;
 }
 
 /** Files of a batch that failed for good, as `jobs show` lists them. */
@@ -71,17 +105,41 @@ async function requireJob(queues: FerryQueues, id: string): Promise<Job> {
 }
 
 export async function showTransfer(queues: FerryQueues, id: string): Promise<{ info: TransferInfo; failures: FileFailure[] }> {
+  const { info, failures } = await showWithChildren(queues, id, 200);
+  return { info, failures };
+}
+
+async function showWithChildren(
+  queues: FerryQueues,
+  id: string,
+  limit: number,
+): Promise<{ info: TransferInfo; failures: FileFailure[]; children: BatchResult }> {
   const job = await requireJob(queues, id);
   const children = childOutcomes(await job.getChildrenValues());
   const info = await describe(job, children);
-  const failures: FileFailure[] = batchFailures(children.failed.slice(0, 200));
+  const failures: FileFailure[] = batchFailures(children.failed.slice(0, limit));
   const failedIds = Object.keys(await job.getIgnoredChildrenFailures()).map((k) => k.slice(k.lastIndexOf(':') + 1));
-  for (const fileId of failedIds.slice(0, 200)) {
+  for (const fileId of failedIds.slice(0, limit)) {
     const file = await queues.files.getJob(fileId);
     const data = fileJobDataSchema.safeParse(file?.data);
     failures.push({ rel: data.success ? data.data.rel : fileId, reason: file?.failedReason ?? '?', attempts: file?.attemptsMade ?? 0 });
   }
-  return { info, failures };
+  return { info, failures, children };
+}
+
+/**
+ * A transfer with its files, landed and failed (up to `limit` of each), and the bytes its rapid
+ * uploads saved. Files still waiting are not listed: they are the planned count less these.
+ */
+export async function transferFiles(
+  queues: FerryQueues,
+  id: string,
+  limit = 5000,
+): Promise<{ info: TransferInfo; files: TransferFile[]; outcomes: Outcomes }> {
+  const { info, failures, children } = await showWithChildren(queues, id, limit);
+  const files: TransferFile[] = children.results.slice(0, limit).map((r) => ({ rel: r.rel, state: r.outcome, size: r.size }));
+  for (const f of failures) files.push({ rel: f.rel, state: 'failed', attempts: f.attempts, error: f.reason });
+  return { info, files, outcomes: outcomesOf(children) };
 }
 
 /**

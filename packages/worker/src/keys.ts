@@ -29,6 +29,11 @@ export class FerryKeys {
     return `${this.prefix}:ferry:served:${queue}`;
   }
 
+  /** Set, with a TTL, by each live worker process: who it is and what it serves (presence.ts). */
+  worker(who: string): string {
+    return `${this.prefix}:ferry:worker:${who}`;
+  }
+
   running(transferKey: string): string {
     return `${this.prefix}:ferry:running:${transferKey}`;
   }
