@@ -32,6 +32,7 @@ const scheduleRequestSchema = z.strictObject({
 /** Finished runs looked through for each schedule's last one. */
 const SCHEDULE_HISTORY = 200;
 const FINISHED = new Set(['completed', 'failed', 'unknown']);
+const OUTCOMES = new Set(['done', 'partial', 'failed']);
 
 export interface ApiDeps {
   queues: FerryQueues;
@@ -112,7 +113,9 @@ export function api(deps: ApiDeps): Hono {
     return c.json({
       schedules: schedules.map((s) => {
         const runs = recent.filter((t) => t.schedule === s.name).sort((a, b) => b.createdAt - a.createdAt);
-        return { ...s, lastRun: runs[0] ?? null };
+        // A tick that found the previous run still going is a run that did nothing ("skipped"): not the one to show.
+        const ended = runs.find((t) => OUTCOMES.has(t.state));
+        return { ...s, lastRun: ended ?? runs[0] ?? null, running: runs.find((t) => !t.summary && t.state !== 'failed') ?? null };
       }),
     });
   });
