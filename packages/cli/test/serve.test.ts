@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
+import { openQueues, openRedis } from '@ferry/worker';
 import { ferry, finished, startFerry, waitFor } from './helpers.js';
+import { REDIS_URL } from './queue-sandbox.js';
 import { type ServeScenario, startServeScenario } from './serve-scenario.js';
 
 let s: ServeScenario;
@@ -157,6 +159,23 @@ describe('ferry serve: the API over the queue', () => {
       return json.workers.length > 0 ? json : undefined;
     });
     expect(workers.unserved).toEqual([]);
+    expect(workers.workers[0].queues).toEqual(['transfers', 'files']);
+    // A pause as a worker sets it after a 429 or 115's risk control.
+    const queues = await openQueues(REDIS_URL, s.box.env.FERRY_PREFIX!);
+    try {
+      await queues.limiter.pause('my115', 60_000);
+    } finally {
+      await queues.close();
+      queues.redis.disconnect();
+    }
+    const paused = (await call('/api/workers')).json.paused;
+    expect(paused).toEqual([expect.objectContaining({ name: 'my115', kind: 'rate-limit' })]);
+    expect(paused[0].until).toBeGreaterThan(Date.now() + 30_000);
+    await (async () => {
+      const redis = openRedis(REDIS_URL);
+      await redis.del(`${s.box.env.FERRY_PREFIX}:ferry:pause:my115`);
+      redis.disconnect();
+    })();
     const sub = await call('/api/transfers', { body: { mode: 'copy', source: 'my115:/Films', target: 'ali:/Films' } });
     const id = sub.json.id as string;
     const shown = await until('the copy to finish', async () => {

@@ -29,6 +29,16 @@ export class FerryKeys {
     return `${this.prefix}:ferry:served:${queue}`;
   }
 
+  /** The live workers' keys (worker()), each scored by when its heartbeat lapses. */
+  workers(): string {
+    return `${this.prefix}:ferry:workers`;
+  }
+
+  /** The pause keys (pause(), gatePause()) set lately, each scored by when it ends. */
+  pauses(): string {
+    return `${this.prefix}:ferry:pauses`;
+  }
+
   /** Set, with a TTL, by each live worker process: who it is and what it serves (presence.ts). */
   worker(who: string): string {
     return `${this.prefix}:ferry:worker:${who}`;

@@ -47,13 +47,19 @@ export class PresenceBeat {
     const who = this.self.name;
     // A beat lost to a Redis outage is made up by the next; the worker's own reconnect logs it.
     for (const queue of this.queues) this.redis.set(this.keys.served(queue), who, 'PX', PRESENCE_TTL_MS).catch(() => {});
-    this.redis.set(this.keys.worker(who), JSON.stringify(this.self), 'PX', PRESENCE_TTL_MS).catch(() => {});
+    this.redis
+      .multi()
+      .set(this.keys.worker(who), JSON.stringify(this.self), 'PX', PRESENCE_TTL_MS)
+      .zadd(this.keys.workers(), Date.now() + PRESENCE_TTL_MS, this.keys.worker(who))
+      .exec()
+      .catch(() => {});
   }
 
   /** Stops renewing; the queue keys are left to expire, since other workers may be serving the same queues. */
   stop(): void {
     clearInterval(this.timer);
-    this.redis.del(this.keys.worker(this.self.name)).catch(() => {});
+    const key = this.keys.worker(this.self.name);
+    this.redis.multi().del(key).zrem(this.keys.workers(), key).exec().catch(() => {});
   }
 }
 
@@ -65,13 +71,9 @@ export async function unservedQueues(redis: Redis, keys: FerryKeys): Promise<str
 
 /** Every worker whose heartbeat has not lapsed. */
 export async function liveWorkers(redis: Redis, keys: FerryKeys): Promise<WorkerPresence[]> {
-  const names: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', keys.worker('*'), 'COUNT', 500);
-    cursor = next;
-    names.push(...found);
-  } while (cursor !== '0');
+  // Entries of workers that died without a word are dropped here, by anyone who reads the list.
+  await redis.zremrangebyscore(keys.workers(), '-inf', Date.now());
+  const names = await redis.zrange(keys.workers(), 0, -1);
   if (names.length === 0) return [];
   const values = await redis.mget(...names);
   const out: WorkerPresence[] = [];

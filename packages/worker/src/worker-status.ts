@@ -32,32 +32,21 @@ export interface Deployment {
 /** At most this many active jobs are read; a larger deployment shows the first ones. */
 const ACTIVE_READ = 500;
 
-async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    cursor = next;
-    keys.push(...found);
-  } while (cursor !== '0');
-  return keys;
-}
-
 /** Accounts the workers hold back after a 429 or risk control, and until when (Redis's TTLs). */
 async function pausedAccounts(redis: Redis, keys: FerryKeys): Promise<PausedAccount[]> {
+  await redis.zremrangebyscore(keys.pauses(), '-inf', Date.now());
+  const found = await redis.zrange(keys.pauses(), 0, -1);
+  const ttls = await Promise.all(found.map((k) => redis.pttl(k)));
+  const stems = [
+    ['rate-limit', keys.pause('')],
+    ['request-gate', keys.gatePause('')],
+  ] as const;
   const out: PausedAccount[] = [];
-  for (const [kind, pattern] of [
-    ['rate-limit', keys.pause('*')],
-    ['request-gate', keys.gatePause('*')],
-  ] as const) {
-    const found = await scanKeys(redis, pattern);
-    const stem = pattern.slice(0, -1);
-    const ttls = await Promise.all(found.map((k) => redis.pttl(k)));
-    found.forEach((k, i) => {
-      const ttl = ttls[i]!;
-      if (ttl > 0) out.push({ name: k.slice(stem.length), kind, until: Date.now() + ttl });
-    });
-  }
+  found.forEach((key, i) => {
+    const ttl = ttls[i]!;
+    const stem = stems.find(([, s]) => key.startsWith(s));
+    if (ttl > 0 && stem) out.push({ name: key.slice(stem[1].length), kind: stem[0], until: Date.now() + ttl });
+  });
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
