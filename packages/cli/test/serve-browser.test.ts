@@ -127,7 +127,9 @@ it('drives the dashboard in Chromium: log in, cancel, copy, schedule, import sha
   await page.click('button[data-tab="import"]');
   await page.fill('#links', `${s.liveLink}\n${s.expiredLink}\n`);
   await page.selectOption('#import-remote', 'ali');
-  await page.fill('#import-path', '/Shares');
+  // A folder name that is also markup: shown as text wherever it appears, never run.
+  const hostile = '/Shares <img src=x onerror="document.title=\'pwned\'">';
+  await page.fill('#import-path', hostile);
   await page.click('#check-links');
   await page.locator('#link-checks li[data-status="dead"]', { hasText: 'expired' }).waitFor();
   expect(await page.locator('#link-checks li[data-status="ok"]').count()).toBe(1);
@@ -136,7 +138,12 @@ it('drives the dashboard in Chromium: log in, cancel, copy, schedule, import sha
   await link.waitFor();
   await link.click();
   await page.locator('h2 [data-state="done"]').waitFor({ timeout: 90_000 });
-  expect(s.ali.names('/Shares/Films')?.sort()).toEqual(['rapid.bin', 'streamed.bin']);
+  expect(s.ali.names(`${hostile}/Films`)?.sort()).toEqual(['rapid.bin', 'streamed.bin']);
+  expect(await page.locator('.route').first().textContent()).toContain(hostile);
+  await page.goto(`${s.base}/#/`);
+  await page.locator('#transfers .route', { hasText: '<img' }).first().waitFor();
+  expect(await page.locator('main img').count()).toBe(0);
+  expect(await page.title()).toBe('Ferry');
 
   // Workers and remotes, and no script error or CSP violation anywhere.
   await page.goto(`${s.base}/#/workers`);
