@@ -78,7 +78,7 @@ it('drives the dashboard in Chromium: log in, cancel, copy, schedule, import sha
   const cancelled = decodeURIComponent(page.url().split('#/t/')[1]!);
   await page.click('#cancel:not([disabled])');
   await page.waitForURL(/#\/$/);
-  await page.locator(`tr[data-id="${cancelled}"]`).waitFor({ state: 'detached' });
+  await page.locator(`tr[data-id="${cancelled}"] [data-state="cancelled"]`).waitFor();
 
   // A 115 -> Aliyun copy watched to done; its counts are the CLI's.
   s.startWorker();

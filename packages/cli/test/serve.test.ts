@@ -149,6 +149,9 @@ describe('ferry serve: the API over the queue', () => {
     const cancel = await call(`/api/transfers/${id}/cancel`, { method: 'POST' });
     expect(cancel.json).toEqual({ id, cancelled: true });
     expect((await call(`/api/transfers/${id}`)).status).toBe(404);
+    const listed = (await call('/api/transfers')).json.transfers.find((t: { id: string }) => t.id === id);
+    expect(listed).toMatchObject({ state: 'cancelled', spec: { source: 'my115:/Films', target: 'ali:/Cancelled' } });
+    expect((await ferry(['jobs', 'list'], s.box)).stdout).toMatch(new RegExp(`^${id}\\s+cancelled\\s`, 'm'));
     expect((await call(`/api/transfers/${id}/cancel`, { method: 'POST' })).status).toBe(404);
   });
 

@@ -93,9 +93,11 @@ function batchFailures(failed: BatchResult['failed']): FileFailure[] {
   return failed.map((f) => ({ rel: f.rel, reason: f.message, attempts: f.attempts ?? 1 }));
 }
 
+/** Transfers in BullMQ's order (running and queued first), then the ones cancelled lately. */
 export async function listTransfers(queues: FerryQueues, limit = 50): Promise<TransferInfo[]> {
   const jobs = await queues.transfers.getJobs([...STATES], 0, limit - 1, false);
-  return Promise.all(jobs.filter((j): j is Job => !!j).map((j) => describe(j)));
+  const live = await Promise.all(jobs.filter((j): j is Job => !!j).map((j) => describe(j)));
+  return live.length >= limit ? live : [...live, ...(await cancelledTransfers(queues, limit - live.length))];
 }
 
 async function requireJob(queues: FerryQueues, id: string): Promise<Job> {
@@ -174,4 +176,30 @@ export async function cancelTransfer(queues: FerryQueues, id: string): Promise<v
   if (!removed) throw new BadInput(`transfer ${id} is being planned or summed up right now; try again in a moment`);
   const data = transferJobDataSchema.safeParse(job.data);
   if (data.success && data.data.key) await queues.redis.del(queues.keys.running(data.data.key));
+  const record: TransferInfo = { id, state: 'cancelled', createdAt: job.timestamp, finishedAt: Date.now() };
+  if (data.success) record.spec = data.data.spec;
+  if (data.success && data.data.schedule) record.schedule = data.data.schedule;
+  await queues.redis
+    .multi()
+    .zadd(queues.keys.cancelledRuns(), record.finishedAt!, JSON.stringify(record))
+    .zremrangebyscore(queues.keys.cancelledRuns(), '-inf', Date.now() - KEEP_CANCELLED_MS)
+    .zremrangebyrank(queues.keys.cancelledRuns(), 0, -KEEP_CANCELLED - 1)
+    .exec();
+}
+
+/** Cancelled transfers are remembered as long as finished ones are kept, the latest few hundred. */
+const KEEP_CANCELLED_MS = 7 * 24 * 3600 * 1000;
+const KEEP_CANCELLED = 200;
+
+async function cancelledTransfers(queues: FerryQueues, limit: number): Promise<TransferInfo[]> {
+  const raw = await queues.redis.zrevrange(queues.keys.cancelledRuns(), 0, limit - 1);
+  const out: TransferInfo[] = [];
+  for (const r of raw) {
+    try {
+      out.push(JSON.parse(r) as TransferInfo);
+    } catch {
+      // Written by another version: left out.
+    }
+  }
+  return out;
 }

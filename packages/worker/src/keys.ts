@@ -24,6 +24,11 @@ export class FerryKeys {
     return `${this.prefix}:ferry:cancelled:${transferId}`;
   }
 
+  /** Transfers cancelled lately, as `jobs list` and `ferry serve` still show them, scored by when. */
+  cancelledRuns(): string {
+    return `${this.prefix}:ferry:cancelled-runs`;
+  }
+
   /** Set, with a TTL, by the workers serving `queue` (presence.ts). */
   served(queue: string): string {
     return `${this.prefix}:ferry:served:${queue}`;
