@@ -4,7 +4,8 @@
 // batches (packages/worker/src/small-file-batches.ts), so files/s is not BullMQ jobs/s. Needs a Redis
 // ($REDIS_URL, else redis://127.0.0.1:6379) and the built packages. Standalone:
 // `node bench/queue.mjs`; `benchQueue()` is exported for bench/run.mjs. Knobs for a smoke run:
-// BENCH_QUEUE_FILES (20000), BENCH_QUEUE_CONCURRENCY (8 jobs at once per worker, 8 and 32 files in-process).
+// BENCH_QUEUE_FILES (20000), BENCH_QUEUE_CONCURRENCY (8 jobs at once per worker, 8 and 32 files in-process),
+// BENCH_DASHBOARD_PAIRS (3 runs of one worker with and without `ferry serve` watching, interleaved).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, promises as fs, writeFileSync } from 'node:fs';
@@ -19,6 +20,9 @@ const DATA = join(ROOT, 'bench', '.data');
 const CONCURRENCY = Number(process.env.BENCH_QUEUE_CONCURRENCY ?? 8);
 /** The issue's target: what the queue adds to each file, over the in-process runner. */
 const TARGET_OVERHEAD_MS = 1;
+/** Issue 13's target: a worker with the dashboard open is at most this much slower. */
+const DASHBOARD_TARGET = 0.05;
+const DASHBOARD_PAIRS = Number(process.env.BENCH_DASHBOARD_PAIRS ?? 3);
 /** Files a worker's batch job copies at once (packages/worker/src/file-processor.ts). */
 const BATCH_LANES = 4;
 
@@ -100,10 +104,46 @@ async function dropPrefix(redis, prefix) {
   } while (cursor !== '0');
 }
 
-async function queued(redisUrl, workers, tree, dst) {
+/**
+ * `ferry serve` on the bench's queue with one page's event stream open (read and dropped), as a
+ * dashboard left open in a browser would be while the workers run.
+ */
+async function startDashboard(redisUrl, prefix) {
+  const child = spawn(process.execPath, [join(ROOT, 'packages', 'cli', 'bin', 'ferry.js'), 'serve', '--addr', '127.0.0.1:0', '--redis', redisUrl, '--prefix', prefix], {
+    cwd: ROOT,
+    env: { ...process.env, FERRY_CONFIG: join(DATA, 'serve-bench.config.json') },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise((resolve, reject) => {
+    let text = '';
+    child.stdout.on('data', (d) => {
+      text += d.toString();
+      const m = /(http:\/\/\S+)\n/.exec(text);
+      if (m) resolve(new URL(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`ferry serve exited with ${code}`)));
+  });
+  const abort = new AbortController();
+  const res = await fetch(`${url.origin}/api/live`, { headers: { authorization: `Bearer ${url.searchParams.get('token')}` }, signal: abort.signal });
+  let snapshots = 0;
+  const reading = (async () => {
+    for await (const chunk of res.body) snapshots += (Buffer.from(chunk).toString().match(/event: snapshot/g) ?? []).length;
+  })().catch(() => {});
+  return {
+    async stop() {
+      abort.abort();
+      await reading;
+      await stop(child);
+      return snapshots;
+    },
+  };
+}
+
+async function queued(redisUrl, workers, tree, dst, { dashboard = false } = {}) {
   const prefix = `{ferry-bench-${randomBytes(3).toString('hex')}}`;
   const queues = await openQueues(redisUrl, prefix);
   const children = await Promise.all(Array.from({ length: workers }, () => startWorker({ redisUrl, prefix, concurrency: CONCURRENCY })));
+  const serve = dashboard ? await startDashboard(redisUrl, prefix) : undefined;
   let result;
   try {
     const started = process.hrtime.bigint();
@@ -112,6 +152,8 @@ async function queued(redisUrl, workers, tree, dst) {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     result = { ms, copied: summary.copied };
   } finally {
+    const snapshots = serve ? await serve.stop() : 0;
+    if (result) result.snapshots = snapshots;
     await Promise.all(children.map(stop));
     await dropPrefix(queues.redis, prefix);
     await queues.close();
@@ -148,6 +190,22 @@ export async function benchQueue({ files = 20_000, redisUrl = process.env.REDIS_
     results.push({ label: `${n} worker${n > 1 ? 's' : ''}`, workers: n, ...r });
     log(`${n} worker(s): ${files} files in ${(r.ms / 1000).toFixed(2)} s`);
   }
+  // Issue 13: the dashboard must not slow the workers. One worker with and without `ferry serve`
+  // and an open event stream, interleaved, the median of each compared.
+  const plain = [];
+  const watched = [];
+  let snapshots = 0;
+  for (let i = 0; i < DASHBOARD_PAIRS; i++) {
+    for (const dashboard of [false, true]) {
+      await fresh(dst);
+      const r = await queued(redisUrl, 1, tree, dst, { dashboard });
+      if (r.copied !== files) throw new Error(`1 worker${dashboard ? ' with the dashboard' : ''} copied ${r.copied} of ${files} files`);
+      (dashboard ? watched : plain).push(r.ms);
+      snapshots += r.snapshots ?? 0;
+    }
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const slowdown = median(watched) / median(plain) - 1;
   await fs.rm(dst, { recursive: true, force: true });
 
   const rate = (r) => (files / r.ms) * 1000;
@@ -163,7 +221,12 @@ export async function benchQueue({ files = 20_000, redisUrl = process.env.REDIS_
   const verdict = overhead < TARGET_OVERHEAD_MS ? 'meets' : 'misses';
   log(`\nQueue overhead per file (1 worker vs the faster in-process run): ${overhead.toFixed(3)} ms wall, ${((one.cpuMs - base.cpuMs) / files).toFixed(3)} ms worker CPU; ${verdict} the target of < ${TARGET_OVERHEAD_MS} ms`);
   log('(Redis CPU is not counted; wall times on a shared machine swing with the disk, CPU times less.)');
-  return { files, results, overheadMs: overhead };
+  const dashVerdict = slowdown <= DASHBOARD_TARGET ? 'meets' : 'misses';
+  log(
+    `\n1 worker with \`ferry serve\` and one open event stream (${snapshots} snapshots read): median ${(median(watched) / 1000).toFixed(2)} s vs ${(median(plain) / 1000).toFixed(2)} s without, ` +
+      `${(slowdown * 100).toFixed(1)}% wall time added (${DASHBOARD_PAIRS} interleaved pairs); ${dashVerdict} the target of <= ${DASHBOARD_TARGET * 100}%`,
+  );
+  return { files, results, overheadMs: overhead, dashboardSlowdown: slowdown };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -52,6 +52,7 @@ const COMMANDS: Record<string, () => Promise<AddCommands[]>> = {
   size: async () => [(await import('./commands/size.js')).addSizeCommand],
   lsjson: async () => [(await import('./commands/lsjson.js')).addLsjsonCommand],
   about: async () => [(await import('./commands/about.js')).addAboutCommand],
+  serve: async () => [(await import('./commands/serve.js')).addServeCommand],
 };
 COMMANDS.sync = COMMANDS.copy!;
 COMMANDS.moveto = COMMANDS.copyto!;

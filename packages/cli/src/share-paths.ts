@@ -1,25 +1,16 @@
-import { type FerryConfig, parseRemotePath } from '@ferry/core';
-import { shareLinkPathArg } from '@ferry/providers';
+import { BadInput, type FerryConfig } from '@ferry/core';
+import { shareAccountFor, shareLinkPathArg } from '@ferry/providers';
 import { loadContext } from './context.js';
 import { UsageError } from './output.js';
 
-/**
- * The 115 account whose login reads a share link: `--account`, else a p115 destination, else the
- * only p115 remote in the config. None at all still lists shares anonymously and lets a 115
- * destination receive them.
- */
+/** providers' shareAccountFor, its refusals as usage errors (exit 2). */
 export function shareAccount(flag: string | undefined, config: FerryConfig, dest?: string): string | undefined {
-  if (flag !== undefined) {
-    const remote = config.remotes[flag];
-    if (!remote) throw new UsageError(`--account: unknown remote '${flag}' (add one with \`ferry remote add ${flag} p115\` and \`ferry login 115 ${flag}\`)`);
-    if (remote.type !== 'p115') throw new UsageError(`--account: remote '${flag}' is ${remote.type}, not a 115 account (p115)`);
-    return flag;
+  try {
+    return shareAccountFor(flag, config, dest);
+  } catch (err) {
+    if (err instanceof BadInput) throw new UsageError(err.message);
+    throw err;
   }
-  const destRemote = dest === undefined ? undefined : parseRemotePath(dest).remote;
-  if (destRemote !== undefined && config.remotes[destRemote]?.type === 'p115') return destRemote;
-  const accounts = Object.entries(config.remotes).filter(([, r]) => r.type === 'p115').map(([name]) => name);
-  if (accounts.length > 1) throw new UsageError(`several 115 accounts are configured (${accounts.join(', ')}): choose one with --account`);
-  return accounts[0];
 }
 
 /**

@@ -9,8 +9,9 @@ export { AccountLimiter } from './rate-limit.js';
 export { TransferEvents } from './events.js';
 export { type Submitted, submitTransfer } from './submit.js';
 export { TransferFailed, followTransfer } from './follow.js';
-export { unservedQueues } from './presence.js';
-export { type ScheduleInfo, addSchedule, listSchedules, removeSchedule } from './schedules.js';
-export { type FileFailure, type TransferInfo, cancelTransfer, listTransfers, retryTransfer, showTransfer } from './jobs.js';
+export { type WorkerPresence, liveWorkers, unservedQueues } from './presence.js';
+export { type Deployment, type PausedAccount, type RunningJob, type WorkerStatus, deploymentStatus } from './worker-status.js';
+export { type ScheduleInfo, addSchedule, listSchedules, removeSchedule, runScheduleNow } from './schedules.js';
+export { type FileFailure, type Outcomes, type TransferFile, type TransferInfo, cancelTransfer, listTransfers, retryTransfer, showTransfer, transferFiles } from './jobs.js';
 export { FerryWorker, QUEUE_NAMES, type QueueName, type WorkerOptions } from './worker.js';
 

@@ -13,8 +13,30 @@ export interface TransferInfo {
   createdAt: number;
   finishedAt?: number;
   files?: { planned: number; done: number; failed: number; waiting: number };
+  /** An unfinished transfer's bytes: planned so far, and held by the files that have landed. */
+  bytes?: { planned: number; done: number };
+  /** How an unfinished transfer's landed files got there (a finished one has them in `summary`). */
+  outcomes?: Outcomes;
   summary?: TransferSummary;
   failedReason?: string;
+}
+
+export interface Outcomes {
+  copied: number;
+  rapid: number;
+  imported: number;
+  skipped: number;
+  /** Bytes that rapid uploads did not have to send. */
+  rapidBytes: number;
+}
+
+/** One file of a transfer as `ferry serve` lists it: landed (how), or failed for good. */
+export interface TransferFile {
+  rel: string;
+  state: 'copied' | 'rapid' | 'imported' | 'skipped' | 'failed';
+  size?: number;
+  attempts?: number;
+  error?: string;
 }
 
 export interface FileFailure {
@@ -45,13 +67,25 @@ async function describe(job: Job, children?: BatchResult): Promise<TransferInfo>
     info.failedReason = job.failedReason;
   } else {
     const counts = await job.getDependenciesCount();
-    const planned = (job.progress as { plannedFiles?: number } | undefined)?.plannedFiles ?? 0;
+    const progress = job.progress as { plannedFiles?: number; plannedBytes?: number } | undefined;
+    const planned = progress?.plannedFiles ?? 0;
     const finished = children ?? childOutcomes(await job.getChildrenValues());
     const done = finished.results.length;
     const failed = (counts.ignored ?? 0) + (counts.failed ?? 0) + finished.failed.length;
     info.files = { planned, done, failed, waiting: Math.max(0, planned - done - failed) };
+    info.bytes = { planned: progress?.plannedBytes ?? 0, done: finished.results.reduce((n, r) => n + r.size, 0) };
+    info.outcomes = outcomesOf(finished);
   }
   return info;
+}
+
+function outcomesOf(children: BatchResult): Outcomes {
+  const out: Outcomes = { copied: 0, rapid: 0, imported: 0, skipped: 0, rapidBytes: 0 };
+  for (const r of children.results) {
+    out[r.outcome]++;
+    if (r.outcome === 'rapid') out.rapidBytes += r.size;
+  }
+  return out;
 }
 
 /** Files of a batch that failed for good, as `jobs show` lists them. */
@@ -59,9 +93,11 @@ function batchFailures(failed: BatchResult['failed']): FileFailure[] {
   return failed.map((f) => ({ rel: f.rel, reason: f.message, attempts: f.attempts ?? 1 }));
 }
 
+/** Transfers in BullMQ's order (running and queued first), then the ones cancelled lately. */
 export async function listTransfers(queues: FerryQueues, limit = 50): Promise<TransferInfo[]> {
   const jobs = await queues.transfers.getJobs([...STATES], 0, limit - 1, false);
-  return Promise.all(jobs.filter((j): j is Job => !!j).map((j) => describe(j)));
+  const live = await Promise.all(jobs.filter((j): j is Job => !!j).map((j) => describe(j)));
+  return live.length >= limit ? live : [...live, ...(await cancelledTransfers(queues, limit - live.length))];
 }
 
 async function requireJob(queues: FerryQueues, id: string): Promise<Job> {
@@ -71,17 +107,41 @@ async function requireJob(queues: FerryQueues, id: string): Promise<Job> {
 }
 
 export async function showTransfer(queues: FerryQueues, id: string): Promise<{ info: TransferInfo; failures: FileFailure[] }> {
+  const { info, failures } = await showWithChildren(queues, id, 200);
+  return { info, failures };
+}
+
+async function showWithChildren(
+  queues: FerryQueues,
+  id: string,
+  limit: number,
+): Promise<{ info: TransferInfo; failures: FileFailure[]; children: BatchResult }> {
   const job = await requireJob(queues, id);
   const children = childOutcomes(await job.getChildrenValues());
   const info = await describe(job, children);
-  const failures: FileFailure[] = batchFailures(children.failed.slice(0, 200));
+  const failures: FileFailure[] = batchFailures(children.failed.slice(0, limit));
   const failedIds = Object.keys(await job.getIgnoredChildrenFailures()).map((k) => k.slice(k.lastIndexOf(':') + 1));
-  for (const fileId of failedIds.slice(0, 200)) {
+  for (const fileId of failedIds.slice(0, limit)) {
     const file = await queues.files.getJob(fileId);
     const data = fileJobDataSchema.safeParse(file?.data);
     failures.push({ rel: data.success ? data.data.rel : fileId, reason: file?.failedReason ?? '?', attempts: file?.attemptsMade ?? 0 });
   }
-  return { info, failures };
+  return { info, failures, children };
+}
+
+/**
+ * A transfer with its files, landed and failed (up to `limit` of each), and the bytes its rapid
+ * uploads saved. Files still waiting are not listed: they are the planned count less these.
+ */
+export async function transferFiles(
+  queues: FerryQueues,
+  id: string,
+  limit = 5000,
+): Promise<{ info: TransferInfo; files: TransferFile[]; outcomes: Outcomes }> {
+  const { info, failures, children } = await showWithChildren(queues, id, limit);
+  const files: TransferFile[] = children.results.slice(0, limit).map((r) => ({ rel: r.rel, state: r.outcome, size: r.size }));
+  for (const f of failures) files.push({ rel: f.rel, state: 'failed', attempts: f.attempts, error: f.reason });
+  return { info, files, outcomes: outcomesOf(children) };
 }
 
 /**
@@ -116,4 +176,30 @@ export async function cancelTransfer(queues: FerryQueues, id: string): Promise<v
   if (!removed) throw new BadInput(`transfer ${id} is being planned or summed up right now; try again in a moment`);
   const data = transferJobDataSchema.safeParse(job.data);
   if (data.success && data.data.key) await queues.redis.del(queues.keys.running(data.data.key));
+  const record: TransferInfo = { id, state: 'cancelled', createdAt: job.timestamp, finishedAt: Date.now() };
+  if (data.success) record.spec = data.data.spec;
+  if (data.success && data.data.schedule) record.schedule = data.data.schedule;
+  await queues.redis
+    .multi()
+    .zadd(queues.keys.cancelledRuns(), record.finishedAt!, JSON.stringify(record))
+    .zremrangebyscore(queues.keys.cancelledRuns(), '-inf', Date.now() - KEEP_CANCELLED_MS)
+    .zremrangebyrank(queues.keys.cancelledRuns(), 0, -KEEP_CANCELLED - 1)
+    .exec();
+}
+
+/** Cancelled transfers are remembered as long as finished ones are kept, the latest few hundred. */
+const KEEP_CANCELLED_MS = 7 * 24 * 3600 * 1000;
+const KEEP_CANCELLED = 200;
+
+async function cancelledTransfers(queues: FerryQueues, limit: number): Promise<TransferInfo[]> {
+  const raw = await queues.redis.zrevrange(queues.keys.cancelledRuns(), 0, limit - 1);
+  const out: TransferInfo[] = [];
+  for (const r of raw) {
+    try {
+      out.push(JSON.parse(r) as TransferInfo);
+    } catch {
+      // Written by another version: left out.
+    }
+  }
+  return out;
 }

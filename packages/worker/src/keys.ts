@@ -24,9 +24,29 @@ export class FerryKeys {
     return `${this.prefix}:ferry:cancelled:${transferId}`;
   }
 
+  /** Transfers cancelled lately, as `jobs list` and `ferry serve` still show them, scored by when. */
+  cancelledRuns(): string {
+    return `${this.prefix}:ferry:cancelled-runs`;
+  }
+
   /** Set, with a TTL, by the workers serving `queue` (presence.ts). */
   served(queue: string): string {
     return `${this.prefix}:ferry:served:${queue}`;
+  }
+
+  /** The live workers' keys (worker()), each scored by when its heartbeat lapses. */
+  workers(): string {
+    return `${this.prefix}:ferry:workers`;
+  }
+
+  /** The pause keys (pause(), gatePause()) set lately, each scored by when it ends. */
+  pauses(): string {
+    return `${this.prefix}:ferry:pauses`;
+  }
+
+  /** Set, with a TTL, by each live worker process: who it is and what it serves (presence.ts). */
+  worker(who: string): string {
+    return `${this.prefix}:ferry:worker:${who}`;
   }
 
   running(transferKey: string): string {

@@ -85,7 +85,7 @@ export class AccountLimiter {
 
   /** Stops every worker from calling this account for a while (a 429 or a risk-control answer). */
   async pause(account: string, ms: number): Promise<void> {
-    await extendPause(this.redis, this.keys.pause(account), ms);
+    await extendPause(this.redis, this.keys.pause(account), ms, this.keys.pauses());
     this.snapshot?.pausedUntil.set(account, Date.now() + ms);
   }
 

@@ -60,6 +60,6 @@ export class RedisRequestGate implements RequestGate {
   }
 
   async pause(bucket: string, ms: number): Promise<void> {
-    await extendPause(this.redis, this.keys.gatePause(bucket), ms);
+    await extendPause(this.redis, this.keys.gatePause(bucket), ms, this.keys.pauses());
   }
 }

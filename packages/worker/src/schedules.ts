@@ -1,5 +1,6 @@
 import { BadInput } from '@ferry/core';
 import { type TransferJobData, type TransferSpec, type TransferSpecInput, transferSpecSchema } from './job-data.js';
+import { newTransferId } from './job-ids.js';
 import type { FerryQueues } from './queues.js';
 
 const SCHEDULE_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -44,6 +45,19 @@ export async function listSchedules(queues: FerryQueues): Promise<ScheduleInfo[]
       ...(spec.success ? { spec: spec.data } : {}),
     };
   });
+}
+
+/**
+ * Runs a schedule now, as one of its own runs: it waits for none, and like a cron tick it does
+ * nothing when the schedule's previous run is still going.
+ */
+export async function runScheduleNow(queues: FerryQueues, name: string): Promise<string> {
+  checkName(name);
+  const found = (await listSchedules(queues)).find((s) => s.name === name);
+  if (!found?.spec) throw new BadInput(`no schedule '${name}' (see \`ferry schedule list\`)`);
+  const data: TransferJobData = { spec: found.spec, schedule: name, step: 'plan' };
+  const job = await queues.transfers.add(found.spec.mode, data, { jobId: newTransferId(), attempts: 3, backoff: { type: 'ferry' } });
+  return job.id!;
 }
 
 export async function removeSchedule(queues: FerryQueues, name: string): Promise<boolean> {

@@ -6,7 +6,7 @@ import { LockedConfigStore } from './config-lock.js';
 import { fileProcessor } from './file-processor.js';
 import { FILE_QUEUE, TRANSFER_QUEUE } from './keys.js';
 import { Locations } from './locations.js';
-import { PresenceBeat } from './presence.js';
+import { PresenceBeat, workerName } from './presence.js';
 import { FerryQueues } from './queues.js';
 import { RedisRequestGate } from './request-gate.js';
 import { connectRedis, displayRedisUrl } from './redis.js';
@@ -52,6 +52,8 @@ export class FerryWorker {
     const common = {
       connection: redis,
       prefix: options.prefix,
+      // Recorded on each job it takes (processedBy), so `ferry serve` shows what each worker runs.
+      name: workerName(),
       ...(options.lockDuration !== undefined ? { lockDuration: options.lockDuration } : {}),
       ...(options.stalledInterval !== undefined ? { stalledInterval: options.stalledInterval } : {}),
       // core's policy: exponential with jitter, and never sooner than a server's retry-after.
@@ -85,7 +87,7 @@ export class FerryWorker {
       });
       w.on('ready', () => (down = false));
     }
-    return new FerryWorker(queues, workers, new PresenceBeat(redis, queues.keys, names));
+    return new FerryWorker(queues, workers, new PresenceBeat(redis, queues.keys, names, concurrency));
   }
 
   async close(force = false): Promise<void> {

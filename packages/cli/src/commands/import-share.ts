@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { type RunSummary, errorMessage } from '@ferry/core';
-import { parseShareLink, shareLocationArg, shareProblemOf } from '@ferry/providers';
-import { type CliContext, loadContext } from '../context.js';
+import { parseShareLink, shareLinkProblem, shareLocationArg } from '@ferry/providers';
+import { loadContext } from '../context.js';
 import { UsageError } from '../output.js';
 import { type LinkResult, filesOf, printLinkResults, totalOf } from '../share-import-report.js';
 import { shareAccount } from '../share-paths.js';
@@ -61,7 +61,7 @@ Shares can also be configured as remotes: \`ferry remote add films 115share shar
     for (const [i, link] of links.entries()) {
       const result: LinkResult = { link, share_code: parseShareLink(link)!.share_code, status: 'ok' };
       results.push(result);
-      const dead = await deadReason(ctx, sources[i]!);
+      const dead = await shareLinkProblem(ctx.locate(sources[i]!));
       if (dead) {
         Object.assign(result, { status: 'dead', ...dead });
         process.stderr.write(`ferry: skipping ${link} (${dead.reason}): ${dead.error}\n`);
@@ -94,17 +94,4 @@ Shares can also be configured as remotes: \`ferry remote add films 115share shar
     else printLinkResults(results);
     if (results.some((r) => r.status === 'failed' || r.status === 'dead')) process.exitCode = 1;
   });
-}
-
-/** Why the service will not give this share (expired, cancelled, wrong code...), or undefined when it is readable. */
-async function deadReason(ctx: CliContext, source: string): Promise<Pick<LinkResult, 'reason' | 'error'> | undefined> {
-  const loc = ctx.locate(source);
-  try {
-    await loc.provider.stat(loc.path);
-    return undefined;
-  } catch (err) {
-    return { reason: shareProblemOf(err) ?? 'error', error: errorMessage(err).split('\n')[0] };
-  } finally {
-    await loc.provider.close?.();
-  }
 }

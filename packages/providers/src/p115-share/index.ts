@@ -62,3 +62,4 @@ export { parseShareLink } from '@ferry/protocols';
 export type { ShareLink115 } from '@ferry/protocols';
 export { shareLabel } from './provider.js';
 export type { P115ShareOptions };
+export { shareAccountFor, shareLinkProblem } from './share-account.js';
