@@ -149,7 +149,7 @@ export class Account {
     const { remote, clientId } = this.settings;
     const expired = this.storedExpiry !== undefined && this.storedExpiry - EXPIRY_MARGIN_MS <= Date.now();
     const what = expired
-      ? `the access token of remote '${remote}' expired on ${new Date(this.storedExpiry!).toISOString()}`
+      ? `the access token of remote '${remote}' expired on ${new Date(this.storedExpiry!).toISOString().replace(/\.000Z$/, 'Z')}`
       : `Aliyun Drive refused the access token of remote '${remote}' (revoked, or expired early)`;
     return new AccessTokenExpired(
       `${what} and a PKCE login has no refresh token: run \`ferry login aliyun ${remote} --client-id ${clientId || 'ID'}\` again (or log in with --client-secret for a token that renews)`,
