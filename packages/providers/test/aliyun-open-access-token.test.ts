@@ -72,7 +72,7 @@ it('reports an access token the service refuses, when no expiry is stored, as sp
   const p = provider(emu, { access_token: accessToken });
   const err = await names(p).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(AccessTokenExpired);
-  expect((err as Error).message).toMatch(/^Aliyun Drive refused the access token of remote 'pk' \(revoked, or expired early\) and a PKCE login has no refresh token/);
+  expect((err as Error).message).toMatch(/^Aliyun Drive refused the access token of remote 'pk' \(expired or revoked\) and a PKCE login has no refresh token/);
 });
 
 it('with a refresh token too, renews by it once the stored access token expired, and saves the rotated one', async () => {

@@ -46,8 +46,8 @@ const ADOPT_ATTEMPTS = 3;
 
 /**
  * One authorization's tokens, shared by every provider instance of the process that holds the
- * same refresh token (or, without one, the same access token): the refresh token is single use, so two instances refreshing on their own
- * would make the second one fail. Refreshes run one at a time (the in-process lock) and the
+ * same refresh token (without one, the same access token): the refresh token is single use, so
+ * two instances refreshing on their own would make the second one fail. Refreshes run one at a time (the in-process lock) and the
  * rotated token is persisted before anyone else may refresh again. Processes sharing the config
  * hold the host's lock (a lock file beside it, Redis too in workers) around the refresh and first
  * adopt a token another process rotated: access tokens live in one process only, so a process
@@ -150,7 +150,7 @@ export class Account {
     const expired = this.storedExpiry !== undefined && this.storedExpiry - EXPIRY_MARGIN_MS <= Date.now();
     const what = expired
       ? `the access token of remote '${remote}' expired on ${new Date(this.storedExpiry!).toISOString().replace(/\.000Z$/, 'Z')}`
-      : `Aliyun Drive refused the access token of remote '${remote}' (revoked, or expired early)`;
+      : `Aliyun Drive refused the access token of remote '${remote}' (expired or revoked)`;
     return new AccessTokenExpired(
       `${what} and a PKCE login has no refresh token: run \`ferry login aliyun ${remote} --client-id ${clientId || 'ID'}\` again (or log in with --client-secret for a token that renews)`,
     );
