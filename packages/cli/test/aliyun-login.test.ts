@@ -99,14 +99,63 @@ describe('ferry login aliyun against ferry emulate aliyun --qr-auto-confirm', ()
     expect((await remotesOf(box))['W']).toBeUndefined();
   });
 
-  it('authorizes by PKCE without a secret, and says why no remote can be made of a grant without refresh token', async () => {
+  it('authorizes by PKCE without a secret and saves the access token with its expiry; the remote works', async () => {
+    const before = Date.now();
     const login = await ferry(['login', 'aliyun', 'P', '--client-id', info.client_id, '--endpoint', info.base, '--poll-ms', '100'], box);
-    expect(login.code).toBe(1);
+    expect(login.code, login.stderr).toBe(0);
     expect(login.stderr).toContain('as a public client (PKCE, no secret)');
-    // The emulator checked the verifier against the challenge: a mismatch would be InvalidCode.
-    expect(errorLines(login.stderr)).toEqual([expect.stringContaining('Aliyun Drive answered no refresh token') as string]);
-    expect(errorLines(login.stderr)[0]).toContain('--client-secret');
-    expect((await remotesOf(box))['P']).toBeUndefined();
+    expect(login.stderr).toContain(`default drive ${info.drive_id}; access token saved into remote 'P'`);
+    expect(login.stderr).toMatch(/The access token expires on \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ and a PKCE login has no refresh token/);
+
+    const saved = (await remotesOf(box))['P']!;
+    // The emulator checked the verifier against the challenge: a mismatch would have failed the login.
+    expect(Object.keys(saved).sort()).toEqual(['access_token', 'access_token_expires', 'client_id', 'endpoint', 'type']);
+    expect(saved).toMatchObject({ type: 'aliyun-open', client_id: info.client_id, endpoint: info.base });
+    expect(login.stderr).not.toContain(saved['access_token']);
+    // A PKCE grant lives 30 days (the emulator's PKCE_ACCESS_TTL_SEC).
+    const expires = Date.parse(saved['access_token_expires']!);
+    expect(expires - before).toBeGreaterThan(29 * 24 * 3600 * 1000);
+    expect(expires - before).toBeLessThanOrEqual(30 * 24 * 3600 * 1000 + 60_000);
+
+    const ls = await ferry(['ls', 'P:/'], box);
+    expect(ls.code, ls.stderr).toBe(0);
+    expect(ls.stdout).toContain('films/');
+
+    const show = await ferry(['remote', 'show', 'P'], box);
+    expect(show.code).toBe(0);
+    expect(show.stdout).toMatch(/^access_token = \S+\*\*\*\S*$/m);
+    expect(show.stdout).not.toContain(saved['access_token']);
+  });
+
+  it('stops at the stored expiry of a PKCE access token with one line saying to log in again', async () => {
+    const config = JSON.parse(await fs.readFile(box.env['FERRY_CONFIG']!, 'utf8')) as { remotes: Remotes };
+    config.remotes['P']!['access_token_expires'] = '2026-01-02T03:04:05Z';
+    await fs.writeFile(box.env['FERRY_CONFIG']!, JSON.stringify(config));
+    const ls = await ferry(['ls', 'P:/'], box);
+    expect(ls.code).toBe(1);
+    expect(ls.stderr.trim().split('\n')).toEqual([
+      `ferry: the access token of remote 'P' expired on 2026-01-02T03:04:05Z and a PKCE login has no refresh token: run \`ferry login aliyun P --client-id ${info.client_id}\` again (or log in with --client-secret for a token that renews)`,
+    ]);
+  });
+
+  it('logging in with the secret replaces the PKCE access token by a refresh token', async () => {
+    const login = await ferry(['login', 'aliyun', 'P', '--client-secret', info.client_secret, '--poll-ms', '100'], box);
+    expect(login.code, login.stderr).toBe(0);
+    const saved = (await remotesOf(box))['P']!;
+    expect(Object.keys(saved).sort()).toEqual(['client_id', 'client_secret', 'endpoint', 'refresh_token', 'type']);
+    const ls = await ferry(['ls', 'P:/'], box);
+    expect(ls.code, ls.stderr).toBe(0);
+  });
+
+  it('names both token options in one line when a remote holds neither', async () => {
+    const config = JSON.parse(await fs.readFile(box.env['FERRY_CONFIG']!, 'utf8')) as { remotes: Remotes };
+    config.remotes['N'] = { type: 'aliyun-open', client_id: info.client_id, endpoint: info.base };
+    await fs.writeFile(box.env['FERRY_CONFIG']!, JSON.stringify(config));
+    const ls = await ferry(['ls', 'N:/'], box);
+    expect(ls.code).toBe(1);
+    expect(ls.stderr.trim().split('\n')).toEqual([
+      "ferry: remote 'N': an aliyun-open remote needs refresh_token or access_token: authorize it with `ferry login aliyun REMOTE --client-id ID`",
+    ]);
   });
 
   it('documents the Aliyun flags in --help', async () => {

@@ -1,5 +1,5 @@
 import { BadInput, ConfigStore, describeZodError, findProviderFactory, storedOptions } from '@ferry/core';
-import { ALIYUN_QR_STATUS_TEXT, type AliyunQrLoginSettings, aliyunOpenOptions, startAliyunQrLogin, waitForAliyunQrLogin } from '@ferry/providers';
+import { ALIYUN_QR_STATUS_TEXT, type AliyunQrLoginResult, type AliyunQrLoginSettings, aliyunOpenOptions, startAliyunQrLogin, waitForAliyunQrLogin } from '@ferry/providers';
 import { UsageError } from '../output.js';
 import type { LoginFlags } from './login.js';
 import { showQrCode } from './qr-display.js';
@@ -26,9 +26,38 @@ function settingsOf(saved: Record<string, unknown>, flags: LoginFlags): AliyunQr
   return { endpoint, clientId, clientSecret, drive };
 }
 
+/** "2026-12-31T08:00:00Z": the stored expiry, to the second. */
+function isoSeconds(at: Date): string {
+  return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * The tokens a login leaves in the remote. With the secret, the refresh token (its access tokens
+ * live two hours, in memory); by PKCE, the access token and its expiry, since Aliyun gives such a
+ * grant no refresh token, and the refresh token too should one come. Tokens of an earlier login
+ * are dropped, so the remote never mixes two authorizations.
+ */
+function tokensOf(result: AliyunQrLoginResult, pkce: boolean): Record<string, string> {
+  return {
+    ...(result.refreshToken ? { refresh_token: result.refreshToken } : {}),
+    ...(pkce ? { access_token: result.accessToken, access_token_expires: isoSeconds(result.accessExpiresAt) } : {}),
+  };
+}
+
+function savedWhat(result: AliyunQrLoginResult, pkce: boolean): string {
+  if (!pkce) return 'refresh token';
+  return result.refreshToken ? 'access and refresh tokens' : 'access token';
+}
+
+/** A PKCE login without refresh token ends on a date the user has to know. */
+function expiryNote(result: AliyunQrLoginResult, pkce: boolean): string {
+  if (!pkce || result.refreshToken) return '';
+  return `The access token expires on ${isoSeconds(result.accessExpiresAt)} and a PKCE login has no refresh token to renew it: log in again by then, or with --client-secret for a token that renews.\n`;
+}
+
 /**
  * `ferry login aliyun REMOTE --client-id ID [--client-secret S]`: the Open Platform's QR
- * authorization, its refresh token and drive choice saved into an aliyun-open remote (created if
+ * authorization, its tokens and drive choice saved into an aliyun-open remote (created if
  * missing). Only what the user chose is stored: options equal to their default are left out.
  */
 export async function loginAliyun(remote: string, flags: LoginFlags, pollMs: number): Promise<void> {
@@ -55,13 +84,14 @@ export async function loginAliyun(remote: string, flags: LoginFlags, pollMs: num
   );
 
   const factory = findProviderFactory(TYPE)!;
+  const pkce = !settings.clientSecret;
   await store.update((config) => {
     const current = config.remotes[remote];
     const { type: _t, ...kept } = current?.type === TYPE ? current : { type: TYPE };
-    const { client_secret: _secret, ...rest } = kept;
+    const { client_secret: _secret, refresh_token: _refresh, access_token: _access, access_token_expires: _expires, ...rest } = kept;
     const next: Record<string, unknown> = {
       ...rest,
-      refresh_token: result.refreshToken,
+      ...tokensOf(result, pkce),
       client_id: settings.clientId,
       ...(settings.clientSecret ? { client_secret: settings.clientSecret } : {}),
       drive: settings.drive,
@@ -72,6 +102,6 @@ export async function loginAliyun(remote: string, flags: LoginFlags, pollMs: num
     config.remotes[remote] = { type: TYPE, ...storedOptions(factory, next) };
   });
   process.stderr.write(
-    `Logged in as ${result.userName || result.userId} (user ${result.userId}); ${settings.drive} drive ${result.driveId}; refresh token saved into remote '${remote}' in ${store.path}\n`,
+    `Logged in as ${result.userName || result.userId} (user ${result.userId}); ${settings.drive} drive ${result.driveId}; ${savedWhat(result, pkce)} saved into remote '${remote}' in ${store.path}\n${expiryNote(result, pkce)}`,
   );
 }

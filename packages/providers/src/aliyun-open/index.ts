@@ -7,12 +7,13 @@ export function registerAliyunOpen(): void {
     type: 'aliyun-open',
     description: 'Aliyun Drive (阿里云盘) through its Open Platform API, or any server that speaks it',
     options: aliyunOpenOptions,
-    secrets: ['refresh_token', 'client_secret'],
+    secrets: ['refresh_token', 'access_token', 'client_secret'],
     create: (remote, options, context) => new AliyunOpenProvider(remote, options, context),
   });
 }
 
 export { AliyunOpenProvider, aliyunOpenOptions };
+export { AccessTokenExpired } from './token.js';
 export type { AliyunOpenOptions } from './options.js';
 export {
   ALIYUN_QR_CODES,

@@ -62,11 +62,17 @@ export class AliyunOpenProvider implements Provider {
     private readonly options: AliyunOpenOptions,
     context: ProviderContext = {},
   ) {
-    if (!(options.client_id && options.client_secret) && !options.token_url) {
+    // A stored access token (a PKCE login's) is used as it is: only a refresh needs the app's credentials.
+    if (options.access_token === undefined && !(options.client_id && options.client_secret) && !options.token_url) {
       throw new BadInput(`remote '${remote}': aliyun-open needs client_id and client_secret, or a token_url`);
     }
     const endpoint = options.endpoint.replace(/\/+$/, '');
-    const account = Account.for(options.refresh_token, {
+    const tokens = {
+      ...(options.refresh_token ? { refreshToken: options.refresh_token } : {}),
+      ...(options.access_token ? { accessToken: options.access_token } : {}),
+      ...(options.access_token_expires ? { accessExpiresAt: Date.parse(options.access_token_expires) } : {}),
+    };
+    const account = Account.for(tokens, {
       remote,
       endpoint,
       clientId: options.client_id,

@@ -34,7 +34,11 @@ export interface AliyunQrTicket {
 }
 
 export interface AliyunQrLoginResult {
-  refreshToken: string;
+  /** Absent from a PKCE grant (aliyunpan-ios-sdk#57): the access token is then all the remote has. */
+  refreshToken?: string;
+  accessToken: string;
+  /** When the access token expires, from the grant's expires_in. */
+  accessExpiresAt: Date;
   driveId: string;
   userId: string;
   userName: string;
@@ -143,11 +147,7 @@ export async function finishAliyunQrLogin(settings: AliyunQrLoginSettings, ticke
       ...(settings.clientSecret ? { client_secret: settings.clientSecret } : { code_verifier: ticket.codeVerifier }),
     },
   });
-  if (!grant.refresh_token) {
-    throw new AuthError(
-      'Aliyun Drive answered no refresh token: it gives none to an authorization without the app secret (PKCE), and a remote needs one to keep working after the access token expires; log in again with --client-secret',
-    );
-  }
+  const accessExpiresAt = new Date(Date.now() + grant.expires_in * 1000);
   const info = await call(settings, ALIYUN_PATHS.driveInfo, aliyunDriveInfoSchema, { body: {}, accessToken: grant.access_token });
   const driveId = settings.drive === 'resource' ? info.resource_drive_id : info.default_drive_id;
   if (!driveId) {
@@ -155,7 +155,14 @@ export async function finishAliyunQrLogin(settings: AliyunQrLoginSettings, ticke
       `the authorization does not include the ${settings.drive} drive (getDriveInfo has no ${settings.drive}_drive_id): log in again and allow it on the phone, or use --drive default`,
     );
   }
-  return { refreshToken: grant.refresh_token, driveId, userId: info.user_id, userName: info.name ?? '' };
+  return {
+    ...(grant.refresh_token ? { refreshToken: grant.refresh_token } : {}),
+    accessToken: grant.access_token,
+    accessExpiresAt,
+    driveId,
+    userId: info.user_id,
+    userName: info.name ?? '',
+  };
 }
 
 /**

@@ -15,6 +15,20 @@ export interface TokenSettings {
   context: ProviderContext;
 }
 
+/** The tokens a remote holds: a refresh token, an access token (a PKCE login's), or both. */
+export interface StoredTokens {
+  refreshToken?: string;
+  accessToken?: string;
+  /** When the access token expires (ms since the epoch); unknown: used until the service refuses it. */
+  accessExpiresAt?: number;
+}
+
+/**
+ * A remote's access token is spent and there is no refresh token to get another: a PKCE login's
+ * 30-day token ran out (or was revoked). Only a new login helps.
+ */
+export class AccessTokenExpired extends AuthError {}
+
 /** The part of a remote's stored options a refresh needs; anything else there is not ours to judge. */
 const storedTokenSchema = z.object({ refresh_token: z.string().min(1) });
 
@@ -32,33 +46,46 @@ const ADOPT_ATTEMPTS = 3;
 
 /**
  * One authorization's tokens, shared by every provider instance of the process that holds the
- * same refresh token: the refresh token is single use, so two instances refreshing on their own
- * would make the second one fail. Refreshes run one at a time (the in-process lock) and the
+ * same refresh token (without one, the same access token): the refresh token is single use, so
+ * two instances refreshing on their own would make the second one fail. Refreshes run one at a time (the in-process lock) and the
  * rotated token is persisted before anyone else may refresh again. Processes sharing the config
  * hold the host's lock (a lock file beside it, Redis too in workers) around the refresh and first
  * adopt a token another process rotated: access tokens live in one process only, so a process
- * starting later has just the config's refresh token, which must be the newest.
+ * starting later has just the config's refresh token, which must be the newest. The one access
+ * token a remote may store (a PKCE login's) is used until shortly before its expiry; without a
+ * refresh token nothing renews it, so nothing rotates and no lock is needed.
  */
 export class Account {
-  private static readonly byRefreshToken = new Map<string, Account>();
+  private static readonly byToken = new Map<string, Account>();
 
   readonly spacers: Record<AliyunRateGroup, RequestSpacer>;
   private access: { token: string; refreshAt: number } | undefined;
   private refreshing: Promise<string> | undefined;
+  private refreshToken: string | undefined;
+  /** The stored access token's expiry, for the message once it is spent. */
+  private readonly storedExpiry: number | undefined;
 
   private constructor(
-    private refreshToken: string,
+    tokens: StoredTokens,
     private readonly settings: TokenSettings,
   ) {
+    this.refreshToken = tokens.refreshToken;
+    this.storedExpiry = tokens.accessExpiresAt;
+    if (tokens.accessToken) {
+      const refreshAt = tokens.accessExpiresAt === undefined ? Number.POSITIVE_INFINITY : tokens.accessExpiresAt - EXPIRY_MARGIN_MS;
+      this.access = { token: tokens.accessToken, refreshAt };
+    }
     // The remote's name is the account's name in the shared gate: the refresh token rotates.
     this.spacers = accountSpacers(`${settings.endpoint}|${settings.remote}`, settings.context.requestGate);
   }
 
-  static for(refreshToken: string, settings: TokenSettings): Account {
-    let account = Account.byRefreshToken.get(refreshToken);
+  static for(tokens: StoredTokens, settings: TokenSettings): Account {
+    const key = tokens.refreshToken ?? tokens.accessToken;
+    if (key === undefined) throw new AuthError(`remote '${settings.remote}' holds neither a refresh token nor an access token: \`ferry login aliyun ${settings.remote}\``);
+    let account = Account.byToken.get(key);
     if (!account) {
-      account = new Account(refreshToken, settings);
-      Account.byRefreshToken.set(refreshToken, account);
+      account = new Account(tokens, settings);
+      Account.byToken.set(key, account);
     }
     return account;
   }
@@ -80,6 +107,7 @@ export class Account {
   }
 
   private refresh(): Promise<string> {
+    if (this.refreshToken === undefined) return Promise.reject(this.spent());
     const { withLock } = this.settings.context;
     const refreshOnce = (): Promise<string> => this.grantLatest();
     this.refreshing ??= (withLock ? withLock(`aliyun-open:${this.settings.remote}`, refreshOnce) : refreshOnce()).finally(() => {
@@ -112,8 +140,20 @@ export class Account {
     const stored = storedTokenSchema.safeParse(await this.settings.context.loadOptions?.());
     if (!stored.success || stored.data.refresh_token === this.refreshToken) return false;
     this.refreshToken = stored.data.refresh_token;
-    Account.byRefreshToken.set(this.refreshToken, this);
+    Account.byToken.set(this.refreshToken, this);
     return true;
+  }
+
+  /** What to do when the stored access token is spent and there is no refresh token. */
+  private spent(): AccessTokenExpired {
+    const { remote, clientId } = this.settings;
+    const expired = this.storedExpiry !== undefined && this.storedExpiry - EXPIRY_MARGIN_MS <= Date.now();
+    const what = expired
+      ? `the access token of remote '${remote}' expired on ${new Date(this.storedExpiry!).toISOString().replace(/\.000Z$/, 'Z')}`
+      : `Aliyun Drive refused the access token of remote '${remote}' (expired or revoked)`;
+    return new AccessTokenExpired(
+      `${what} and a PKCE login has no refresh token: run \`ferry login aliyun ${remote} --client-id ${clientId || 'ID'}\` again (or log in with --client-secret for a token that renews)`,
+    );
   }
 
   private refusal(failure: AliyunApiFailure): AuthError {
@@ -137,7 +177,8 @@ export class Account {
     const url = viaService ? tokenUrl : `${endpoint}${ALIYUN_PATHS.token}`;
     const body = {
       ...(clientId ? { client_id: clientId } : {}),
-      ...(viaService ? {} : { client_secret: clientSecret }),
+      // A public client (a PKCE login that did get a refresh token) has no secret to send.
+      ...(viaService || !clientSecret ? {} : { client_secret: clientSecret }),
       grant_type: 'refresh_token',
       refresh_token: this.refreshToken,
     };
@@ -162,7 +203,7 @@ export class Account {
     const parsed = aliyunTokenResponseSchema.safeParse(json);
     if (!parsed.success) throw new AuthError(`${where}: the token refresh answered an unexpected body`);
     const { access_token, refresh_token, expires_in } = parsed.data;
-    Account.byRefreshToken.set(refresh_token, this);
+    Account.byToken.set(refresh_token, this);
     this.refreshToken = refresh_token;
     const lifetime = expires_in * 1000;
     this.access = { token: access_token, refreshAt: Date.now() + lifetime - Math.min(EXPIRY_MARGIN_MS, lifetime / 4) };
