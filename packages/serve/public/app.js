@@ -123,6 +123,7 @@ function countsOf(t) {
     el('span', { 'data-count': 'streamed' }, `streamed ${s.copied}`),
     el('span', { 'data-count': 'imported' }, `imported ${s.imported}`),
     el('span', { 'data-count': 'skipped' }, `skipped ${s.skipped}`),
+    s.missed ? el('span', { 'data-count': 'missed' }, `missed ${s.missed}`) : null,
     el('span', { 'data-count': 'failed', class: failed ? 'error' : '' }, `failed ${failed}`),
     t.outcomes?.rapidBytes ? el('span', { class: 'muted' }, `saved ${bytes(t.outcomes.rapidBytes)}`) : null,
   );

@@ -26,6 +26,8 @@ export interface Outcomes {
   rapid: number;
   imported: number;
   skipped: number;
+  /** `--rapid-only` files the target did not hold: nothing sent. */
+  missed: number;
   /** Bytes that rapid uploads did not have to send. */
   rapidBytes: number;
 }
@@ -33,7 +35,7 @@ export interface Outcomes {
 /** One file of a transfer as `ferry serve` lists it: landed (how), or failed for good. */
 export interface TransferFile {
   rel: string;
-  state: 'copied' | 'rapid' | 'imported' | 'skipped' | 'failed';
+  state: 'copied' | 'rapid' | 'imported' | 'skipped' | 'missed' | 'failed';
   size?: number;
   attempts?: number;
   error?: string;
@@ -80,7 +82,7 @@ async function describe(job: Job, children?: BatchResult): Promise<TransferInfo>
 }
 
 function outcomesOf(children: BatchResult): Outcomes {
-  const out: Outcomes = { copied: 0, rapid: 0, imported: 0, skipped: 0, rapidBytes: 0 };
+  const out: Outcomes = { copied: 0, rapid: 0, imported: 0, skipped: 0, missed: 0, rapidBytes: 0 };
   for (const r of children.results) {
     out[r.outcome]++;
     if (r.outcome === 'rapid') out.rapidBytes += r.size;
