@@ -1,0 +1,39 @@
+import { normalizeSha1 } from '@ferry/core';
+
+/**
+ * User metadata as rclone's s3 backend writes it (X-Amz-Meta-Mtime: seconds since the epoch with
+ * a fraction), so buckets written by rclone and by Ferry read each other's times; the SHA-1 goes
+ * beside it (X-Amz-Meta-Sha1, hex). The SDK lower-cases metadata names.
+ */
+const MTIME = 'mtime';
+const SHA1 = 'sha1';
+
+export function encodeMetadata(mtime: number | undefined, sha1: string | undefined): Record<string, string> {
+  return {
+    ...(mtime !== undefined ? { [MTIME]: (mtime / 1000).toFixed(9) } : {}),
+    ...(sha1 ? { [SHA1]: sha1 } : {}),
+  };
+}
+
+/** The modification time in ms, from the metadata, else undefined. */
+export function metadataMtime(metadata: Record<string, string> | undefined): number | undefined {
+  const raw = metadata?.[MTIME];
+  if (raw === undefined) return undefined;
+  const seconds = Number(raw);
+  return Number.isFinite(seconds) ? Math.round(seconds * 1000) : undefined;
+}
+
+/**
+ * The SHA-1 from the metadata, else from S3's own SHA-1 checksum when it covers the whole object
+ * (a single PutObject: a multipart one is a checksum of the parts' checksums, "...-N").
+ */
+export function storedSha1(metadata: Record<string, string> | undefined, checksumSha1: string | undefined): string | undefined {
+  const listed = normalizeSha1(metadata?.[SHA1]);
+  if (listed) return listed;
+  if (!checksumSha1 || checksumSha1.includes('-')) return undefined;
+  return normalizeSha1(Buffer.from(checksumSha1, 'base64').toString('hex'));
+}
+
+export function base64Sha1(hex: string): string {
+  return Buffer.from(hex, 'hex').toString('base64');
+}
