@@ -8,9 +8,33 @@ import { normalizeSha1 } from '@ferry/core';
 const MTIME = 'mtime';
 const SHA1 = 'sha1';
 
+/**
+ * Seconds and nanoseconds written apart: `(ms / 1000).toFixed(9)` goes through a float that
+ * cannot hold ten digits of seconds and nine of fraction, and rclone, comparing to the
+ * nanosecond, would see a different time.
+ */
+export function formatMtime(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  let nanos = Math.round((ms - seconds * 1000) * 1e6);
+  let whole = seconds;
+  if (nanos >= 1e9) {
+    whole += 1;
+    nanos -= 1e9;
+  }
+  return `${whole}.${String(nanos).padStart(9, '0')}`;
+}
+
+/** The time in ms from rclone's "seconds.fraction", read apart for the same reason. */
+export function parseMtime(raw: string): number | undefined {
+  const m = /^(-?\d+)(?:\.(\d{1,9})\d*)?$/.exec(raw.trim());
+  if (!m) return undefined;
+  const fraction = (m[2] ?? '').padEnd(9, '0');
+  return Number(m[1]) * 1000 + Number(fraction) / 1e6;
+}
+
 export function encodeMetadata(mtime: number | undefined, sha1: string | undefined): Record<string, string> {
   return {
-    ...(mtime !== undefined ? { [MTIME]: (mtime / 1000).toFixed(9) } : {}),
+    ...(mtime !== undefined ? { [MTIME]: formatMtime(mtime) } : {}),
     ...(sha1 ? { [SHA1]: sha1 } : {}),
   };
 }
@@ -18,9 +42,7 @@ export function encodeMetadata(mtime: number | undefined, sha1: string | undefin
 /** The modification time in ms, from the metadata, else undefined. */
 export function metadataMtime(metadata: Record<string, string> | undefined): number | undefined {
   const raw = metadata?.[MTIME];
-  if (raw === undefined) return undefined;
-  const seconds = Number(raw);
-  return Number.isFinite(seconds) ? Math.round(seconds * 1000) : undefined;
+  return raw === undefined ? undefined : parseMtime(raw);
 }
 
 /**

@@ -149,8 +149,9 @@ export class S3Provider implements Provider {
     }
     const file = await this.head(this.keys.fileKey(path, where), path);
     if (file) return file;
-    const page = await this.listPage(prefix, path, undefined, false, 1);
-    if ((page.KeyCount ?? page.Contents?.length ?? 0) > 0) return this.dirEntry(path);
+    // With the delimiter: s3rver fails a truncated listing without one (500 InternalError).
+    const page = await this.listPage(prefix, path, undefined, true, 1);
+    if ((page.Contents?.length ?? 0) + (page.CommonPrefixes?.length ?? 0) > 0) return this.dirEntry(path);
     throw new NotFound(`${where}: no such file or folder`);
   }
 
