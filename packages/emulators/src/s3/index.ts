@@ -7,7 +7,8 @@ import S3rver from 's3rver';
  * An S3 server for tests and `ferry emulate s3`: s3rver, an independent implementation, not a
  * fake of our own. It checks the access key id but not V4 signatures, speaks path-style requests,
  * multipart uploads and ranged reads, and lacks ListParts, ListMultipartUploads,
- * AbortMultipartUpload, UploadPartCopy and additional checksums.
+ * AbortMultipartUpload, UploadPartCopy and additional checksums. Its listing is corrected where
+ * it departs from S3 (`correctListing`).
  */
 export interface S3EmulatorOptions {
   /** Bucket created at start. */
@@ -46,6 +47,7 @@ export async function startS3Emulator(options: S3EmulatorOptions = {}): Promise<
     directory,
     configureBuckets: [{ name: bucket, configs: [] }],
   });
+  correctListing(server);
   const address = await server.run();
   const uploadsDir = join(directory, bucket, '._S3rver_uploads');
   return {
@@ -75,6 +77,48 @@ export async function startS3Emulator(options: S3EmulatorOptions = {}): Promise<
       await server.close();
       if (owned) await fs.rm(directory, { recursive: true, force: true });
     },
+  };
+}
+
+interface ListedObject {
+  key: string;
+}
+interface Listing {
+  objects: ListedObject[];
+  commonPrefixes: string[];
+  isTruncated: boolean;
+}
+interface ListOptions {
+  delimiter?: string;
+  prefix?: string;
+  maxKeys?: number;
+}
+interface Store {
+  listObjects(bucket: string, options: ListOptions): Promise<Listing>;
+}
+
+/**
+ * Two faults of s3rver 3.7.1's ListObjects, corrected to what S3 documents, which every client
+ * relies on: with a delimiter it prunes its walk below the first level, so a folder holding only
+ * folders is missing from CommonPrefixes; and a truncated answer needs a DES continuation token,
+ * which Node's OpenSSL 3 no longer offers (500 InternalError). Here the store walks flat and
+ * groups by the delimiter itself, and answers every listing in one page.
+ */
+function correctListing(server: S3rver): void {
+  const store = (server as unknown as { store: Store }).store;
+  const walk = store.listObjects.bind(store);
+  store.listObjects = async (bucket, options) => {
+    const { delimiter = '', prefix = '' } = options;
+    const all = await walk(bucket, { ...options, delimiter: '', maxKeys: Infinity });
+    if (!delimiter) return { ...all, isTruncated: false };
+    const prefixes = new Set<string>();
+    const objects = all.objects.filter((o) => {
+      const at = o.key.slice(prefix.length).indexOf(delimiter);
+      if (at === -1) return true;
+      prefixes.add(o.key.slice(0, prefix.length + at + delimiter.length));
+      return false;
+    });
+    return { objects, commonPrefixes: [...prefixes].sort(), isTruncated: false };
   };
 }
 
