@@ -11,11 +11,13 @@ const SHA1 = 'sha1';
 /**
  * Seconds and nanoseconds written apart: `(ms / 1000).toFixed(9)` goes through a float that
  * cannot hold ten digits of seconds and nine of fraction, and rclone, comparing to the
- * nanosecond, would see a different time.
+ * nanosecond, would see a different time. The fraction is rounded to the microsecond, the finest
+ * a time in float milliseconds holds: a time set to the microsecond (utimes, most tools) reads
+ * back exactly in rclone.
  */
 export function formatMtime(ms: number): string {
   const seconds = Math.floor(ms / 1000);
-  let nanos = Math.round((ms - seconds * 1000) * 1e6);
+  let nanos = Math.round((ms - seconds * 1000) * 1e3) * 1e3;
   let whole = seconds;
   if (nanos >= 1e9) {
     whole += 1;
