@@ -64,17 +64,19 @@ describe('s3 provider', () => {
     const src = new MemoryProvider('mem');
     src.put('/small.bin', small, mtime);
     src.put('/large.bin', large, mtime);
+    src.put('/empty.bin', Buffer.alloc(0), mtime);
     const source: Location = { provider: src, path: '/', display: 'mem:/' };
     const target: Location = { provider, path: '/', display: 's3:/' };
     const summary = await runTransfer({ source, target, mode: 'copy' });
     expect(summary.failed).toBe(0);
-    expect(summary.copied).toBe(2);
+    expect(summary.copied).toBe(3);
     const head = await client.send(new HeadObjectCommand({ Bucket: emu.bucket, Key: 'meta/large.bin' }));
     expect(head.Metadata).toEqual({ mtime: '1620284889.123000000', sha1: sha1(large) });
     const listed = new Map<string, { sha1?: string; mtime?: number; size: number }>();
     for await (const e of provider.list('/')) listed.set(e.name, e);
     expect(listed.get('small.bin')).toMatchObject({ size: 1000, sha1: sha1(small), mtime });
     expect(listed.get('large.bin')).toMatchObject({ size: large.length, sha1: sha1(large), mtime });
+    expect(listed.get('empty.bin')).toMatchObject({ size: 0, sha1: sha1(Buffer.alloc(0)), mtime });
     expect(await emu.pendingUploads()).toEqual([]);
   });
 
