@@ -1,7 +1,7 @@
-import type { AliyunEmulator, Emulator115, Emulator115User } from '@ferry/emulators';
+import type { AliyunEmulator, Emulator115, Emulator115User, S3Emulator } from '@ferry/emulators';
 
 /** A remote's config entry: its type and options, as `ferry remote add` would store them. */
-export type RemoteEntry = { type: string } & Record<string, string | number>;
+export type RemoteEntry = { type: string } & Record<string, string | number | boolean>;
 
 /**
  * A p115 remote that reaches the 115 emulator as `user`. OSS keeps its real host names, as
@@ -44,4 +44,17 @@ function shellQuote(value: string): string {
 export function remoteAddLine(name: string, { type, ...options }: RemoteEntry): string {
   const args = Object.entries(options).map(([k, v]) => shellQuote(`${k}=${v}`));
   return `ferry remote add ${name} ${type} ${args.join(' ')}`;
+}
+
+/** An s3 remote that reaches the S3 emulator's bucket, path-style. */
+export function s3RemoteFor(emu: S3Emulator): RemoteEntry {
+  return {
+    type: 's3',
+    endpoint: emu.endpoint,
+    region: emu.region,
+    bucket: emu.bucket,
+    access_key_id: emu.access_key_id,
+    secret_access_key: emu.secret_access_key,
+    force_path_style: true,
+  };
 }

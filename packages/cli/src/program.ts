@@ -36,6 +36,7 @@ const COMMANDS: Record<string, () => Promise<AddCommands[]>> = {
   emulate: async () => [
     (await import('./commands/emulate-115.js')).addEmulate115Command,
     (await import('./commands/emulate-aliyun.js')).addEmulateAliyunCommand,
+    (await import('./commands/emulate-s3.js')).addEmulateS3Command,
   ],
   worker: async () => [(await import('./commands/worker.js')).addWorkerCommand],
   jobs: async () => [(await import('./commands/jobs.js')).addJobsCommand],

@@ -81,9 +81,14 @@ export interface UploadSession {
    * the engine then hashes the bytes even when the source listed no SHA-1.
    */
   readonly needsSha1: boolean;
-  /** Bytes already durably accepted by the target; the engine continues from here. */
+  /**
+   * Bytes durably accepted by the target; the engine continues from here. It may trail the parts
+   * written while some are still in flight: the engine checkpoints at this offset, with `state()`
+   * describing exactly these bytes.
+   */
   readonly offset: number;
   state(): UploadState;
+  /** May return before the part is durable (parts in flight); `complete` waits for all of them. */
   writePart(part: UploadPart): Promise<void>;
   /** Lands the file under its final name; `sha1`, when hashed, is what the engine read on the way. */
   complete(final: { sha1?: string }): Promise<Entry>;

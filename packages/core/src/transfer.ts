@@ -204,6 +204,9 @@ async function streamParts(
   let offset = session.offset;
   if (offset >= size) return;
   const reader = new PartReader(await src.openRead(srcEntry, { start: offset, end: size }), `${src.remote}:${srcEntry.path}`);
+  // Part boundaries written but not yet checkpointed, with the hasher's state at each: a session
+  // with parts in flight confirms them later, and the checkpoint follows its `offset`.
+  const boundaries: { offset: number; hasher?: string }[] = [];
   try {
     for (let index = Math.floor(offset / session.partSize); offset < size; index++) {
       const length = Math.min(session.partSize, size - offset);
@@ -220,6 +223,11 @@ async function streamParts(
       offset += length;
       // A file that fits in one part has nothing to resume: its checkpoint would be pure cost.
       if (offset >= size && index === 0) break;
+      boundaries.push({ offset, ...(hasher ? { hasher: hasher.save() } : {}) });
+      const durable = session.offset;
+      let mark: (typeof boundaries)[number] | undefined;
+      while (boundaries.length > 0 && boundaries[0]!.offset <= durable) mark = boundaries.shift();
+      if (mark?.offset !== durable) continue;
       await checkpoint.save({
         source: {
           size,
@@ -229,8 +237,8 @@ async function streamParts(
         ...(sha1 ? { sha1 } : {}),
         target: t.dstPath,
         upload: session.state(),
-        offset,
-        ...(hasher ? { hasher: hasher.save() } : {}),
+        offset: mark.offset,
+        ...(mark.hasher !== undefined ? { hasher: mark.hasher } : {}),
       });
       progress.checkpointed = true;
     }

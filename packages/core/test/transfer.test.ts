@@ -114,6 +114,34 @@ describe('one-file transfer', () => {
     expect(dst.files.get('/f.bin')?.data.equals(data)).toBe(true);
   });
 
+  it('checkpoints only the parts a session with parts in flight confirmed, and resumes from there', async () => {
+    const data = randomBytes(4 * 1024 * 1024);
+    const src = new MemoryProvider('src', { listSha1: true });
+    let failAt: number | undefined = 3;
+    const dst = new MemoryProvider('dst', {
+      partSize: 1024 * 1024,
+      inFlightParts: 1,
+      beforePart: ({ index }) => {
+        if (index === failAt) {
+          failAt = undefined;
+          throw new TransientError('connection reset by the test');
+        }
+      },
+    });
+    src.put('/f.bin', data);
+    const entry = await src.stat('/f.bin');
+    const cp = memoryCheckpoint();
+    await expect(transferFile({ src, srcEntry: entry, dst, dstPath: '/f.bin' }, { checkpoint: cp })).rejects.toBeInstanceOf(
+      TransientError,
+    );
+    // Three parts written, the third still in flight: the checkpoint claims two.
+    expect(cp.current?.offset).toBe(2 * 1024 * 1024);
+    const result = await transferFile({ src, srcEntry: entry, dst, dstPath: '/f.bin' }, { checkpoint: cp });
+    expect(result.resumedFrom).toBe(2 * 1024 * 1024);
+    expect(result.sha1).toBe(sha1(data));
+    expect(dst.files.get('/f.bin')?.data.equals(data)).toBe(true);
+  });
+
   it('hashes only when a listed SHA-1 or a verifying target will check the digest', async () => {
     const data = randomBytes(3 * 1024 * 1024);
     const src = new MemoryProvider('src');

@@ -1,2 +1,3 @@
 export * from './aliyun-open/index.js';
 export * from './p115/index.js';
+export * from './s3/index.js';

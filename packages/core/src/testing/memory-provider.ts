@@ -33,6 +33,11 @@ export interface MemoryProviderOptions {
   sameNameFiles?: boolean;
   /** Called before each part is written; throw from it to inject a failure. */
   beforePart?: (part: { index: number; offset: number }) => void;
+  /**
+   * The last this many parts written stay in flight, out of `offset` and `state()`, until more
+   * are written or the upload completes, as parts sent in parallel do.
+   */
+  inFlightParts?: number;
 }
 
 /**
@@ -182,6 +187,15 @@ export class MemoryProvider implements Provider {
     const resumeChunks = request.resume?.chunks;
     const chunks: Buffer[] = Array.isArray(resumeChunks) ? resumeChunks.map((c) => Buffer.from(String(c), 'base64')) : [];
     let offset = chunks.reduce((n, c) => n + c.length, 0);
+    const inFlight: Buffer[] = [];
+    const inFlightParts = this.options.inFlightParts ?? 0;
+    const confirm = (keep: number) => {
+      while (inFlight.length > keep) {
+        const next = inFlight.shift()!;
+        chunks.push(next);
+        offset += next.length;
+      }
+    };
     const put = (data: Buffer) => this.land(path, data, request.mtime ?? Date.now(), request);
     return {
       partSize,
@@ -194,11 +208,11 @@ export class MemoryProvider implements Provider {
         beforePart?.(part);
         const bufs: Buffer[] = [];
         for await (const c of part.data) bufs.push(c as Buffer);
-        const buf = Buffer.concat(bufs);
-        chunks.push(buf);
-        offset += buf.length;
+        inFlight.push(Buffer.concat(bufs));
+        confirm(inFlightParts);
       },
       async complete(final: { sha1?: string }) {
+        confirm(0);
         const landed = Buffer.concat(chunks);
         if (needsSha1 && final.sha1 !== createHash('sha1').update(landed).digest('hex')) {
           throw new IntegrityError(`${path}: content hash mismatch`);
@@ -207,6 +221,7 @@ export class MemoryProvider implements Provider {
         return { path, name: baseName(path), isDir: false, size: offset };
       },
       async abort() {
+        inFlight.length = 0;
         chunks.length = 0;
         offset = 0;
       },

@@ -1,0 +1,343 @@
+import { Readable } from 'node:stream';
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  type HeadObjectCommandOutput,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
+  type S3Client,
+  type StorageClass,
+} from '@aws-sdk/client-s3';
+import {
+  type Capabilities,
+  type Entry,
+  type LocationIdentity,
+  NotFound,
+  type Provider,
+  type ProviderContext,
+  type ReadOptions,
+  type ServerImport,
+  type UploadRequest,
+  type UploadSession,
+  BadInput,
+  baseName,
+  joinPath,
+  sha1OfStream,
+} from '@ferry/core';
+import { createS3Client } from './client.js';
+import { type S3Where, s3Error } from './errors.js';
+import { KeyMap } from './keys.js';
+import { metadataMtime, storedSha1 } from './metadata.js';
+import type { S3Options } from './options.js';
+import { S3_MAX_COPY_SIZE, S3Upload, copySource } from './upload.js';
+
+/** HEADs in flight while listing a page: the listing itself carries no user metadata. */
+const HEAD_CONCURRENCY = 16;
+
+/**
+ * A bucket, or a folder inside one, on any S3-compatible service. Folders are key prefixes; a
+ * zero-byte "dir/" marker (as the consoles and `rclone mkdir` make) counts as a folder and is never
+ * listed as a file.
+ */
+export class S3Provider implements Provider {
+  readonly type = 's3';
+  readonly capabilities: Capabilities = {
+    read: true,
+    write: true,
+    rapidUpload: false,
+    serverSideImport: true,
+    // The SHA-1 is listed when Ferry stored it, not for every object.
+    hashes: [],
+    rangeRead: true,
+    sameNameFiles: false,
+  };
+  readonly client: S3Client;
+  readonly keys: KeyMap;
+  readonly site: S3Where;
+  readonly serverImport: ServerImport;
+
+  constructor(
+    readonly remote: string,
+    readonly options: S3Options,
+    _context: ProviderContext = {},
+  ) {
+    this.keys = new KeyMap(options.prefix);
+    this.client = createS3Client(options, Math.max(HEAD_CONCURRENCY, options.upload_concurrency * 4));
+    this.site = { remote, bucket: options.bucket, endpoint: options.endpoint || 'AWS', region: options.region };
+    this.serverImport = {
+      canImportFrom: (source) => this.sameStore(source),
+      importEntry: (source, entry, dstPath) => this.copyFrom(source as S3Provider, entry, dstPath),
+    };
+  }
+
+  private display(path: string): string {
+    return `${this.remote}:${path}`;
+  }
+
+  private fail(err: unknown, path: string): Error {
+    return s3Error(err, this.display(path), this.site);
+  }
+
+  /** One bucket of one service, reached with the same key: a copy between them stays server-side. */
+  private sameStore(source: Provider): boolean {
+    if (!(source instanceof S3Provider)) return false;
+    const a = source.options;
+    const b = this.options;
+    return a.endpoint === b.endpoint && a.bucket === b.bucket && a.access_key_id === b.access_key_id;
+  }
+
+  async identify(path: string): Promise<LocationIdentity> {
+    const prefix = this.keys.dirPrefix(path, this.display(path));
+    return { store: `s3:${this.options.endpoint || 'aws'}/${this.options.bucket}`, chain: prefix.split('/').filter((p) => p !== '') };
+  }
+
+  private toEntry(path: string, head: HeadObjectCommandOutput, key: string): Entry {
+    const sha1 = storedSha1(head.Metadata, head.ChecksumSHA1);
+    const mtime = metadataMtime(head.Metadata) ?? head.LastModified?.getTime();
+    return {
+      path,
+      name: baseName(path),
+      isDir: false,
+      size: head.ContentLength ?? 0,
+      ...(mtime !== undefined ? { mtime } : {}),
+      ...(sha1 ? { sha1 } : {}),
+      id: key,
+    };
+  }
+
+  private async head(key: string, path: string): Promise<Entry | undefined> {
+    try {
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: key, ChecksumMode: 'ENABLED' }));
+      return this.toEntry(path, head, key);
+    } catch (err) {
+      const typed = this.fail(err, path);
+      if (typed instanceof NotFound) return undefined;
+      throw typed;
+    }
+  }
+
+  private async listPage(prefix: string, path: string, token: string | undefined, delimiter: boolean, maxKeys?: number): Promise<ListObjectsV2CommandOutput> {
+    try {
+      return await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.options.bucket,
+          Prefix: prefix,
+          ...(delimiter ? { Delimiter: '/' } : {}),
+          ...(token ? { ContinuationToken: token } : {}),
+          ...(maxKeys ? { MaxKeys: maxKeys } : {}),
+        }),
+      );
+    } catch (err) {
+      throw this.fail(err, path);
+    }
+  }
+
+  private dirEntry(path: string): Entry {
+    return { path, name: path === '/' ? '' : baseName(path), isDir: true, size: 0 };
+  }
+
+  async stat(path: string): Promise<Entry> {
+    const where = this.display(path);
+    const prefix = this.keys.dirPrefix(path, where);
+    if (prefix === this.keys.root) {
+      // The root exists when the bucket does; this also surfaces a wrong bucket, key or region.
+      await this.listPage(prefix, path, undefined, true, 1);
+      return this.dirEntry('/');
+    }
+    const file = await this.head(this.keys.fileKey(path, where), path);
+    if (file) return file;
+    // With the delimiter: s3rver fails a truncated listing without one (500 InternalError).
+    const page = await this.listPage(prefix, path, undefined, true, 1);
+    if ((page.Contents?.length ?? 0) + (page.CommonPrefixes?.length ?? 0) > 0) return this.dirEntry(path);
+    throw new NotFound(`${where}: no such file or folder`);
+  }
+
+  async *list(dir: string): AsyncIterable<Entry> {
+    const where = this.display(dir);
+    const prefix = this.keys.dirPrefix(dir, where);
+    const base = dir === '/' ? '/' : dir.replace(/\/+$/, '');
+    let token: string | undefined;
+    let first = true;
+    do {
+      const page = await this.listPage(prefix, dir, token, true);
+      const contents = page.Contents ?? [];
+      const folders = page.CommonPrefixes ?? [];
+      if (first && contents.length === 0 && folders.length === 0 && prefix !== this.keys.root) {
+        throw new NotFound(`${where}: no such folder`);
+      }
+      first = false;
+      for (const p of folders) {
+        const name = (p.Prefix ?? '').slice(prefix.length).replace(/\/$/, '');
+        if (name !== '') yield this.dirEntry(joinPath(base, name));
+      }
+      const files = contents.filter((o) => o.Key !== undefined && o.Key !== prefix && !o.Key.endsWith('/'));
+      yield* this.headAll(files.map((o) => ({ key: o.Key!, path: joinPath(base, o.Key!.slice(prefix.length)) })));
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  /** HEADs a page's files a few at a time and yields them in listing order. */
+  private async *headAll(files: { key: string; path: string }[]): AsyncGenerator<Entry> {
+    const pending: Promise<Entry | undefined>[] = [];
+    let next = 0;
+    const launch = () => {
+      while (pending.length < HEAD_CONCURRENCY && next < files.length) {
+        const f = files[next++]!;
+        const p = this.head(f.key, f.path);
+        p.catch(() => {});
+        pending.push(p);
+      }
+    };
+    launch();
+    while (pending.length > 0) {
+      const entry = await pending.shift()!;
+      launch();
+      // An object deleted between the listing and its HEAD is no longer part of the tree.
+      if (entry) yield entry;
+    }
+  }
+
+  async openRead(entry: Entry, options: ReadOptions = {}): Promise<Readable> {
+    const start = options.start ?? 0;
+    const end = options.end ?? entry.size;
+    if (end <= start) return Readable.from([]);
+    const whole = start === 0 && end >= entry.size;
+    try {
+      const answer = await this.client.send(
+        new GetObjectCommand({
+          Bucket: this.options.bucket,
+          Key: this.keys.fileKey(entry.path, this.display(entry.path)),
+          ...(whole ? {} : { Range: `bytes=${start}-${end - 1}` }),
+        }),
+      );
+      return answer.Body as Readable;
+    } catch (err) {
+      throw this.fail(err, entry.path);
+    }
+  }
+
+  async readRange(entry: Entry, start: number, end: number): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const c of await this.openRead(entry, { start, end })) chunks.push(c as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  /** S3 has no folders to make: a key's prefix is its folder. The names are checked all the same. */
+  async mkdirp(dir: string): Promise<void> {
+    this.keys.dirPrefix(dir, this.display(dir));
+  }
+
+  async beginUpload(path: string, request: UploadRequest): Promise<UploadSession> {
+    const key = this.keys.fileKey(path, this.display(path));
+    return S3Upload.begin(
+      {
+        client: this.client,
+        bucket: this.options.bucket,
+        key,
+        path,
+        storageClass: this.options.storage_class,
+        fail: (err) => this.fail(err, path),
+      },
+      request,
+      this.options.part_size,
+      this.options.upload_concurrency,
+    );
+  }
+
+  async remove(path: string): Promise<void> {
+    const entry = await this.stat(path);
+    if (entry.isDir && path.split('/').every((p) => p === '')) throw new BadInput(`${this.display(path)}: refusing to remove the remote's root`);
+    if (!entry.isDir) {
+      await this.deleteKeys([this.keys.fileKey(path, this.display(path))], path);
+      return;
+    }
+    const prefix = this.keys.dirPrefix(path, this.display(path));
+    let token: string | undefined;
+    do {
+      const page = await this.listPage(prefix, path, token, false);
+      await this.deleteKeys((page.Contents ?? []).map((o) => o.Key!).filter(Boolean), path);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  private async deleteKeys(keys: string[], path: string): Promise<void> {
+    if (keys.length === 0) return;
+    try {
+      if (keys.length === 1) {
+        await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: keys[0] }));
+        return;
+      }
+      const answer = await this.client.send(
+        new DeleteObjectsCommand({ Bucket: this.options.bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }),
+      );
+      const failed = answer.Errors?.[0];
+      if (failed) throw Object.assign(new Error(failed.Message ?? 'delete failed'), { name: failed.Code ?? 'DeleteFailed' });
+    } catch (err) {
+      throw this.fail(err, path);
+    }
+  }
+
+  async move(from: string, to: string): Promise<Entry> {
+    const entry = await this.stat(from);
+    if (entry.isDir) throw new BadInput(`${this.display(from)}: moving folders is not supported on S3`);
+    await this.copyFile(this, entry, to);
+    await this.deleteKeys([this.keys.fileKey(from, this.display(from))], from);
+    return this.stat(to);
+  }
+
+  async hash(entry: Entry): Promise<string> {
+    return entry.sha1 ?? sha1OfStream(await this.openRead(entry));
+  }
+
+  /** A server-side copy of a file, or of a folder with everything below it, from the same bucket. */
+  private async copyFrom(source: S3Provider, entry: Entry, dstPath: string): Promise<Entry> {
+    if (!entry.isDir) return this.copyFile(source, entry, dstPath);
+    const srcPrefix = source.keys.dirPrefix(entry.path, source.display(entry.path));
+    let token: string | undefined;
+    let size = 0;
+    do {
+      const page = await source.listPage(srcPrefix, entry.path, token, false);
+      for (const o of page.Contents ?? []) {
+        if (!o.Key || o.Key.endsWith('/')) continue;
+        const rel = o.Key.slice(srcPrefix.length);
+        const file: Entry = { path: joinPath(entry.path, rel), name: baseName(rel), isDir: false, size: o.Size ?? 0 };
+        await this.copyFile(source, file, joinPath(dstPath, rel));
+        size += file.size;
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return { ...this.dirEntry(dstPath), size };
+  }
+
+  private async copyFile(source: S3Provider, entry: Entry, dstPath: string): Promise<Entry> {
+    if (entry.size > S3_MAX_COPY_SIZE) {
+      throw new BadInput(`${this.display(dstPath)}: server-side copies of files over 5 GiB are not supported yet`);
+    }
+    const srcKey = source.keys.fileKey(entry.path, source.display(entry.path));
+    const key = this.keys.fileKey(dstPath, this.display(dstPath));
+    try {
+      // The metadata (mtime, SHA-1) travels with the object.
+      await this.client.send(
+        new CopyObjectCommand({
+          Bucket: this.options.bucket,
+          Key: key,
+          CopySource: copySource(source.options.bucket, srcKey),
+          MetadataDirective: 'COPY',
+          ...(this.options.storage_class ? { StorageClass: this.options.storage_class as StorageClass } : {}),
+        }),
+      );
+    } catch (err) {
+      throw this.fail(err, dstPath);
+    }
+    const landed = await this.head(key, dstPath);
+    if (!landed) throw new NotFound(`${this.display(dstPath)}: the copy did not land`);
+    return landed;
+  }
+
+  async close(): Promise<void> {
+    this.client.destroy();
+  }
+}
