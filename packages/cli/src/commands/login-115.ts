@@ -1,7 +1,7 @@
 import { BadInput, ConfigStore, describeZodError } from '@ferry/core';
 import { LOGIN_APPS, p115Options, refuseWithdrawnApp, slotNotice, startQrLogin, waitForQrLogin } from '@ferry/providers';
 import { UsageError } from '../output.js';
-import type { LoginFlags } from './login.js';
+import type { LoginFlags } from './login-flags.js';
 import { showQrCode } from './qr-display.js';
 
 const STATUS_TEXT: Record<number, string> = {

@@ -1,7 +1,7 @@
 import { BadInput, ConfigStore, describeZodError, findProviderFactory, storedOptions } from '@ferry/core';
 import { ALIYUN_QR_STATUS_TEXT, type AliyunQrLoginResult, type AliyunQrLoginSettings, aliyunOpenOptions, startAliyunQrLogin, waitForAliyunQrLogin } from '@ferry/providers';
 import { UsageError } from '../output.js';
-import type { LoginFlags } from './login.js';
+import type { LoginFlags } from './login-flags.js';
 import { showQrCode } from './qr-display.js';
 
 const TYPE = 'aliyun-open';

@@ -5,16 +5,7 @@ import '../context.js';
 import { UsageError } from '../output.js';
 import { ALIYUN_LOGIN_FLAGS, loginAliyun } from './login-aliyun.js';
 import { P115_LOGIN_FLAGS, login115 } from './login-115.js';
-
-export interface LoginFlags {
-  app?: string;
-  clientId?: string;
-  clientSecret?: string;
-  drive?: string;
-  endpoint?: string;
-  qrPng?: string;
-  pollMs: string;
-}
+import type { LoginFlags } from './login-flags.js';
 
 type ServiceFlag = keyof Omit<LoginFlags, 'qrPng' | 'pollMs'>;
 

@@ -7,7 +7,6 @@ import type { UserTree } from './store.js';
 import type { Cdn } from './cdn.js';
 import type { OfflineTasks } from './offline-tasks.js';
 import type { ShareOptions, ShareStore } from './shares.js';
-import type { OssStore } from './oss.js';
 import type { UploadState } from './upload-state.js';
 
 /** Everything the route handlers share: the state of the emulated 115. */
@@ -27,8 +26,6 @@ export interface Emu115Context {
   shareOptions: ShareOptions;
   /** Upload keys, pending uploads, STS credentials, the rapid-upload blob store (upload-state.ts). */
   upload: UploadState;
-  /** The OSS fake's multipart uploads and temp files (oss.ts). */
-  oss: OssStore;
 }
 
 export interface Call {

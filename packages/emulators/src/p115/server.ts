@@ -259,8 +259,8 @@ export async function start115Emulator(options: Emulator115Options = {}): Promis
     shares: new ShareStore(),
     shareOptions: { ...options.share },
     upload: new UploadState(options.upload),
-    oss: new OssStore(),
   };
+  const ossStore = new OssStore();
   const byName = new Map<string, UserTree>();
   userNames.forEach((name, i) => {
     const tree = new UserTree(name, String(306_000_000 + i * 1_117));
@@ -276,8 +276,8 @@ export async function start115Emulator(options: Emulator115Options = {}): Promis
     const url = new URL(req.url ?? '/', ctx.baseUrl);
     // OSS is Aliyun, not 115: no cookies, no 115 risk control; its own V1 auth (oss.ts).
     const oss = ossHostOf(req.headers.host);
-    if (oss === 'endpoint') return ctx.oss.refusePathStyle({ ctx, req, res, url, path: url.pathname });
-    if (oss) return ctx.oss.handle({ ctx, req, res, url, path: url.pathname }, oss.bucket);
+    if (oss === 'endpoint') return ossStore.refusePathStyle({ ctx, req, res, url, path: url.pathname });
+    if (oss) return ossStore.handle({ ctx, req, res, url, path: url.pathname }, oss.bucket);
     const [, host = '', ...rest] = url.pathname.split('/');
     const path = `/${rest.join('/')}`;
     const method = req.method ?? 'GET';
@@ -423,7 +423,7 @@ export async function start115Emulator(options: Emulator115Options = {}): Promis
         ctx.shares.clearTimers();
         autoPhone?.stop();
         server.closeAllConnections();
-        server.close(() => void ctx.oss.close().then(resolve, resolve));
+        server.close(() => void ossStore.close().then(resolve, resolve));
       }),
   };
 }
