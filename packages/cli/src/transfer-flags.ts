@@ -145,7 +145,7 @@ export function bandwidthOf(bwlimit: string | undefined): BandwidthLimit | undef
   return bwlimit === undefined ? undefined : usage(() => new BandwidthLimit(bwlimit));
 }
 
-export function readFlagFile(flag: string, file: string): string {
+function readFlagFile(flag: string, file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {

@@ -19,6 +19,6 @@ export function sameByListing(src: Entry, dst: Entry, mode: CompareMode): boolea
   return 'need-hash';
 }
 
-export function sameMtime(src: Entry, dst: Entry): boolean {
+function sameMtime(src: Entry, dst: Entry): boolean {
   return src.mtime !== undefined && dst.mtime !== undefined && Math.abs(src.mtime - dst.mtime) < MTIME_TOLERANCE_MS;
 }

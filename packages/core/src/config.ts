@@ -11,7 +11,7 @@ const REMOTE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 const remoteSchema = z.looseObject({ type: z.string().min(1) });
 
-export const configSchema = z.strictObject({
+const configSchema = z.strictObject({
   remotes: z.record(z.string().regex(REMOTE_NAME, 'remote names use letters, digits, _ . -'), remoteSchema).default({}),
   defaults: z
     .strictObject({
@@ -28,7 +28,7 @@ export function isValidRemoteName(name: string): boolean {
   return REMOTE_NAME.test(name);
 }
 
-export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   if (env.FERRY_CONFIG) return resolve(env.FERRY_CONFIG);
   const base = env.XDG_CONFIG_HOME || join(homedir(), '.config');
   return join(base, 'ferry', 'ferry.config.json');
@@ -138,7 +138,7 @@ export class ConfigStore {
   }
 }
 
-export async function writeFileAtomic(path: string, data: string, mode: number): Promise<void> {
+async function writeFileAtomic(path: string, data: string, mode: number): Promise<void> {
   await fs.mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   const handle = await fs.open(tmp, 'wx', mode);

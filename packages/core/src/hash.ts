@@ -5,7 +5,7 @@ import type { IHasher, createSHA1 as CreateSHA1 } from 'hash-wasm';
 // hash-wasm's SHA-1-only build: the full bundle carries every algorithm's wasm and costs a
 // noticeable share of the CLI's start-up.
 const require = createRequire(import.meta.url);
-export const HASH_WASM_SHA1_PATH = require.resolve('hash-wasm/dist/sha1.umd.min.js');
+const HASH_WASM_SHA1_PATH = require.resolve('hash-wasm/dist/sha1.umd.min.js');
 const { createSHA1 } = require(HASH_WASM_SHA1_PATH) as { createSHA1: typeof CreateSHA1 };
 
 /**
@@ -62,7 +62,7 @@ export async function sha1OfStream(stream: Readable, onBytes?: (n: number) => vo
   }
 }
 
-export async function sha1OfBuffer(data: Uint8Array): Promise<string> {
+async function sha1OfBuffer(data: Uint8Array): Promise<string> {
   const hasher = await Sha1.create();
   hasher.update(data);
   const digest = hasher.digest();

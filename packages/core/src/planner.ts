@@ -292,7 +292,7 @@ async function* decide(
 }
 
 /** "film.mkv" -> "film(1).mkv", the first such name the folder does not hold (as Aliyun names them). */
-export function freeName(name: string, taken: ReadonlySet<string>): string {
+function freeName(name: string, taken: ReadonlySet<string>): string {
   const dot = name.lastIndexOf('.');
   const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
   for (let n = 1; ; n++) {

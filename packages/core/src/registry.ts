@@ -86,7 +86,7 @@ export function redactOptions(
   );
 }
 
-export function redact(secret: string): string {
+function redact(secret: string): string {
   if (secret.length <= 8) return '***';
   return `${secret.slice(0, 3)}***${secret.slice(-2)}`;
 }

@@ -53,7 +53,7 @@ export type TransferRequest = z.infer<typeof transferRequestSchema>;
  * The transfer a request asks for, checked as `copy --queue` checks it before queueing: both
  * ends resolve, the source exists, neither holds the other.
  */
-export async function checkedSpec(config: ServerConfig, req: TransferRequest): Promise<TransferSpecInput> {
+async function checkedSpec(config: ServerConfig, req: TransferRequest): Promise<TransferSpecInput> {
   if (req.delete && req.mode !== 'sync') throw new BadInput('delete goes with sync only');
   if (req.onConflict === 'rename' && req.delete) throw new BadInput('onConflict rename cannot be used with sync delete');
   const cfg = await config.load();

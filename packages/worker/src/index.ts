@@ -1,4 +1,4 @@
-export { DEFAULT_REDIS_URL, RedisUnavailable, connectRedis, displayRedisUrl, openRedis, redisUrlFrom } from './redis.js';
+export { RedisUnavailable, connectRedis, displayRedisUrl, openRedis, redisUrlFrom } from './redis.js';
 export { FILE_QUEUE, FerryKeys, TRANSFER_QUEUE, queuePrefix } from './keys.js';
 export { type FileJobData, type FileResult, type TransferJobData, type TransferSpec, type TransferSpecInput, type TransferSummary } from './job-data.js';
 export { fileJobId, transferKey } from './job-ids.js';

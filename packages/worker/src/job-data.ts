@@ -88,7 +88,7 @@ const entrySchema = z.object({
 });
 
 /** core's FileCheckpoint; loose, so fields core adds later survive the round trip through Redis. */
-export const checkpointSchema = z.looseObject({
+const checkpointSchema = z.looseObject({
   source: z.object({ size: z.number(), mtime: z.number().optional(), sha1: z.string().optional() }),
   sha1: z.string().optional(),
   target: z.string(),
@@ -111,7 +111,7 @@ export const fileJobDataSchema = z.object({
 });
 export type FileJobData = z.infer<typeof fileJobDataSchema>;
 
-export const fileResultSchema = z.object({
+const fileResultSchema = z.object({
   rel: z.string(),
   /** `skipped`: a taken-over batch found the file already landed. */
   outcome: z.enum(['copied', 'rapid', 'imported', 'skipped', 'missed']),
@@ -146,7 +146,7 @@ export const batchJobDataSchema = z.object({
 export type BatchJobData = z.infer<typeof batchJobDataSchema>;
 export type BatchJobInput = z.input<typeof batchJobDataSchema>;
 
-export const batchResultSchema = z.object({
+const batchResultSchema = z.object({
   results: z.array(fileResultSchema),
   failed: z.array(batchFailureSchema),
 });

@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 export function redisUrlFrom(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   return flag || env.REDIS_URL || DEFAULT_REDIS_URL;

@@ -237,7 +237,7 @@ async function relOfFileJob(queues: FerryQueues, key: string): Promise<string> {
   return data.success ? data.data.rel : id;
 }
 
-export function emptySummary(state: TransferSummary['state']): TransferSummary {
+function emptySummary(state: TransferSummary['state']): TransferSummary {
   const { dryRun: _dryRun, ...totals } = emptyRunSummary();
   return { state, ...totals };
 }

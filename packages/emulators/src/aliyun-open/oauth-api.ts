@@ -73,7 +73,7 @@ export function driveInfo(state: EmulatorState): unknown {
 }
 
 /** Every emulated account's quota (the size sold varies; a client only reads it). */
-export const ALIYUN_SPACE_TOTAL = 8 * 1024 ** 4;
+const ALIYUN_SPACE_TOTAL = 8 * 1024 ** 4;
 
 /** Used counts every drive of the user, recycle bin included (see docs/protocol-sources.md). */
 export function spaceInfo(state: EmulatorState): unknown {

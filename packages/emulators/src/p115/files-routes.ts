@@ -14,7 +14,7 @@ function shanghaiTime(unixS: number): string {
  * One listing item with web short keys. Numbers go out as strings in some fields and as numbers
  * in others (odd-sized files get a string `s`), as the real service mixes them.
  */
-export function itemOf(tree: UserTree, node: Node): Record<string, unknown> {
+function itemOf(tree: UserTree, node: Node): Record<string, unknown> {
   const common = {
     aid: '1',
     n: encode115Name(node.name),

@@ -17,7 +17,7 @@ import type { Share, SnapNode } from './shares.js';
  * files need the app variant). On by default so clients meet it as they would on 115; the
  * share notes say "MB", the emulator reads it as MiB (the client switches on 50028 either way).
  */
-export const DEFAULT_WEB_DOWNURL_MAX_BYTES = 200 * 1024 * 1024;
+const DEFAULT_WEB_DOWNURL_MAX_BYTES = 200 * 1024 * 1024;
 
 interface Asked {
   shareCode: string;

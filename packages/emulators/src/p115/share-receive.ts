@@ -6,7 +6,7 @@ import { PENDING, type SnapNode, deepCount, holdsFile, receiveInto } from './sha
 import { ROOT_ID, type UserTree } from './store.js';
 
 /** Where a receive without a target lands (share notes §6: "0 lands in the 最近接收 folder"). */
-export const RECENT_FOLDER = '最近接收';
+const RECENT_FOLDER = '最近接收';
 /** Default cap of one receive: 115's batch copy/move cap (share notes §6), counted deep. */
 const DEFAULT_MAX_RECEIVE = 50_000;
 /** 115's per-directory limit (share notes §6, errno 2). */

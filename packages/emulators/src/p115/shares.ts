@@ -83,7 +83,7 @@ function randomAlnum(n: number): string {
   return out;
 }
 
-export function randomReceiveCode(): string {
+function randomReceiveCode(): string {
   return randomAlnum(4);
 }
 

@@ -3,7 +3,7 @@ import { sendJson } from './http-io.js';
 import type { UserTree } from './store.js';
 
 /** Every emulated account's quota. 115 sells several sizes; which one does not matter to a client. */
-export const SPACE_TOTAL_115 = 2 * 1024 ** 4;
+const SPACE_TOTAL_115 = 2 * 1024 ** 4;
 
 /** 115's display form ("1.5TB"): only people read it. */
 function sizeFormat(n: number): string {

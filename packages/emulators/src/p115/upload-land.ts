@@ -22,7 +22,7 @@ export function folderUnder(tree: UserTree, cid: string, path: string): string {
 }
 
 /** 115's callback JSON (OpenList UploadResult shape). */
-export function callbackResult(node: Node): Record<string, unknown> {
+function callbackResult(node: Node): Record<string, unknown> {
   return {
     state: true,
     message: '',

@@ -70,7 +70,7 @@ function initReply(fields: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** The callback strings as issued (web notes §4.5 fixture): templates for OSS, values for the `x:` variables. */
-export function callbackFor(ctx: Call['ctx'], p: Pick<PendingUpload, 'pickCode' | 'userId' | 'cid'>): { callback: string; callback_var: string } {
+function callbackFor(ctx: Call['ctx'], p: Pick<PendingUpload, 'pickCode' | 'userId' | 'cid'>): { callback: string; callback_var: string } {
   return {
     callback: JSON.stringify({
       callbackUrl: `${ctx.baseUrl}/uplb/3.0/completeupload.php`,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /** Bytes a v1 proof covers: 8 at most, fewer at the tail of a file. */
-export const ALIYUN_PROOF_BYTES = 8;
+const ALIYUN_PROOF_BYTES = 8;
 
 /**
  * Where the v1 proof bytes sit in a file of `size` bytes for this access token: the first 16 hex

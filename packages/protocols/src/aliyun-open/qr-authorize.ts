@@ -29,7 +29,6 @@ export const aliyunQrCodeRequestSchema = z.object({
   code_challenge: z.string().optional(),
   code_challenge_method: z.enum(['S256', 'plain']).optional(),
 });
-export type AliyunQrCodeRequest = z.infer<typeof aliyunQrCodeRequestSchema>;
 
 export const aliyunQrCodeResponseSchema = z.object({ qrCodeUrl: z.string(), sid: z.string().min(1) });
 

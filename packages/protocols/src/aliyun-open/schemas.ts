@@ -6,9 +6,8 @@ export const aliyunErrorSchema = z.object({
   message: z.string().optional(),
   requestId: z.string().optional(),
 });
-export type AliyunError = z.infer<typeof aliyunErrorSchema>;
 
-export const aliyunCheckNameModeSchema = z.enum(['refuse', 'auto_rename', 'ignore']);
+const aliyunCheckNameModeSchema = z.enum(['refuse', 'auto_rename', 'ignore']);
 export type AliyunCheckNameMode = z.infer<typeof aliyunCheckNameModeSchema>;
 
 export const aliyunTokenRequestSchema = z.object({
@@ -27,7 +26,6 @@ export const aliyunTokenResponseSchema = z.object({
   refresh_token: z.string().min(1),
   expires_in: z.number(),
 });
-export type AliyunTokenResponse = z.infer<typeof aliyunTokenResponseSchema>;
 
 export const aliyunDriveInfoSchema = z.object({
   user_id: z.string(),
@@ -37,14 +35,13 @@ export const aliyunDriveInfoSchema = z.object({
   resource_drive_id: z.string().optional(),
   backup_drive_id: z.string().optional(),
 });
-export type AliyunDriveInfo = z.infer<typeof aliyunDriveInfoSchema>;
 
 /** `getSpaceInfo`: bytes used and the quota of the user's personal space (every drive together). */
 export const aliyunSpaceInfoSchema = z.object({
   personal_space_info: z.object({ used_size: z.number(), total_size: z.number() }),
 });
 
-export const aliyunFileTypeSchema = z.enum(['file', 'folder']);
+const aliyunFileTypeSchema = z.enum(['file', 'folder']);
 
 /** The file object of list/get/get_by_path/update/complete; extra fields pass through unread. */
 export const aliyunFileSchema = z.object({
@@ -73,7 +70,6 @@ export const aliyunListRequestSchema = z.object({
   type: z.enum(['all', 'file', 'folder']).optional(),
   fields: z.string().optional(),
 });
-export type AliyunListRequest = z.infer<typeof aliyunListRequestSchema>;
 
 export const aliyunListResponseSchema = z.object({
   items: z.array(aliyunFileSchema),
@@ -96,8 +92,8 @@ export const aliyunDownloadUrlResponseSchema = z.object({
   content_hash: z.string().optional(),
 });
 
-export const aliyunPartInfoRequestSchema = z.object({ part_number: z.number().int(), part_size: z.number().int().optional() });
-export const aliyunPartInfoSchema = z.object({
+const aliyunPartInfoRequestSchema = z.object({ part_number: z.number().int(), part_size: z.number().int().optional() });
+const aliyunPartInfoSchema = z.object({
   part_number: z.number().int(),
   upload_url: z.string(),
   part_size: z.number().optional(),
@@ -121,7 +117,6 @@ export const aliyunCreateRequestSchema = z.object({
   local_created_at: z.string().optional(),
   local_modified_at: z.string().optional(),
 });
-export type AliyunCreateRequest = z.infer<typeof aliyunCreateRequestSchema>;
 
 export const aliyunCreateResponseSchema = z.object({
   drive_id: z.string(),

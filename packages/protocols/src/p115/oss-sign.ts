@@ -14,7 +14,7 @@ import { createHash, createHmac } from 'node:crypto';
  * Query parameters that are part of the canonical resource; any other query parameter is not
  * signed. The list of the Aliyun SDKs (elevengo copies it), so a verifier picks the same ones.
  */
-export const OSS_SIGNED_SUBRESOURCES: ReadonlySet<string> = new Set([
+const OSS_SIGNED_SUBRESOURCES: ReadonlySet<string> = new Set([
   'acl', 'uploads', 'location', 'cors', 'logging', 'website', 'referer', 'lifecycle', 'delete', 'append',
   'tagging', 'objectMeta', 'uploadId', 'partNumber', 'security-token', 'position', 'img', 'style',
   'styleName', 'replication', 'replicationProgress', 'replicationLocation', 'cname', 'bucketInfo', 'comp',
@@ -50,7 +50,7 @@ function header(headers: Readonly<Record<string, string>>, name: string): string
 }
 
 /** Each `x-oss-*` header as "name:value\n", names lower-cased, spaces around the value removed, sorted. */
-export function ossCanonicalHeaders(headers: Readonly<Record<string, string>>): string {
+function ossCanonicalHeaders(headers: Readonly<Record<string, string>>): string {
   return Object.entries(headers)
     .map(([k, v]): [string, string] => [k.trim().toLowerCase(), v.trim()])
     .filter(([k]) => k.startsWith('x-oss-'))

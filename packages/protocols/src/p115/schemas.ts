@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { idLike, intLike, name115, stateLike } from './fields.js';
 
 /** One item of `GET webapi/files` (web short keys): folders lack `fid` and carry their own id in `cid`. */
-export const fileItem115 = z.looseObject({
+const fileItem115 = z.looseObject({
   fid: idLike.optional(),
   cid: idLike,
   pid: idLike.optional(),
@@ -24,7 +24,6 @@ export const filesPage115 = z.looseObject({
   limit: intLike.optional(),
   data: z.array(fileItem115),
 });
-export type FilesPage115 = z.infer<typeof filesPage115>;
 
 /** `GET webapi/files/getid`: `id` 0 with state true means "no such folder". */
 export const getId115 = z.looseObject({ state: z.literal(true), id: idLike });
@@ -79,7 +78,7 @@ export const qrLogin115 = z.looseObject({
 /** QR status values (web notes §1.4). */
 export const QR_STATUS = { waiting: 0, scanned: 1, confirmed: 2, expired: -1, canceled: -2 } as const;
 
-export const offlineAddResult115 = z.looseObject({
+const offlineAddResult115 = z.looseObject({
   state: stateLike,
   errno: z.unknown().optional(),
   errcode: z.unknown().optional(),
@@ -95,7 +94,7 @@ export const offlineAdd115 = z.looseObject({
   result: z.array(offlineAddResult115),
 });
 
-export const offlineTask115 = z.looseObject({
+const offlineTask115 = z.looseObject({
   info_hash: z.string(),
   name: name115,
   size: intLike,

@@ -15,7 +15,7 @@ export const looseInt = z
 const timeLike = z.union([z.string(), z.number()]).optional();
 
 /** One item of `data.list` (4.4): folders carry their own id in `cid`, files their id in `fid` and the parent in `cid`. */
-export const shareItem115 = z.looseObject({
+const shareItem115 = z.looseObject({
   fc: looseInt,
   fid: idLike.optional(),
   cid: idLike.optional(),
@@ -59,7 +59,7 @@ export function shareItemTime(item: ShareItem115): number | undefined {
 }
 
 /** `data.shareinfo` (4.3). */
-export const shareInfo115 = z.looseObject({
+const shareInfo115 = z.looseObject({
   snap_id: z.union([z.string(), z.number()]).optional(),
   file_size: looseInt,
   share_title: z.string().optional(),
@@ -87,7 +87,6 @@ export const shareSnap115 = z.looseObject({
     share_state: looseInt,
   }),
 });
-export type ShareSnap115 = z.infer<typeof shareSnap115>;
 
 /** `data.url` (5.2): an object, or `false`/`0`/empty when the id names a folder. */
 const downurlUrl = z.union([

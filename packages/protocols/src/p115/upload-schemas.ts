@@ -113,4 +113,3 @@ export const ossCallbackResult115 = z.looseObject({
     is_video: looseInt,
   }),
 });
-export type OssCallbackResult115 = z.infer<typeof ossCallbackResult115>;

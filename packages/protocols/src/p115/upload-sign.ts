@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
  * Formulas as 115driver, elevengo and p115cipher compute them; the form is encrypted with k_ec
  * (k-ec.ts) before it is sent.
  */
-export const P115_UPLOAD_TOKEN_SALT = 'Qclm8MGWUv59TnrR0XPg';
+const P115_UPLOAD_TOKEN_SALT = 'Qclm8MGWUv59TnrR0XPg';
 
 function sha1Hex(text: string): string {
   return createHash('sha1').update(text, 'utf8').digest('hex');

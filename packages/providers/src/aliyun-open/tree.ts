@@ -165,6 +165,6 @@ export class Tree {
 }
 
 /** True when a lookup failed only because nothing is there. */
-export function isMissing(err: unknown): boolean {
+function isMissing(err: unknown): boolean {
   return err instanceof NotFound || apiCode(err) === 'NotFound.File';
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { registerProvider } from '@ferry/core';
 import { LocalProvider } from './provider.js';
 
-export const localOptions = z.object({
+const localOptions = z.object({
   root: z.string().min(1).describe('Folder on local disk that this remote shows as "/"'),
 });
 

@@ -15,7 +15,7 @@ import {
 import { mapFsError } from './errors.js';
 
 /** Local uploads checkpoint every 64 MiB: a crash costs at most that much re-reading. */
-export const LOCAL_PART_SIZE = 64 * 1024 * 1024;
+const LOCAL_PART_SIZE = 64 * 1024 * 1024;
 
 /**
  * Files up to this size are written with synchronous calls: on local disk they finish in

@@ -9,7 +9,7 @@ const p115Defaults = p115Options.parse({});
  * quirk 9.7; it answers 50028), which most shared videos exceed. Whether 115 means 10^6 or 2^20
  * bytes is not known: a file in between that still meets 50028 switches over then.
  */
-export const WEB_DOWNLOAD_MAX_MIB = 200;
+const WEB_DOWNLOAD_MAX_MIB = 200;
 
 /**
  * Options of a 115 share remote. Security decision: `receive_code` is NOT a secret. It travels in

@@ -13,9 +13,9 @@ import type { OssTarget } from './upload-init.js';
 import { type Oss115, xmlTag } from './upload-oss.js';
 
 /** OSS multipart limits (web notes §4.5). */
-export const OSS_MIN_PART = 100 * 1024;
-export const OSS_MAX_PART = 5 * 1024 * 1024 * 1024;
-export const OSS_MAX_PARTS = 10_000;
+const OSS_MIN_PART = 100 * 1024;
+const OSS_MAX_PART = 5 * 1024 * 1024 * 1024;
+const OSS_MAX_PARTS = 10_000;
 
 /** The part size for a file: the configured one, raised (in whole MiB) so the file fits in 10000 parts. */
 export function partSizeFor(size: number, configuredMiB: number): number {

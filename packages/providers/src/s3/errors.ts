@@ -17,7 +17,7 @@ export function errorName(err: unknown): string {
   return fields(err).name ?? '';
 }
 
-export function httpStatus(err: unknown): number | undefined {
+function httpStatus(err: unknown): number | undefined {
   return fields(err).$metadata?.httpStatusCode;
 }
 

@@ -15,7 +15,7 @@ const SHA1 = 'sha1';
  * a time in float milliseconds holds: a time set to the microsecond (utimes, most tools) reads
  * back exactly in rclone.
  */
-export function formatMtime(ms: number): string {
+function formatMtime(ms: number): string {
   const seconds = Math.floor(ms / 1000);
   let nanos = Math.round((ms - seconds * 1000) * 1e3) * 1e3;
   let whole = seconds;
@@ -27,7 +27,7 @@ export function formatMtime(ms: number): string {
 }
 
 /** The time in ms from rclone's "seconds.fraction", read apart for the same reason. */
-export function parseMtime(raw: string): number | undefined {
+function parseMtime(raw: string): number | undefined {
   const m = /^(-?\d+)(?:\.(\d{1,9})\d*)?$/.exec(raw.trim());
   if (!m) return undefined;
   const fraction = (m[2] ?? '').padEnd(9, '0');

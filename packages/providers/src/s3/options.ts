@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** S3's smallest part (all but the last) and its most parts per upload. */
-export const S3_MIN_PART_SIZE = 5 * 1024 * 1024;
+const S3_MIN_PART_SIZE = 5 * 1024 * 1024;
 export const S3_MAX_PARTS = 10_000;
 
 export const s3Options = z.object({
