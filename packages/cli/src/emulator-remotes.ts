@@ -1,28 +1,11 @@
-import type { AliyunEmulator, Emulator115, Emulator115User, S3Emulator } from '@ferry/emulators';
+import { type AliyunEmulator, type Emulator115, type Emulator115User, type S3Emulator, p115EmulatorOptions } from '@ferry/emulators';
 
 /** A remote's config entry: its type and options, as `ferry remote add` would store them. */
 export type RemoteEntry = { type: string } & Record<string, string | number | boolean>;
 
-/**
- * A p115 remote that reaches the 115 emulator as `user`. OSS keeps its real host names, as
- * getuploadinfo hands them out; `connect_to` routes them to the emulator, over plain HTTP.
- */
+/** A p115 remote that reaches the 115 emulator as `user`. */
 export function p115RemoteFor(emu: Emulator115, user: Emulator115User): RemoteEntry {
-  return {
-    type: 'p115',
-    cookie: user.cookie,
-    webapi_url: emu.hosts.webapi,
-    proapi_url: emu.hosts.proapi,
-    passportapi_url: emu.hosts.passportapi,
-    qrcodeapi_url: emu.hosts.qrcodeapi,
-    lixian_url: emu.hosts.lixian,
-    uplb_url: emu.hosts.uplb,
-    rsa_n: emu.rsa_n,
-    rsa_e: emu.rsa_e,
-    ecdh_pub: emu.ecdh_pub,
-    oss_scheme: 'http',
-    connect_to: `*.aliyuncs.com=${emu.ossConnect}`,
-  };
+  return { type: 'p115', cookie: user.cookie, ...p115EmulatorOptions(emu) };
 }
 
 /** An aliyun-open remote that reaches the Aliyun emulator with its start-up refresh token. */

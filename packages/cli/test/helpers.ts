@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 import type { RunSummary } from '@ferry/core';
+import { type Emulator115Endpoints, p115EmulatorOptions } from '@ferry/emulators';
 
 export const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
 
@@ -147,23 +148,7 @@ export function waitFor(stream: NodeJS.ReadableStream, re: RegExp): Promise<RegE
   });
 }
 
-/** The 115 emulator as started in-process (`ossConnect`) or as `emulate 115 --json` prints it (`oss_connect`). */
-type Emulator115Endpoints = { hosts: Record<string, string>; rsa_n: string; rsa_e: string; ecdh_pub: string } & ({ ossConnect: string } | { oss_connect: string });
-
-/** key=value options pointing a p115 remote at the emulator; OSS host names are routed to it by connect_to. */
+/** key=value options pointing a p115 remote at the emulator, with a test-friendly request rate. */
 export function p115EndpointArgs(e: Emulator115Endpoints): string[] {
-  return [
-    `webapi_url=${e.hosts.webapi}`,
-    `proapi_url=${e.hosts.proapi}`,
-    `passportapi_url=${e.hosts.passportapi}`,
-    `qrcodeapi_url=${e.hosts.qrcodeapi}`,
-    `lixian_url=${e.hosts.lixian}`,
-    `uplb_url=${e.hosts.uplb}`,
-    `rsa_n=${e.rsa_n}`,
-    `rsa_e=${e.rsa_e}`,
-    `ecdh_pub=${e.ecdh_pub}`,
-    'oss_scheme=http',
-    `connect_to=*.aliyuncs.com=${'ossConnect' in e ? e.ossConnect : e.oss_connect}`,
-    'qps=50',
-  ];
+  return [...Object.entries(p115EmulatorOptions(e)).map(([k, v]) => `${k}=${v}`), 'qps=50'];
 }

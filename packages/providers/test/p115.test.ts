@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AuthError, type Entry, NotFound, type Provider } from '@ferry/core';
 import { runConformanceSuite } from '@ferry/core/testing';
+import { type Emulator115Endpoints, format115EmulatorJson, p115EmulatorOptions } from '@ferry/emulators';
+import { P115Provider, p115Options } from '../src/index.js';
 import { emulatorProvider, lazyEmulator } from './p115-helpers.js';
 
 const emulator = lazyEmulator();
@@ -41,6 +43,18 @@ describe('p115 provider against the emulator', () => {
     expect(provider.capabilities).toMatchObject({ read: true, write: true, rapidUpload: true, hashes: ['sha1'], rangeRead: true });
     expect(typeof provider.beginUpload).toBe('function');
     expect(typeof provider.tryRapidUpload).toBe('function');
+    await provider.close();
+  });
+
+  it('is configured by the emulator\'s own account of its endpoints, in-process or as its --json line', async () => {
+    const emu = await emulator.get();
+    emu.putFile('alice', 'described/one.txt', Buffer.from('one'));
+    const fromJson = p115EmulatorOptions(JSON.parse(format115EmulatorJson(emu)) as Emulator115Endpoints);
+    expect(fromJson).toEqual(p115EmulatorOptions(emu));
+    // Every name the emulator gives is an option the provider declares: a renamed option breaks here.
+    expect(Object.keys(fromJson).filter((k) => !(k in p115Options.shape))).toEqual([]);
+    const provider = new P115Provider('described', p115Options.parse({ cookie: emu.users[0]!.cookie, ...fromJson }));
+    expect((await collect(provider.list('/described'))).map((e) => e.name)).toEqual(['one.txt']);
     await provider.close();
   });
 
