@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Entry } from '@ferry/core';
 import { loadContext } from '../context.js';
+import { writeOut } from '../output-pipe.js';
 import { shareLinksAsPaths } from '../share-paths.js';
 import { walkSorted } from '../tree-walk.js';
 
@@ -33,16 +34,16 @@ export function addLsjsonCommand(program: Command): void {
       const loc = ctx.locate(path!);
       const root = await loc.provider.stat(loc.path);
       if (!root.isDir) {
-        process.stdout.write(`[\n${JSON.stringify(item(root, root.name))}\n]\n`);
+        await writeOut(`[\n${JSON.stringify(item(root, root.name))}\n]\n`);
         return;
       }
       // Written as it is listed: a huge tree never sits in memory.
       let first = true;
-      process.stdout.write('[');
+      await writeOut('[');
       for await (const [e, rel] of walkSorted(loc.provider, loc.path, '', !!flags.recursive)) {
-        process.stdout.write(`${first ? '\n' : ',\n'}${JSON.stringify(item(e, rel))}`);
+        await writeOut(`${first ? '\n' : ',\n'}${JSON.stringify(item(e, rel))}`);
         first = false;
       }
-      process.stdout.write('\n]\n');
+      await writeOut('\n]\n');
     });
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ALIYUN_QR_STATUS, aliyunCodeChallenge } from '@ferry/protocols';
 import { ApiError } from './api-error.js';
+import { AutoPhone } from '../auto-phone.js';
 
 /** Authorization codes are valid 10 minutes and once (SDK comment on /oauth/access_token). */
 const CODE_TTL_MS = 10 * 60 * 1000;
@@ -111,43 +112,21 @@ export class QrAuthorizations {
   }
 }
 
-/**
- * A phone that scans each new QR code after half of `afterMs` and confirms it after `afterMs`, as
- * the emulator's user, so a login against a standalone emulator completes on its own.
- */
+/** The emulator's user playing the phone for every new QR code (auto-phone.ts). */
 export class QrAutoPhone {
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly phone: AutoPhone;
 
   constructor(
     private readonly qr: QrAuthorizations,
-    private readonly userId: string,
-    private readonly afterMs: number,
+    userId: string,
+    afterMs: number,
   ) {
-    qr.onIssue = (sid) => this.play(sid);
-  }
-
-  private play(sid: string): void {
-    this.later(this.afterMs / 2, () => this.qr.scan(sid));
-    this.later(this.afterMs, () => this.qr.confirm(sid, this.userId));
-  }
-
-  private later(ms: number, act: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      try {
-        act();
-      } catch (err) {
-        // The code expired before the phone got to it: nothing to do, as on a real phone.
-        if (!(err instanceof QrStateError)) throw err;
-      }
-    }, ms);
-    timer.unref();
-    this.timers.add(timer);
+    this.phone = new AutoPhone(afterMs, (err) => err instanceof QrStateError);
+    qr.onIssue = (sid) => this.phone.play(() => qr.scan(sid), () => qr.confirm(sid, userId));
   }
 
   stop(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    this.phone.stop();
     this.qr.onIssue = undefined;
   }
 }

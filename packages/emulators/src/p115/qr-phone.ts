@@ -2,6 +2,7 @@ import { ERR } from '@ferry/protocols';
 import type { AuthedCall } from './context.js';
 import { sendJson } from './http-io.js';
 import { type QrToken, type QrTokens, QrStateError } from './qrcode.js';
+import { AutoPhone } from '../auto-phone.js';
 
 /**
  * The phone's side of a QR login: the 115 app, logged in as the user, scans the code (prompt.php),
@@ -60,43 +61,21 @@ export function qrPhoneCancel(call: AuthedCall): void {
   step(call, (token) => call.ctx.qr.cancel(token.uid));
 }
 
-/**
- * A phone that scans every new QR code after half of `afterMs` and confirms it after `afterMs`,
- * as `userId`, so a login against a standalone emulator completes on its own.
- */
+/** `userId` playing the phone for every new QR code (auto-phone.ts). */
 export class QrAutoPhone {
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly phone: AutoPhone;
 
   constructor(
     private readonly qr: QrTokens,
-    private readonly userId: string,
-    private readonly afterMs: number,
+    userId: string,
+    afterMs: number,
   ) {
-    qr.onIssue = (token) => this.play(token.uid);
-  }
-
-  private play(uid: string): void {
-    this.later(this.afterMs / 2, () => this.qr.scan(uid, this.userId));
-    this.later(this.afterMs, () => this.qr.confirm(uid, this.userId));
-  }
-
-  private later(ms: number, act: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      try {
-        act();
-      } catch (err) {
-        // The code moved on without the phone (expired, canceled, confirmed by hand): nothing to do.
-        if (!(err instanceof QrStateError)) throw err;
-      }
-    }, ms);
-    timer.unref();
-    this.timers.add(timer);
+    this.phone = new AutoPhone(afterMs, (err) => err instanceof QrStateError);
+    qr.onIssue = (token) => this.phone.play(() => qr.scan(token.uid, userId), () => qr.confirm(token.uid, userId));
   }
 
   stop(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    this.phone.stop();
     this.qr.onIssue = undefined;
   }
 }
