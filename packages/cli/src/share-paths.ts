@@ -1,4 +1,4 @@
-import { BadInput, type FerryConfig } from '@ferry/core';
+import { BadInput, type Entry, type FerryConfig, type Location } from '@ferry/core';
 import { shareAccountFor, shareLinkPathArg } from '@ferry/providers';
 import { loadContext } from './context.js';
 import { UsageError } from './output.js';
@@ -23,6 +23,14 @@ export function shareAccount(flag: string | undefined, config: FerryConfig, dest
 export function shareLinksAsPaths(args: string[], config: FerryConfig, account: string | undefined, dest?: string): string[] {
   if (account !== undefined) shareAccount(account, config);
   return args.map((arg) => shareLinkPathArg(arg, () => shareAccount(account, config, dest)) ?? arg);
+}
+
+/** One path argument of a reading command (a share link taken as its share's root), located and looked up. */
+export async function locatePathArg(arg: string, account: string | undefined): Promise<{ loc: Location; root: Entry }> {
+  const ctx = await loadContext();
+  const [path] = shareLinksAsPaths([arg], ctx.config, account);
+  const loc = ctx.locate(path!);
+  return { loc, root: await loc.provider.stat(loc.path) };
 }
 
 /** shareLinksAsPaths for a command that has not loaded the config yet. */

@@ -1,8 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
-import { loadContext } from '../context.js';
 import { UsageError } from '../output.js';
-import { shareLinksAsPaths } from '../share-paths.js';
+import { locatePathArg } from '../share-paths.js';
 import { wholeNumber } from '../transfer-settings.js';
 
 export function addCatCommand(program: Command): void {
@@ -15,10 +14,7 @@ export function addCatCommand(program: Command): void {
     .action(async (arg: string, flags: { offset: string; count?: string; account?: string }) => {
       const offset = wholeNumber('offset', flags.offset, 0, Number.MAX_SAFE_INTEGER);
       const count = flags.count === undefined ? undefined : wholeNumber('count', flags.count, 0, Number.MAX_SAFE_INTEGER);
-      const ctx = await loadContext();
-      const [path] = shareLinksAsPaths([arg], ctx.config, flags.account);
-      const loc = ctx.locate(path!);
-      const entry = await loc.provider.stat(loc.path);
+      const { loc, root: entry } = await locatePathArg(arg, flags.account);
       if (entry.isDir) throw new UsageError(`${loc.display} is a folder; cat writes one file`);
       const start = Math.min(offset, entry.size);
       const end = count === undefined ? entry.size : Math.min(entry.size, start + count);

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { type Entry, type Provider, joinPath, sha1OfStream } from '@ferry/core';
-import { loadContext } from '../context.js';
 import { writeOut } from '../output-pipe.js';
-import { shareLinksAsPaths } from '../share-paths.js';
+import { locatePathArg } from '../share-paths.js';
 
 async function sha1Of(provider: Provider, entry: Entry): Promise<string> {
   if (entry.sha1) return entry.sha1;
@@ -28,10 +27,7 @@ export function addHashCommand(program: Command): void {
     .addHelpText('after', '\nSHA-1s that the remote lists (115, Aliyun, 115 shares) are printed without reading the file.')
     .option('--account <remote>', 'the p115 remote whose login reads a 115 share link given as the path (default: the only p115 remote configured)')
     .action(async (arg: string, flags: { account?: string }) => {
-      const ctx = await loadContext();
-      const [path] = shareLinksAsPaths([arg], ctx.config, flags.account);
-      const loc = ctx.locate(path!);
-      const root = await loc.provider.stat(loc.path);
+      const { loc, root } = await locatePathArg(arg, flags.account);
       if (!root.isDir) {
         await writeOut(`${await sha1Of(loc.provider, root)}  ${root.name}\n`);
         return;

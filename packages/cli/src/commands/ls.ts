@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import type { Entry } from '@ferry/core';
-import { loadContext } from '../context.js';
 import { formatTime } from '../format.js';
 import { writeOut } from '../output-pipe.js';
-import { shareLinksAsPaths } from '../share-paths.js';
+import { locatePathArg } from '../share-paths.js';
 import { walkSorted } from '../tree-walk.js';
 
 function line(e: Entry, rel: string): string {
@@ -18,10 +17,7 @@ export function addLsCommand(program: Command): void {
     .option('-R, --recursive', 'list every folder below as well')
     .option('--account <remote>', 'the p115 remote whose login reads a 115 share link given as the path (default: the only p115 remote configured)')
     .action(async (arg: string, flags: { recursive?: boolean; account?: string }) => {
-      const ctx = await loadContext();
-      const [path] = shareLinksAsPaths([arg], ctx.config, flags.account);
-      const loc = ctx.locate(path!);
-      const root = await loc.provider.stat(loc.path);
+      const { loc, root } = await locatePathArg(arg, flags.account);
       if (!root.isDir) {
         await writeOut(line(root, root.name) + '\n');
         return;

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import type { Entry } from '@ferry/core';
-import { loadContext } from '../context.js';
 import { writeOut } from '../output-pipe.js';
-import { shareLinksAsPaths } from '../share-paths.js';
+import { locatePathArg } from '../share-paths.js';
 import { walkSorted } from '../tree-walk.js';
 
 /**
@@ -29,10 +28,7 @@ export function addLsjsonCommand(program: Command): void {
     .option('-R, --recursive', 'list every folder below as well')
     .option('--account <remote>', 'the p115 remote whose login reads a 115 share link given as the path')
     .action(async (arg: string, flags: { recursive?: boolean; account?: string }) => {
-      const ctx = await loadContext();
-      const [path] = shareLinksAsPaths([arg], ctx.config, flags.account);
-      const loc = ctx.locate(path!);
-      const root = await loc.provider.stat(loc.path);
+      const { loc, root } = await locatePathArg(arg, flags.account);
       if (!root.isDir) {
         await writeOut(`[\n${JSON.stringify(item(root, root.name))}\n]\n`);
         return;

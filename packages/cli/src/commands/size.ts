@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { PathFilter } from '@ferry/core';
-import { loadContext } from '../context.js';
 import { type FilterFlags, addFilterOptions, filterRulesOf } from '../transfer-flags.js';
 import { formatBytes } from '../format.js';
-import { shareLinksAsPaths } from '../share-paths.js';
+import { locatePathArg } from '../share-paths.js';
 import { walkSorted } from '../tree-walk.js';
 
 export function addSizeCommand(program: Command): void {
@@ -13,11 +12,8 @@ export function addSizeCommand(program: Command): void {
     .option('--json', 'print {"count", "bytes"} as one JSON line')
     .option('--account <remote>', 'the p115 remote whose login reads a 115 share link given as the path');
   addFilterOptions(cmd).action(async (arg: string, flags: FilterFlags & { json?: boolean; account?: string }) => {
-    const ctx = await loadContext();
-    const [path] = shareLinksAsPaths([arg], ctx.config, flags.account);
-    const loc = ctx.locate(path!);
     const filter = new PathFilter(filterRulesOf(flags));
-    const root = await loc.provider.stat(loc.path);
+    const { loc, root } = await locatePathArg(arg, flags.account);
     let count = 0;
     let bytes = 0;
     if (!root.isDir) {
