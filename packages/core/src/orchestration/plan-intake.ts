@@ -49,7 +49,7 @@ export async function intakePlan(actions: AsyncIterable<Action>, executor: Execu
 }
 
 /** The warning for a planned file that lands under another name than its own, if it does. */
-export function renamedDuplicate(action: Action): Extract<RunEvent, { type: 'renamed-duplicate' }> | undefined {
+function renamedDuplicate(action: Action): Extract<RunEvent, { type: 'renamed-duplicate' }> | undefined {
   if ((action.kind !== 'copy' && action.kind !== 'skip') || action.renamedFrom === undefined) return undefined;
   return { type: 'renamed-duplicate', rel: action.rel, from: action.renamedFrom, ...(action.src.id ? { id: action.src.id } : {}) };
 }

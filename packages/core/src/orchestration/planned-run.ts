@@ -14,7 +14,7 @@ export interface PlannedDelete {
  * queued transfer keeps it in its job's data, so whichever worker sums up can read it).
  */
 export interface PlannedRun {
-  /** Copies handed to the executor, and the bytes they hold. */
+  /** Copies planned (handed to the executor unless a dry run), and the bytes they hold. */
   files: number;
   bytes: number;
   skipped: number;
