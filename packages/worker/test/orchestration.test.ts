@@ -36,8 +36,8 @@ async function bothExecutors(fill: (src: string, dst: string) => void, c: Case) 
 
   const localEvents: RunEvent[] = [];
   const local = await runTransfer({
-    source: resolveLocation(join(root, 'local', 'src'), { remotes: {} }),
-    target: resolveLocation(join(root, 'local', 'dst'), { remotes: {} }),
+    source: resolveLocation(join(root, 'local', 'src'), { remotes: {}, defaults: {} }),
+    target: resolveLocation(join(root, 'local', 'dst'), { remotes: {}, defaults: {} }),
     mode: 'sync',
     deleteExtraneous: !!c.deleteExtraneous,
     ...(c.maxDelete ? { maxDelete: c.maxDelete } : {}),
