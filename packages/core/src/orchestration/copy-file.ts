@@ -16,8 +16,8 @@ export interface CopyFileContext {
 
 /**
  * One attempt at one planned file, for every executor: transferFile and the byte count the
- * listeners see. A failed attempt takes the bytes it announced back out (they will
- * be sent again, or never land) and rethrows: retrying is the executor's business.
+ * listeners see. A failed attempt takes the bytes it announced back out (they will be sent again,
+ * or never land) and rethrows: retrying is the executor's business.
  */
 export async function copyFile(file: PlannedFile, ctx: CopyFileContext): Promise<{ outcome: CopyOutcome; sha1?: string }> {
   const { emit } = ctx;
