@@ -14,6 +14,7 @@ export * from './listing.js';
 export * from './location.js';
 export * from './move-source.js';
 export * from './names.js';
+export * from './orchestration/index.js';
 export * from './overlap.js';
 export * from './parts.js';
 export * from './planner.js';
