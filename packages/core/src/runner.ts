@@ -1,3 +1,4 @@
+import { can } from './capabilities.js';
 import pLimit from 'p-limit';
 import type { Entry } from './entry.js';
 import { type BackoffPolicy, defaultBackoff, retryDelay, sleep } from './backoff.js';
@@ -259,7 +260,8 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
       holdDeletes(summary, deletes.length, held);
       emit({ type: 'deletes-skipped', count: deletes.length, reason: held });
     } else {
-      const remove = options.target.provider.remove?.bind(options.target.provider);
+      const targetProvider = options.target.provider;
+      const remove = can(targetProvider, 'remove') ? targetProvider.remove.bind(targetProvider) : undefined;
       for (const action of deletes) {
         if (!remove) {
           fail(action.rel, `remote '${options.target.provider.remote}' cannot delete files`);

@@ -3,6 +3,7 @@ import {
   type RunEvent,
   PathFilter,
   emptyDeleteTally,
+  can,
   emptyRunSummary,
   errorMessage,
   heldDeletesReason,
@@ -209,8 +210,9 @@ async function finish(job: Job, data: TransferJobData, deps: TransferProcessorDe
       const target = await deps.locations.locate(data.spec.target);
       for (const d of planned.deletes) {
         try {
-          if (!target.provider.remove) throw new Error(`remote '${target.provider.remote}' cannot delete files`);
-          await target.provider.remove(d.path, d.id);
+          const provider = target.provider;
+          if (!can(provider, 'remove')) throw new Error(`remote '${provider.remote}' cannot delete files`);
+          await provider.remove(d.path, d.id);
           summary.deleted++;
           events.push({ type: 'deleted', rel: d.rel });
         } catch (err) {

@@ -4,6 +4,7 @@ import {
   type TransferMode,
   Journal,
   PathFilter,
+  can,
   defaultStateDir,
   journalPath,
   runTransfer,
@@ -128,8 +129,8 @@ export async function runTransferCommand(
 
   const source = variant.removeSource ? locateItem(ctx, sourceArg) : ctx.locate(sourceArg);
   const target = variant.exactTarget ? locateItem(ctx, destArg) : ctx.locate(destArg);
-  if (!source.provider.capabilities.read) throw new UsageError(`${source.display} cannot be read from`);
-  if (!target.provider.capabilities.write && !target.provider.serverImport?.canImportFrom(source.provider)) {
+  if (!can(source.provider, 'read')) throw new UsageError(`${source.display} cannot be read from`);
+  if (!can(target.provider, 'write') && !(can(target.provider, 'serverImport') && target.provider.serverImport.canImportFrom(source.provider))) {
     throw new UsageError(`${target.display} cannot be written to`);
   }
   // Fails here, before any planning, with the path the user typed.
