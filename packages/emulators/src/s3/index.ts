@@ -1,4 +1,5 @@
 import { mkdtempSync, promises as fs } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
@@ -30,7 +31,19 @@ export interface S3Emulator {
    * read from s3rver's store: it does not answer ListMultipartUploads or ListParts itself.
    */
   pendingUploads(): Promise<{ uploadId: string; key: string; parts: number[] }[]>;
+  /** The next requests (all of them, of any kind) are answered with this S3 error instead. */
+  injectFault(fault: S3Fault): void;
+  clearFaults(): void;
   close(): Promise<void>;
+}
+
+/** An error S3 answers (its documented code and status), for `times` requests in a row. */
+export interface S3Fault {
+  /** SlowDown (503) to throttle, AccessDenied (403) to refuse, InternalError (500)... */
+  code: string;
+  status: number;
+  /** Default 1. */
+  times?: number;
 }
 
 /** s3rver's one built-in account; any secret passes its (unchecked) V4 signatures. */
@@ -48,6 +61,7 @@ export async function startS3Emulator(options: S3EmulatorOptions = {}): Promise<
     configureBuckets: [{ name: bucket, configs: [] }],
   });
   correctListing(server);
+  const faults = answerFaults(server);
   const address = await server.run();
   const uploadsDir = join(directory, bucket, '._S3rver_uploads');
   return {
@@ -73,11 +87,48 @@ export async function startS3Emulator(options: S3EmulatorOptions = {}): Promise<
         }),
       );
     },
+    injectFault: (fault) => faults.push({ ...fault, times: fault.times ?? 1 }),
+    clearFaults: () => {
+      faults.length = 0;
+    },
     async close() {
       await server.close();
       if (owned) await fs.rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+/** S3's messages for the codes tests inject (Amazon S3 API Reference, "Error responses"). */
+const MESSAGES: Record<string, string> = {
+  SlowDown: 'Please reduce your request rate.',
+  AccessDenied: 'Access Denied',
+  InternalError: 'We encountered an internal error. Please try again.',
+};
+
+/**
+ * Puts a gate in front of s3rver's request handler: while a fault is armed, a request gets S3's
+ * XML error (no body for HEAD, as S3 answers it) and never reaches s3rver.
+ */
+function answerFaults(server: S3rver): Required<S3Fault>[] {
+  const armed: Required<S3Fault>[] = [];
+  const koa = server as unknown as { callback(): (req: IncomingMessage, res: ServerResponse) => void };
+  const handler = koa.callback.bind(server);
+  koa.callback = () => {
+    const serve = handler();
+    return (req, res) => {
+      const fault = armed[0];
+      if (!fault) return serve(req, res);
+      if (--fault.times <= 0) armed.shift();
+      req.resume();
+      const body =
+        req.method === 'HEAD'
+          ? ''
+          : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${fault.code}</Code><Message>${MESSAGES[fault.code] ?? fault.code}</Message><RequestId>ferry-emulator</RequestId></Error>`;
+      res.writeHead(fault.status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    };
+  };
+  return armed;
 }
 
 interface ListedObject {
