@@ -1,5 +1,6 @@
 import { mkdtempSync, promises as fs } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createHash } from 'node:crypto';
+import { IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
@@ -9,7 +10,8 @@ import S3rver from 's3rver';
  * fake of our own. It checks the access key id but not V4 signatures, speaks path-style requests,
  * multipart uploads and ranged reads, and lacks ListParts, ListMultipartUploads,
  * AbortMultipartUpload, UploadPartCopy and additional checksums. Its listing is corrected where
- * it departs from S3 (`correctListing`).
+ * it departs from S3 (`correctListing`); a gate in front of it checks a PUT's SHA-1 checksum and
+ * answers injected errors (`answerFaults`).
  */
 export interface S3EmulatorOptions {
   /** Bucket created at start. */
@@ -98,7 +100,7 @@ export async function startS3Emulator(options: S3EmulatorOptions = {}): Promise<
   };
 }
 
-/** S3's messages for the codes tests inject (Amazon S3 API Reference, "Error responses"). */
+/** S3's messages for the codes the gate answers (Amazon S3 API Reference, "Error responses"). */
 const MESSAGES: Record<string, string> = {
   SlowDown: 'Please reduce your request rate.',
   AccessDenied: 'Access Denied',
@@ -107,7 +109,8 @@ const MESSAGES: Record<string, string> = {
 
 /**
  * Puts a gate in front of s3rver's request handler: while a fault is armed, a request gets S3's
- * XML error (no body for HEAD, as S3 answers it) and never reaches s3rver.
+ * XML error (no body for HEAD, as S3 answers it) and never reaches s3rver; a PUT's SHA-1
+ * checksum is checked as S3 checks it.
  */
 function answerFaults(server: S3rver): Required<S3Fault>[] {
   const armed: Required<S3Fault>[] = [];
@@ -117,18 +120,55 @@ function answerFaults(server: S3rver): Required<S3Fault>[] {
     const serve = handler();
     return (req, res) => {
       const fault = armed[0];
-      if (!fault) return serve(req, res);
-      if (--fault.times <= 0) armed.shift();
-      req.resume();
-      const body =
-        req.method === 'HEAD'
-          ? ''
-          : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${fault.code}</Code><Message>${MESSAGES[fault.code] ?? fault.code}</Message><RequestId>ferry-emulator</RequestId></Error>`;
-      res.writeHead(fault.status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
-      res.end(body);
+      if (fault) {
+        if (--fault.times <= 0) armed.shift();
+        req.resume();
+        return answerError(req, res, fault.status, fault.code);
+      }
+      const sha1 = req.headers['x-amz-checksum-sha1'];
+      if (req.method === 'PUT' && typeof sha1 === 'string') return void checkSha1(req, res, sha1, serve);
+      serve(req, res);
     };
   };
   return armed;
+}
+
+function answerError(req: IncomingMessage, res: ServerResponse, status: number, code: string, message = MESSAGES[code] ?? code): void {
+  const body =
+    req.method === 'HEAD'
+      ? ''
+      : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>ferry-emulator</RequestId></Error>`;
+  res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/**
+ * S3 checks a PUT's `x-amz-checksum-sha1` against the bytes and refuses a mismatch with 400
+ * BadDigest, storing nothing; s3rver ignores the header. The body is read here, checked, and
+ * handed to s3rver as a request of its own.
+ */
+async function checkSha1(req: IncomingMessage, res: ServerResponse, expected: string, serve: (req: IncomingMessage, res: ServerResponse) => void): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const body = Buffer.concat(chunks);
+  if (createHash('sha1').update(body).digest('base64') !== expected) {
+    return answerError(req, res, 400, 'BadDigest', 'The SHA1 you specified did not match the calculated checksum.');
+  }
+  const replay = new IncomingMessage(req.socket);
+  // `complete`: a message that ends incomplete counts as aborted and destroys the shared socket.
+  Object.assign(replay, {
+    complete: true,
+    method: req.method,
+    url: req.url,
+    headers: req.headers,
+    rawHeaders: req.rawHeaders,
+    httpVersion: req.httpVersion,
+    httpVersionMajor: req.httpVersionMajor,
+    httpVersionMinor: req.httpVersionMinor,
+  });
+  replay.push(body);
+  replay.push(null);
+  serve(replay, res);
 }
 
 interface ListedObject {
