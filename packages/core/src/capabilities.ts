@@ -34,6 +34,11 @@ export function can<A extends Ability>(provider: Provider, ability: A): provider
   return methods.every((m) => provider[m] !== undefined);
 }
 
+/** Whether `target`'s service can fetch from `source` itself (no byte through Ferry); decided without I/O. */
+export function importsFrom(target: Provider, source: Provider): boolean {
+  return can(target, 'serverImport') && target.serverImport.canImportFrom(source);
+}
+
 /** Every flag that says one thing while the methods say another, as sentences; empty when they agree. */
 export function capabilityMismatches(provider: Provider): string[] {
   const out: string[] = [];

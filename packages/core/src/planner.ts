@@ -1,4 +1,4 @@
-import { can } from './capabilities.js';
+import { can, importsFrom } from './capabilities.js';
 import type { Entry } from './entry.js';
 import { FerryError, NotFound, BadInput, errorMessage } from './errors.js';
 import { type CompareMode, sameByListing } from './compare.js';
@@ -65,7 +65,7 @@ export async function* plan(options: PlanOptions): AsyncGenerator<Action> {
     target: target.provider,
     compare: options.compare ?? 'default',
     onConflict: options.onConflict ?? 'overwrite',
-    importsFolders: can(target.provider, 'serverImport') && target.provider.serverImport.canImportFrom(source.provider),
+    importsFolders: importsFrom(target.provider, source.provider),
   };
   const root = await source.provider.stat(source.path);
 

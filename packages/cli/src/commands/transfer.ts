@@ -6,6 +6,7 @@ import {
   PathFilter,
   can,
   defaultStateDir,
+  importsFrom,
   journalPath,
   runTransfer,
 } from '@ferry/core';
@@ -130,7 +131,7 @@ export async function runTransferCommand(
   const source = variant.removeSource ? locateItem(ctx, sourceArg) : ctx.locate(sourceArg);
   const target = variant.exactTarget ? locateItem(ctx, destArg) : ctx.locate(destArg);
   if (!can(source.provider, 'read')) throw new UsageError(`${source.display} cannot be read from`);
-  if (!can(target.provider, 'write') && !(can(target.provider, 'serverImport') && target.provider.serverImport.canImportFrom(source.provider))) {
+  if (!can(target.provider, 'write') && !importsFrom(target.provider, source.provider)) {
     throw new UsageError(`${target.display} cannot be written to`);
   }
   // Fails here, before any planning, with the path the user typed.
