@@ -111,7 +111,8 @@ function shareFolderContent(emu: Emulator115, dir: string, options?: { receiveCo
 class ShareOnFirstUse implements Provider {
   readonly type = '115share';
   readonly remote = 'conformance-share';
-  readonly capabilities: Capabilities = { read: true, write: false, rapidUpload: false, serverSideImport: false, hashes: ['sha1'], rangeRead: true, sameNameFiles: false };
+  // What the provider itself declares (constructing one does no I/O), not a copy of it.
+  readonly capabilities: Capabilities = new P115ShareProvider(':115share', p115ShareOptions.parse({ share_code: 'declared' }), {}).capabilities;
   private real: P115ShareProvider | undefined;
 
   constructor(private readonly make: () => P115ShareProvider) {}
