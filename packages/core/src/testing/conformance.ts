@@ -19,7 +19,7 @@ export interface FaultKnobs {
   denyAccess: (() => Promise<void> | void) | Cannot;
   /**
    * From now on the service throttles this provider. Resolves to the shortest wait the service
-   * itself announces (Retry-After, x-retry-after, 115's margin), when it announces one.
+   * itself announces (Retry-After, Aliyun's x-retry-after), when it announces one.
    */
   throttle: (() => Promise<{ announcedMs?: number }> | { announcedMs?: number }) | Cannot;
 }
