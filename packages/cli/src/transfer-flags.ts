@@ -4,6 +4,7 @@ import {
   BandwidthLimit,
   type FilterRule,
   type Location,
+  can,
   errorMessage,
   parseAge,
   parseBandwidth,
@@ -132,7 +133,7 @@ function readReportPaths(file: string): string[] {
 export function sendingOf(flags: SendingFlags, target: Location): { rapidOnly?: true; bwlimit?: string } {
   if (flags.rapidOnly) {
     const p = target.provider;
-    if (!p.capabilities.rapidUpload || !p.tryRapidUpload) {
+    if (!can(p, 'rapidUpload')) {
       throw new UsageError(`--rapid-only: ${target.display} (${p.type}) takes no rapid uploads, so nothing could land without streaming`);
     }
   }

@@ -1,4 +1,4 @@
-import { type Entry, type Location, type PathFilter, type Provider, NotFound, errorMessage, joinPath, sha1OfStream } from '@ferry/core';
+import { type Entry, type Location, type PathFilter, type Provider, NotFound, can, errorMessage, joinPath, sha1OfStream } from '@ferry/core';
 import { byName } from './tree-walk.js';
 
 export type CheckOutcome = 'match' | 'differ' | 'missing-on-dst' | 'missing-on-src' | 'error';
@@ -24,7 +24,7 @@ async function listing(provider: Provider, dir: string | undefined): Promise<Map
 
 async function sha1Of(provider: Provider, entry: Entry): Promise<string> {
   if (entry.sha1) return entry.sha1;
-  if (provider.hash) return provider.hash(entry);
+  if (can(provider, 'hash')) return provider.hash(entry);
   return sha1OfStream(await provider.openRead(entry));
 }
 

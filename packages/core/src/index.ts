@@ -1,5 +1,6 @@
 export * from './backoff.js';
 export * from './bandwidth.js';
+export * from './capabilities.js';
 export * from './checkpoint.js';
 export * from './compare.js';
 export * from './config.js';

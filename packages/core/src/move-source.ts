@@ -1,3 +1,4 @@
+import { can } from './capabilities.js';
 import type { Entry } from './entry.js';
 import { BadInput, IntegrityError } from './errors.js';
 import type { Provider } from './provider.js';
@@ -19,7 +20,7 @@ export interface MovedFile {
  */
 export async function removeMovedSource(m: MovedFile): Promise<void> {
   const { source, src, target, dstPath } = m;
-  if (!source.remove) throw new BadInput(`remote '${source.remote}' (${source.type}) cannot delete files, so it cannot be moved from`);
+  if (!can(source, 'remove')) throw new BadInput(`remote '${source.remote}' (${source.type}) cannot delete files, so it cannot be moved from`);
   const landed = m.dst ?? (await target.stat(dstPath));
   const where = `${target.remote}:${dstPath}`;
   if (landed.isDir || landed.size !== src.size) {

@@ -1,3 +1,4 @@
+import { can } from './capabilities.js';
 import type { Location, LocationIdentity } from './provider.js';
 
 /**
@@ -9,7 +10,7 @@ import type { Location, LocationIdentity } from './provider.js';
  */
 export async function findOverlap(source: Location, target: Location): Promise<string | undefined> {
   const relation =
-    source.provider.identify && target.provider.identify
+    can(source.provider, 'identify') && can(target.provider, 'identify')
       ? relate(await source.provider.identify(source.path), await target.provider.identify(target.path))
       : relateText(source.display, target.display);
   if (!relation) return undefined;

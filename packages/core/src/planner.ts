@@ -1,3 +1,4 @@
+import { can, importsFrom } from './capabilities.js';
 import type { Entry } from './entry.js';
 import { FerryError, NotFound, BadInput, errorMessage } from './errors.js';
 import { type CompareMode, sameByListing } from './compare.js';
@@ -64,7 +65,7 @@ export async function* plan(options: PlanOptions): AsyncGenerator<Action> {
     target: target.provider,
     compare: options.compare ?? 'default',
     onConflict: options.onConflict ?? 'overwrite',
-    importsFolders: !!target.provider.serverImport?.canImportFrom(source.provider),
+    importsFolders: importsFrom(target.provider, source.provider),
   };
   const root = await source.provider.stat(source.path);
 
@@ -307,8 +308,8 @@ async function sameFile(src: Entry, dst: Entry, rules: DecideRules): Promise<boo
 }
 
 async function sameByHash(src: Entry, dst: Entry, source: Provider, target: Provider): Promise<boolean> {
-  const srcHash = src.sha1 ?? (source.hash ? await source.hash(src) : undefined);
-  const dstHash = dst.sha1 ?? (target.hash ? await target.hash(dst) : undefined);
+  const srcHash = src.sha1 ?? (can(source, 'hash') ? await source.hash(src) : undefined);
+  const dstHash = dst.sha1 ?? (can(target, 'hash') ? await target.hash(dst) : undefined);
   if (srcHash && dstHash) {
     src.sha1 = srcHash;
     return srcHash === dstHash;

@@ -1,3 +1,4 @@
+import { can } from './capabilities.js';
 import type { Entry } from './entry.js';
 import { IntegrityError, BadInput, isRetryable } from './errors.js';
 import { Sha1, sha1OfStream } from './hash.js';
@@ -58,32 +59,32 @@ function where(t: FileTransfer): string {
 export async function transferFile(t: FileTransfer, ctx: TransferContext = {}): Promise<FileResult> {
   const { src, srcEntry, dst, dstPath } = t;
   const placement: Placement = t.besideSameName ? { besideSameName: true } : {};
-  if (dst.serverImport?.canImportFrom(src)) {
-    await dst.mkdirp?.(parentPath(dstPath));
+  if (can(dst, 'serverImport') && dst.serverImport.canImportFrom(src)) {
+    if (can(dst, 'mkdirp')) await dst.mkdirp(parentPath(dstPath));
     const landed = await dst.serverImport.importEntry(src, srcEntry, dstPath, placement);
     return { kind: 'imported', size: landed.size, ...(srcEntry.sha1 ? { sha1: srcEntry.sha1 } : {}), sourceBytesRead: 0, resumedFrom: 0 };
   }
   if (srcEntry.isDir) throw new BadInput(`${src.remote}:${srcEntry.path} is a folder, not a file`);
-  if (!dst.beginUpload) throw new BadInput(`remote '${dst.remote}' (${dst.type}) cannot be written to`);
+  if (!can(dst, 'write')) throw new BadInput(`remote '${dst.remote}' (${dst.type}) cannot be written to`);
   const checkpoint = ctx.checkpoint ?? noCheckpoint;
   let sourceBytesRead = 0;
 
-  await dst.mkdirp?.(parentPath(dstPath));
+  await dst.mkdirp(parentPath(dstPath));
 
   // A checkpoint means a streamed upload was under way: its rapid attempt already missed, and the
   // SHA-1 it computed for that attempt is kept, so resuming reads no byte twice.
   // A rapid-only run streams nothing, so a checkpoint of an earlier streamed run is left alone.
   const saved = ctx.rapidOnly ? undefined : await usableCheckpoint(checkpoint, t);
   let sha1 = srcEntry.sha1 ?? saved?.sha1;
-  if (ctx.rapidOnly && !(dst.capabilities.rapidUpload && dst.tryRapidUpload)) {
+  if (ctx.rapidOnly && !can(dst, 'rapidUpload')) {
     throw new BadInput(`remote '${dst.remote}' (${dst.type}) has no rapid upload; --rapid-only cannot be used with it`);
   }
-  if (!saved && dst.capabilities.rapidUpload && dst.tryRapidUpload) {
+  if (!saved && can(dst, 'rapidUpload')) {
     const rapidSource: RapidSource = {
       size: srcEntry.size,
       ...(sha1 ? { knownSha1: sha1 } : {}),
       sha1: async () =>
-        (sha1 ??= src.hash
+        (sha1 ??= can(src, 'hash')
           ? await src.hash(srcEntry)
           : await sha1OfStream(await src.openRead(srcEntry), (n) => {
               sourceBytesRead += n;

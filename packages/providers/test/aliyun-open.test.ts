@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { AuthError, BadInput, IntegrityError } from '@ferry/core';
 import { runConformanceSuite } from '@ferry/core/testing';
+import { ALIYUN_PATHS } from '@ferry/protocols';
 import { AliyunOpenProvider, aliyunOpenOptions } from '../src/index.js';
 import { aliyunFixture, bytes, newProvider } from './aliyun-helpers.js';
 
@@ -14,6 +15,14 @@ runConformanceSuite({
     return {
       provider,
       seed: async (path, data) => emulator.put(path, data),
+      faults: {
+        denyAccess: () => emulator.revokeAuthorization(),
+        throttle: () => {
+          const retryAfterMs = 1500;
+          for (const on of [ALIYUN_PATHS.getByPath, ALIYUN_PATHS.get, ALIYUN_PATHS.list]) emulator.inject({ kind: 'throttle', on, retryAfterMs, times: 1000 });
+          return { announcedMs: retryAfterMs };
+        },
+      },
       cleanup: () => emulator.close(),
     };
   },

@@ -12,16 +12,40 @@ async function tempRoot(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'ferry-local-'));
 }
 
+/** Whether a file with no permission bits refuses this process: root (CAP_DAC_OVERRIDE) reads it anyway. */
+async function modesRefuseUs(root: string): Promise<boolean> {
+  const probe = join(root, '.mode-probe');
+  await fs.writeFile(probe, 'x', { mode: 0o000 });
+  try {
+    await (await fs.open(probe, 'r')).close();
+    return false;
+  } catch {
+    return true;
+  } finally {
+    await fs.rm(probe, { force: true });
+  }
+}
+
 runConformanceSuite({
   name: 'local',
   async setup() {
     const root = await tempRoot();
+    const seeded: string[] = [];
     return {
       provider: new LocalProvider('local', root),
       async seed(path, data) {
         const abs = join(root, path);
         await fs.mkdir(dirname(abs), { recursive: true });
         await fs.writeFile(abs, data);
+        seeded.push(abs);
+      },
+      faults: {
+        denyAccess: (await modesRefuseUs(root))
+          ? async () => {
+              for (const abs of seeded) await fs.chmod(abs, 0o000);
+            }
+          : { cannot: 'file modes do not refuse this process (it runs as root): run the suite as another user to cover it' },
+        throttle: { cannot: 'a local disk has no request rate to exceed' },
       },
       cleanup: () => fs.rm(root, { recursive: true, force: true }),
     };

@@ -14,6 +14,7 @@ import {
   NotFound,
   type Provider,
   type ReadOptions,
+  capabilityMismatches,
   ShareExpired,
   TransientError,
   resolveLocation,
@@ -110,7 +111,8 @@ function shareFolderContent(emu: Emulator115, dir: string, options?: { receiveCo
 class ShareOnFirstUse implements Provider {
   readonly type = '115share';
   readonly remote = 'conformance-share';
-  readonly capabilities: Capabilities = { read: true, write: false, rapidUpload: false, serverSideImport: false, hashes: ['sha1'], rangeRead: true, sameNameFiles: false };
+  // What the provider itself declares (constructing one does no I/O), not a copy of it.
+  readonly capabilities: Capabilities = new P115ShareProvider(':115share', p115ShareOptions.parse({ share_code: 'declared' }), {}).capabilities;
   private real: P115ShareProvider | undefined;
 
   constructor(private readonly make: () => P115ShareProvider) {}
@@ -143,16 +145,31 @@ runConformanceSuite({
     const emu = await emulator();
     const dir = `share-conformance-${++conformanceRoots}`;
     emu.tree('alice').folderByPath(dir, true);
+    // Bob reads through a session of his own (the tv slot), so a later login there logs out only
+    // this reader; pauses of 1 ms, so persistent risk control ends in RateLimited within the test.
+    const cookie = emu.login('bob', 'tv');
     const provider = new ShareOnFirstUse(() => {
       const tree = emu.tree('alice');
       // A share holds at least one item; the first test seeds nothing.
       if (tree.children(tree.folderByPath(dir)!).length === 0) emu.putFile('alice', `${dir}/placeholder.txt`, Buffer.from('x'));
-      return shareProvider(emu, shareFolderContent(emu, dir), {}, { overrides: { page_size: 7, download_segment_mib: 1 } });
+      return shareProvider(emu, shareFolderContent(emu, dir), {}, { overrides: { page_size: 7, download_segment_mib: 1, cookie, backoff_ms: 1 } });
     });
     return {
       provider,
       seed: async (path, data) => void emu.putFile('alice', `${dir}${path}`, data),
-      cleanup: () => provider.close(),
+      faults: {
+        // Listing a share needs no login; reading its bytes does, so the refusal shows on reads.
+        denyAccess: () => void emu.login('bob', 'tv'),
+        // 115 announces no wait: its risk control answers errno 911 until the cool-down ends.
+        throttle: () => {
+          emu.setRiskControl({ budget: 0, windowMs: 60_000, coolDownMs: 60_000, answer: 'errno911' });
+          return {};
+        },
+      },
+      cleanup: async () => {
+        emu.setRiskControl(undefined);
+        await provider.close();
+      },
     };
   },
 });
@@ -162,6 +179,8 @@ describe('115share listing', () => {
     const p = new P115ShareProvider(':115share', p115ShareOptions.parse({ share_code: 'sw6pw793wfp' }), {});
     expect(p.capabilities).toMatchObject({ read: true, write: false, rapidUpload: false, hashes: ['sha1'], rangeRead: true });
     expect((p as Provider).beginUpload).toBeUndefined();
+    // The conformance suite runs a wrapper (ShareOnFirstUse); the provider itself must agree too.
+    expect(capabilityMismatches(p)).toEqual([]);
   });
 
   it('pages anonymously past a page-size cap, reading numbers sent as strings', async () => {

@@ -22,11 +22,25 @@ runConformanceSuite({
     // A fresh folder per test, used as root_id: also exercises paths relative to a non-zero root.
     const rootName = `conformance-${++roots}`;
     const root = emu.tree('alice').addFolder('0', rootName);
-    const provider = emulatorProvider(emu, 0, { root_id: root.id, page_size: 7 });
+    // A session of its own (the tv slot), so a later login there logs out only this provider;
+    // pauses of 1 ms, so persistent risk control ends in RateLimited within the test.
+    const cookie = emu.login('alice', 'tv');
+    const provider = emulatorProvider(emu, 0, { root_id: root.id, page_size: 7, cookie, backoff_ms: 1 });
     return {
       provider,
       seed: async (path, data) => void emu.putFile('alice', `${rootName}${path}`, data),
-      cleanup: () => provider.close(),
+      faults: {
+        denyAccess: () => void emu.login('alice', 'tv'),
+        // 115 announces no wait: its risk control answers errno 911 until the cool-down ends.
+        throttle: () => {
+          emu.setRiskControl({ budget: 0, windowMs: 60_000, coolDownMs: 60_000, answer: 'errno911' });
+          return {};
+        },
+      },
+      cleanup: async () => {
+        emu.setRiskControl(undefined);
+        await provider.close();
+      },
     };
   },
 });

@@ -33,7 +33,18 @@ runConformanceSuite({
       // Small parts, so the suite's 3 MiB upload is a multipart one.
       provider: s3Provider(emu, { prefix }),
       seed: (path, data) => putRaw(client, emu, `${prefix}${path}`, data),
-      cleanup: async () => client.destroy(),
+      faults: {
+        denyAccess: () => emu.injectFault({ code: 'AccessDenied', status: 403, times: 1000 }),
+        // S3 announces no wait with SlowDown. Enough answers to outlast the SDK's own retries.
+        throttle: () => {
+          emu.injectFault({ code: 'SlowDown', status: 503, times: 1000 });
+          return {};
+        },
+      },
+      cleanup: async () => {
+        emu.clearFaults();
+        client.destroy();
+      },
     };
   },
 });

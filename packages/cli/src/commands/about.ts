@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadContext } from '../context.js';
 import { formatBytes } from '../format.js';
-import { UsageError } from '../output.js';
+import { requireAbility } from '../provider-abilities.js';
 
 export function addAboutCommand(program: Command): void {
   program
@@ -10,8 +10,7 @@ export function addAboutCommand(program: Command): void {
     .option('--json', 'print {"used", "total", "free"} in bytes as one JSON line')
     .action(async (arg: string, flags: { json?: boolean }) => {
       const loc = (await loadContext()).locate(arg);
-      if (!loc.provider.about) throw new UsageError(`${loc.display}: a ${loc.provider.type} remote has no quota to report`);
-      const usage = await loc.provider.about();
+      const usage = await requireAbility(loc, 'about')();
       if (flags.json) {
         process.stdout.write(JSON.stringify(usage) + '\n');
         return;

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { type Entry, type Provider, joinPath, sha1OfStream } from '@ferry/core';
+import { type Entry, type Provider, can, joinPath, sha1OfStream } from '@ferry/core';
 import { writeOut } from '../output-pipe.js';
 import { locatePathArg } from '../share-paths.js';
 
 async function sha1Of(provider: Provider, entry: Entry): Promise<string> {
   if (entry.sha1) return entry.sha1;
-  if (provider.hash) return provider.hash(entry);
+  if (can(provider, 'hash')) return provider.hash(entry);
   return sha1OfStream(await provider.openRead(entry));
 }
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type Entry, type Location, type Provider, NotFound, joinPath, parentPath, parseRemotePath } from '@ferry/core';
+import { type Entry, type Location, type Provider, NotFound, can, joinPath, parentPath, parseRemotePath } from '@ferry/core';
 import { loadContext } from '../context.js';
 import { locateItem } from '../item-location.js';
 import { UsageError } from '../output.js';
@@ -48,7 +48,8 @@ async function serverSideMove(sourceArg: string, destArg: string, source: Locati
   const from = parseRemotePath(sourceArg);
   const to = parseRemotePath(destArg);
   const oneRemote = from.remote !== undefined && !('inline' in from && from.inline) && from.remote === to.remote;
-  if (!oneRemote || !source.provider.move || filtered(flags)) return false;
+  const provider = source.provider;
+  if (!oneRemote || !can(provider, 'move') || filtered(flags)) return false;
   const root = await source.provider.stat(source.path);
   const dstPath = exact || root.isDir ? target.path : joinPath(target.path, root.name);
   if (dstPath === source.path || (await exists(source.provider, dstPath))) return false;
@@ -57,25 +58,27 @@ async function serverSideMove(sourceArg: string, destArg: string, source: Locati
     process.stdout.write(`would move ${source.display} to ${target.provider.remote}:${dstPath} on the server\n`);
     return true;
   }
-  await source.provider.mkdirp?.(parentPath(dstPath));
-  await source.provider.move(source.path, dstPath);
+  if (can(provider, 'mkdirp')) await provider.mkdirp(parentPath(dstPath));
+  await provider.move(source.path, dstPath);
   if (flags.json) process.stdout.write(JSON.stringify({ serverSide: true, from: source.display, to: `${target.provider.remote}:${dstPath}` }) + '\n');
   else process.stderr.write(`Moved ${source.display} to ${target.provider.remote}:${dstPath} on the server\n`);
   return true;
 }
 
+type Remove = NonNullable<Provider['remove']>;
+
 /** Removes the folders below `dir` that hold nothing once their own empty folders are gone; `dir` stays. */
-async function removeEmptyFolders(provider: Provider, dir: string): Promise<number> {
+async function removeEmptyFolders(provider: Provider, remove: Remove, dir: string): Promise<number> {
   let removed = 0;
   // Listed whole first: removing while a service pages the same folder can skip entries.
   const folders: Entry[] = [];
   for await (const e of provider.list(dir)) if (e.isDir) folders.push(e);
   for (const e of folders) {
     const path = joinPath(dir, e.name);
-    removed += await removeEmptyFolders(provider, path);
+    removed += await removeEmptyFolders(provider, remove, path);
     const left = provider.list(path)[Symbol.asyncIterator]();
     if ((await left.next()).done) {
-      await provider.remove!(path, e.id);
+      await remove(path, e.id);
       removed++;
     }
   }
@@ -88,7 +91,7 @@ async function runMove(name: string, sourceArg: string, destArg: string, flags: 
   const ctx = await loadContext();
   const source = locateItem(ctx, sourcePath);
   const target = ctx.locate(destPath);
-  requireAbility(source, 'remove');
+  const remove = requireAbility(source, 'remove');
   if (await serverSideMove(sourcePath, destPath, source, target, flags, exact)) return;
   const summary = await runTransferCommand('copy', sourcePath, destPath, flags, globals, printSummary, {
     name,
@@ -100,7 +103,7 @@ async function runMove(name: string, sourceArg: string, destArg: string, flags: 
     return;
   }
   if (flags.deleteEmptySrcDirs && !flags.dryRun && (await source.provider.stat(source.path)).isDir) {
-    const removed = await removeEmptyFolders(source.provider, source.path);
+    const removed = await removeEmptyFolders(source.provider, remove, source.path);
     if (!flags.json) process.stderr.write(`Removed ${removed} empty source folder(s)\n`);
   }
 }

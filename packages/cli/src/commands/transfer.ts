@@ -4,7 +4,9 @@ import {
   type TransferMode,
   Journal,
   PathFilter,
+  can,
   defaultStateDir,
+  importsFrom,
   journalPath,
   runTransfer,
 } from '@ferry/core';
@@ -128,8 +130,8 @@ export async function runTransferCommand(
 
   const source = variant.removeSource ? locateItem(ctx, sourceArg) : ctx.locate(sourceArg);
   const target = variant.exactTarget ? locateItem(ctx, destArg) : ctx.locate(destArg);
-  if (!source.provider.capabilities.read) throw new UsageError(`${source.display} cannot be read from`);
-  if (!target.provider.capabilities.write && !target.provider.serverImport?.canImportFrom(source.provider)) {
+  if (!can(source.provider, 'read')) throw new UsageError(`${source.display} cannot be read from`);
+  if (!can(target.provider, 'write') && !importsFrom(target.provider, source.provider)) {
     throw new UsageError(`${target.display} cannot be written to`);
   }
   // Fails here, before any planning, with the path the user typed.

@@ -1,3 +1,4 @@
+import { can } from '../capabilities.js';
 import { type DeleteLimit, heldDeletesReason } from '../delete-guard.js';
 import { errorMessage } from '../errors.js';
 import type { Provider } from '../provider.js';
@@ -41,7 +42,7 @@ export async function settleDeletions(summary: RunSummary, planned: PlannedRun, 
   const target = await ctx.target();
   for (const d of deletes) {
     try {
-      if (!target.remove) throw new Error(`remote '${target.remote}' cannot delete files`);
+      if (!can(target, 'remove')) throw new Error(`remote '${target.remote}' cannot delete files`);
       await target.remove(d.path, d.id);
       summary.deleted++;
       emit({ type: 'deleted', rel: d.rel });

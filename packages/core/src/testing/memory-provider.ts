@@ -72,6 +72,8 @@ export class MemoryProvider implements Provider {
       rangeRead: true,
       sameNameFiles: !!options.sameNameFiles,
     };
+    // Declared once: without the flag, the method is not there either.
+    if (!options.rapidUpload) Object.defineProperty(this, 'tryRapidUpload', { value: undefined });
   }
 
   put(path: string, data: Buffer | string, mtime = Date.now(), id?: string): void {

@@ -71,6 +71,8 @@ export interface AliyunEmulator {
   /** Moves the emulator's clock forward: tokens and presigned URLs expire as time passes. */
   advanceClock(ms: number): void;
   expireAccessTokens(): void;
+  /** The user withdraws the app's authorization: every access and refresh token issued so far is refused. */
+  revokeAuthorization(): void;
   /** The phone scans the QR code of this sid, then confirms (the user authorizes the app). */
   scanQr(sid: string): void;
   confirmQr(sid: string): void;
@@ -154,6 +156,7 @@ export async function startAliyunEmulator(options: AliyunEmulatorOptions = {}): 
       clockOffset += ms;
     },
     expireAccessTokens: () => tokens.expireAccessTokens(),
+    revokeAuthorization: () => tokens.revokeAll(),
     scanQr: (sid) => state.qr.scan(sid),
     confirmQr: (sid) => state.qr.confirm(sid, config.userId),
     expireQrCodes: () => state.qr.expireAll(),

@@ -107,6 +107,15 @@ export class TokenAuthority {
     return { userId: held.userId, token };
   }
 
+  /**
+   * Test hook: the user withdraws the app's authorization, so every token issued so far, access
+   * and refresh, is refused from now on (AccessTokenInvalid, then RefreshTokenInvalid).
+   */
+  revokeAll(): void {
+    this.access.clear();
+    this.refresh.clear();
+  }
+
   /** Test hook: every access token issued so far expires now, as if hours had passed. */
   expireAccessTokens(): void {
     for (const grant of this.access.values()) grant.expiresAt = Math.min(grant.expiresAt, this.now());

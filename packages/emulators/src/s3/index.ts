@@ -1,4 +1,6 @@
 import { mkdtempSync, promises as fs } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
@@ -8,7 +10,8 @@ import S3rver from 's3rver';
  * fake of our own. It checks the access key id but not V4 signatures, speaks path-style requests,
  * multipart uploads and ranged reads, and lacks ListParts, ListMultipartUploads,
  * AbortMultipartUpload, UploadPartCopy and additional checksums. Its listing is corrected where
- * it departs from S3 (`correctListing`).
+ * it departs from S3 (`correctListing`); a gate in front of it checks a PUT's SHA-1 checksum and
+ * answers injected errors (`answerFaults`).
  */
 export interface S3EmulatorOptions {
   /** Bucket created at start. */
@@ -30,7 +33,19 @@ export interface S3Emulator {
    * read from s3rver's store: it does not answer ListMultipartUploads or ListParts itself.
    */
   pendingUploads(): Promise<{ uploadId: string; key: string; parts: number[] }[]>;
+  /** The next requests (all of them, of any kind) are answered with this S3 error instead. */
+  injectFault(fault: S3Fault): void;
+  clearFaults(): void;
   close(): Promise<void>;
+}
+
+/** An error S3 answers (its documented code and status), for `times` requests in a row. */
+export interface S3Fault {
+  /** SlowDown (503) to throttle, AccessDenied (403) to refuse, InternalError (500)... */
+  code: string;
+  status: number;
+  /** Default 1. */
+  times?: number;
 }
 
 /** s3rver's one built-in account; any secret passes its (unchecked) V4 signatures. */
@@ -48,6 +63,7 @@ export async function startS3Emulator(options: S3EmulatorOptions = {}): Promise<
     configureBuckets: [{ name: bucket, configs: [] }],
   });
   correctListing(server);
+  const faults = answerFaults(server);
   const address = await server.run();
   const uploadsDir = join(directory, bucket, '._S3rver_uploads');
   return {
@@ -73,11 +89,86 @@ export async function startS3Emulator(options: S3EmulatorOptions = {}): Promise<
         }),
       );
     },
+    injectFault: (fault) => faults.push({ ...fault, times: fault.times ?? 1 }),
+    clearFaults: () => {
+      faults.length = 0;
+    },
     async close() {
       await server.close();
       if (owned) await fs.rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+/** S3's messages for the codes the gate answers (Amazon S3 API Reference, "Error responses"). */
+const MESSAGES: Record<string, string> = {
+  SlowDown: 'Please reduce your request rate.',
+  AccessDenied: 'Access Denied',
+  InternalError: 'We encountered an internal error. Please try again.',
+};
+
+/**
+ * Puts a gate in front of s3rver's request handler: while a fault is armed, a request gets S3's
+ * XML error (no body for HEAD, as S3 answers it) and never reaches s3rver; a PUT's SHA-1
+ * checksum is checked as S3 checks it.
+ */
+function answerFaults(server: S3rver): Required<S3Fault>[] {
+  const armed: Required<S3Fault>[] = [];
+  const koa = server as unknown as { callback(): (req: IncomingMessage, res: ServerResponse) => void };
+  const handler = koa.callback.bind(server);
+  koa.callback = () => {
+    const serve = handler();
+    return (req, res) => {
+      const fault = armed[0];
+      if (fault) {
+        if (--fault.times <= 0) armed.shift();
+        req.resume();
+        return answerError(req, res, fault.status, fault.code);
+      }
+      const sha1 = req.headers['x-amz-checksum-sha1'];
+      if (req.method === 'PUT' && typeof sha1 === 'string') return void checkSha1(req, res, sha1, serve);
+      serve(req, res);
+    };
+  };
+  return armed;
+}
+
+function answerError(req: IncomingMessage, res: ServerResponse, status: number, code: string, message = MESSAGES[code] ?? code): void {
+  const body =
+    req.method === 'HEAD'
+      ? ''
+      : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>ferry-emulator</RequestId></Error>`;
+  res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/**
+ * S3 checks a PUT's `x-amz-checksum-sha1` against the bytes and refuses a mismatch with 400
+ * BadDigest, storing nothing; s3rver ignores the header. The body is read here, checked, and
+ * handed to s3rver as a request of its own.
+ */
+async function checkSha1(req: IncomingMessage, res: ServerResponse, expected: string, serve: (req: IncomingMessage, res: ServerResponse) => void): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const body = Buffer.concat(chunks);
+  if (createHash('sha1').update(body).digest('base64') !== expected) {
+    return answerError(req, res, 400, 'BadDigest', 'The SHA1 you specified did not match the calculated checksum.');
+  }
+  const replay = new IncomingMessage(req.socket);
+  // `complete`: a message that ends incomplete counts as aborted and destroys the shared socket.
+  Object.assign(replay, {
+    complete: true,
+    method: req.method,
+    url: req.url,
+    headers: req.headers,
+    rawHeaders: req.rawHeaders,
+    httpVersion: req.httpVersion,
+    httpVersionMajor: req.httpVersionMajor,
+    httpVersionMinor: req.httpVersionMinor,
+  });
+  replay.push(body);
+  replay.push(null);
+  serve(replay, res);
 }
 
 interface ListedObject {

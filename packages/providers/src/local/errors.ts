@@ -1,4 +1,4 @@
-import { BadInput, NotFound, TransientError } from '@ferry/core';
+import { AuthError, BadInput, NotFound, TransientError } from '@ferry/core';
 
 /** Turns Node's errno errors into Ferry's typed errors, with the path the user gave. */
 export function mapFsError(err: unknown, where: string): Error {
@@ -9,7 +9,8 @@ export function mapFsError(err: unknown, where: string): Error {
       return new NotFound(`${where}: no such file or folder`, { cause: err });
     case 'EACCES':
     case 'EPERM':
-      return new BadInput(`${where}: permission denied`, { cause: err });
+      // The provider contract: a refused access is AuthError, whatever the store.
+      return new AuthError(`${where}: permission denied`, { cause: err });
     case 'EISDIR':
       return new BadInput(`${where}: is a folder`, { cause: err });
     case 'ENOSPC':
