@@ -74,6 +74,8 @@ it('queued --rapid-only with filters and --bwlimit: the workers stream nothing, 
   expect(logged.match(/ INFO {2}: d\d\/f\d\.bin: Missed rapid upload/g)).toHaveLength(4);
   expect(logged.match(/ INFO {2}: d\d\/f\d\.bin: Copied by rapid upload/g)).toHaveLength(5);
   for (const rel of lacking.keys()) expect(ali.read(`/q/${rel}`)).toBeUndefined();
+  // The workers discarded each miss's upload session instead of leaving it half-made.
+  expect(ali.uploadingFiles()).toBe(0);
 
   const second = await ferry(['copy', 'src', 'ali:/q', '--from-report', report, '--bwlimit', '10M', '--queue', '--wait', '--json'], box);
   expect(second.code, second.stderr).toBe(0);

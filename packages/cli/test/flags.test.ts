@@ -177,6 +177,8 @@ describe('--rapid-only and --from-report, 115 to Aliyun Drive', () => {
     expect(s1).toMatchObject({ rapid: 4, missed: 4, copied: 0, bytes: 0, failed: 0, rapidBytes: heldBytes });
     expect(s1.missedBytes).toBe([...lacking.values()].reduce((n, d) => n + d.length, 0));
     for (const rel of lacking.keys()) expect(ali.read(`/lib/${rel}`)).toBeUndefined();
+    // Each miss's upload session was discarded, not left half-made on the drive.
+    expect(ali.uploadingFiles()).toBe(0);
 
     const lines = (await fs.readFile(report, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { path: string; size: number; sha1: string; reason: string });
     expect(lines.map((l) => l.path).sort()).toEqual([...lacking.keys()].sort());
@@ -190,6 +192,7 @@ describe('--rapid-only and --from-report, 115 to Aliyun Drive', () => {
 
     const text = await ferry(['copy', 'src115:/lib', 'ali:/lib', '--rapid-only'], box);
     expect(text.stderr).toContain('Rapid upload: 0 hit, 4 missed');
+    expect(ali.uploadingFiles()).toBe(0);
 
     const second = await ferry(['copy', 'src115:/lib', 'ali:/lib', '--from-report', report, '--json'], box);
     expect(second.code, second.stderr).toBe(0);

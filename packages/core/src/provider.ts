@@ -46,7 +46,14 @@ export interface RapidSource {
   readRange(start: number, end: number): Promise<Buffer>;
 }
 
-export type RapidResult = { status: 'hit'; entry?: Entry } | { status: 'miss'; reason?: string };
+/**
+ * `handover`: the upload session the miss opened on the service (Aliyun's create, 115's init both
+ * open one), as the state `beginUpload` continues it from (`UploadRequest.resume`) in this or any
+ * other process, so the streamed copy asks for no second one. The state carries its own expiry:
+ * a provider given a stale one opens a fresh session. A caller that will not stream passes it to
+ * `discardRapidMiss`.
+ */
+export type RapidResult = { status: 'hit'; entry?: Entry } | { status: 'miss'; reason?: string; handover?: UploadState };
 
 /** JSON-serialisable state a provider needs to resume its upload (multipart id, temp name...). */
 export type UploadState = { [key: string]: unknown };
@@ -56,7 +63,10 @@ export interface UploadRequest extends Placement {
   /** The source SHA-1 when it is known before the bytes flow (listing or earlier pass). */
   sha1?: string;
   mtime?: number;
-  /** State from a checkpoint; the provider decides whether it can still resume from it. */
+  /**
+   * State from a checkpoint, or the handover of a rapid miss; the provider decides whether it can
+   * still continue from it, and otherwise starts afresh.
+   */
   resume?: UploadState;
 }
 
@@ -134,10 +144,10 @@ export interface Provider {
   beginUpload?(path: string, request: UploadRequest): Promise<UploadSession>;
   tryRapidUpload?(path: string, source: RapidSource, placement?: Placement): Promise<RapidResult>;
   /**
-   * Drops what a rapid-upload miss left open for the streamed copy (an upload session), for a
-   * caller that will not stream (`--rapid-only`).
+   * Drops the session a rapid miss handed over, for a caller that will not stream (`--rapid-only`).
+   * Absent where a handover holds nothing the service would keep.
    */
-  discardRapidMiss?(path: string): Promise<void>;
+  discardRapidMiss?(handover: UploadState): Promise<void>;
   /**
    * Removes a file, or a folder with everything in it. `id`, the listed id of the item at `path`,
    * picks which one goes where a folder holds several files of that name.

@@ -6,7 +6,7 @@ import { type CheckpointHandle, type FileCheckpoint, noCheckpoint } from './chec
 import { PartReader } from './parts.js';
 import { parentPath } from './names.js';
 import type { BandwidthLimit } from './bandwidth.js';
-import type { Placement, Provider, RapidSource, UploadSession } from './provider.js';
+import type { Placement, Provider, RapidSource, UploadSession, UploadState } from './provider.js';
 
 export interface FileTransfer {
   src: Provider;
@@ -76,6 +76,7 @@ export async function transferFile(t: FileTransfer, ctx: TransferContext = {}): 
   // A rapid-only run streams nothing, so a checkpoint of an earlier streamed run is left alone.
   const saved = ctx.rapidOnly ? undefined : await usableCheckpoint(checkpoint, t);
   let sha1 = srcEntry.sha1 ?? saved?.sha1;
+  let handover: UploadState | undefined;
   if (ctx.rapidOnly && !can(dst, 'rapidUpload')) {
     throw new BadInput(`remote '${dst.remote}' (${dst.type}) has no rapid upload; --rapid-only cannot be used with it`);
   }
@@ -102,7 +103,7 @@ export async function transferFile(t: FileTransfer, ctx: TransferContext = {}): 
       return { kind: 'rapid', size: srcEntry.size, sha1: await rapidSource.sha1(), sourceBytesRead, resumedFrom: 0 };
     }
     if (ctx.rapidOnly) {
-      await dst.discardRapidMiss?.(dstPath);
+      if (rapid.handover) await dst.discardRapidMiss?.(rapid.handover);
       return {
         kind: 'missed',
         size: srcEntry.size,
@@ -112,6 +113,7 @@ export async function transferFile(t: FileTransfer, ctx: TransferContext = {}): 
         resumedFrom: 0,
       };
     }
+    handover = rapid.handover;
   }
 
   const request = {
@@ -120,7 +122,8 @@ export async function transferFile(t: FileTransfer, ctx: TransferContext = {}): 
     ...(sha1 ? { sha1 } : {}),
     ...(srcEntry.mtime !== undefined ? { mtime: srcEntry.mtime } : {}),
   };
-  let session = await dst.beginUpload(dstPath, saved ? { ...request, resume: saved.upload } : request);
+  const resume = saved?.upload ?? handover;
+  let session = await dst.beginUpload(dstPath, resume ? { ...request, resume } : request);
   // Hash only when something will check the digest: the source's listed SHA-1, or a target that
   // verifies what landed. Hashing bytes on their way to a target that cannot check them proves
   // nothing and costs a core (local to local copies).
@@ -133,8 +136,12 @@ export async function transferFile(t: FileTransfer, ctx: TransferContext = {}): 
     session = await dst.beginUpload(dstPath, request);
   }
   const hasher = hashing ? await Sha1.create(resumable ? saved.hasher : undefined) : undefined;
+  // A session continued from a handover or a checkpoint, but with nothing sent yet, is checkpointed
+  // before its first part: a crash, or a retry on another worker, continues it instead of opening one.
+  const held = resume !== undefined && session.offset === 0;
+  if (held) await checkpoint.save(checkpointOf(t, sha1, session, 0, undefined));
   try {
-    return await finishUpload(t, ctx, checkpoint, session, hasher, sha1, sourceBytesRead);
+    return await finishUpload(t, ctx, checkpoint, session, hasher, sha1, sourceBytesRead, held);
   } finally {
     hasher?.close();
   }
@@ -148,11 +155,12 @@ async function finishUpload(
   hasher: Sha1 | undefined,
   sha1: string | undefined,
   sourceBytesRead: number,
+  checkpointed: boolean,
 ): Promise<FileResult> {
   const { srcEntry } = t;
   const resumedFrom = session.offset;
 
-  const progress = { read: 0, checkpointed: resumedFrom > 0 };
+  const progress = { read: 0, checkpointed: checkpointed || resumedFrom > 0 };
   try {
     await streamParts(t, session, hasher, checkpoint, ctx, sha1, progress);
   } catch (err) {
@@ -189,6 +197,18 @@ async function usableCheckpoint(checkpoint: CheckpointHandle, t: FileTransfer): 
     saved.source.mtime === mtime &&
     saved.source.sha1 === sha1;
   return same ? saved : undefined;
+}
+
+function checkpointOf(t: FileTransfer, sha1: string | undefined, session: UploadSession, offset: number, hasher: string | undefined): FileCheckpoint {
+  const { size, mtime, sha1: listed } = t.srcEntry;
+  return {
+    source: { size, ...(mtime !== undefined ? { mtime } : {}), ...(listed ? { sha1: listed } : {}) },
+    ...(sha1 ? { sha1 } : {}),
+    target: t.dstPath,
+    upload: session.state(),
+    offset,
+    ...(hasher !== undefined ? { hasher } : {}),
+  };
 }
 
 async function streamParts(
@@ -229,18 +249,7 @@ async function streamParts(
       let mark: (typeof boundaries)[number] | undefined;
       while (boundaries.length > 0 && boundaries[0]!.offset <= durable) mark = boundaries.shift();
       if (mark?.offset !== durable) continue;
-      await checkpoint.save({
-        source: {
-          size,
-          ...(srcEntry.mtime !== undefined ? { mtime: srcEntry.mtime } : {}),
-          ...(srcEntry.sha1 ? { sha1: srcEntry.sha1 } : {}),
-        },
-        ...(sha1 ? { sha1 } : {}),
-        target: t.dstPath,
-        upload: session.state(),
-        offset: mark.offset,
-        ...(mark.hasher !== undefined ? { hasher: mark.hasher } : {}),
-      });
+      await checkpoint.save(checkpointOf(t, sha1, session, mark.offset, mark.hasher));
       progress.checkpointed = true;
     }
   } finally {

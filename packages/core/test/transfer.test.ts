@@ -4,7 +4,13 @@ import {
   type CheckpointHandle,
   type FileCheckpoint,
   IntegrityError,
+  type Placement,
+  type RapidResult,
+  type RapidSource,
   TransientError,
+  type UploadRequest,
+  type UploadSession,
+  type UploadState,
   transferFile,
 } from '../src/index.js';
 import { MemoryProvider } from '../src/testing/index.js';
@@ -227,5 +233,83 @@ describe('resuming towards a rapid-capable target', () => {
     expect(result).toMatchObject({ kind: 'copied', resumedFrom: 2 * 1024 * 1024, sha1: sha1(data) });
     expect(src.bytesRead).toBe(2 * 1024 * 1024);
     expect(src.hashed).toBe(0);
+  });
+});
+
+/** A rapid target whose miss opens a session on the service, as 115's init and Aliyun's create do. */
+class HandingOver extends MemoryProvider {
+  opened = 0;
+  readonly resumed: UploadState[] = [];
+  readonly discarded: UploadState[] = [];
+
+  override async tryRapidUpload(path: string, source: RapidSource, placement?: Placement): Promise<RapidResult> {
+    const result = await super.tryRapidUpload(path, source, placement);
+    if (result.status === 'hit') return result;
+    this.opened++;
+    return { ...result, handover: { session: this.opened, chunks: [] } };
+  }
+
+  override async beginUpload(path: string, request: UploadRequest): Promise<UploadSession> {
+    if (request.resume) this.resumed.push(request.resume);
+    return super.beginUpload(path, request);
+  }
+
+  async discardRapidMiss(handover: UploadState): Promise<void> {
+    this.discarded.push(handover);
+  }
+}
+
+describe('the session a rapid miss hands over', () => {
+  it('goes to beginUpload, and is checkpointed before the first part', async () => {
+    const data = randomBytes(100 * 1024);
+    const src = new MemoryProvider('src', { listSha1: true });
+    src.put('/f.bin', data);
+    const dst = new HandingOver('dst', { rapidUpload: true });
+    const cp = memoryCheckpoint();
+    const result = await transferFile({ src, srcEntry: await src.stat('/f.bin'), dst, dstPath: '/f.bin' }, { checkpoint: cp });
+    expect(result).toMatchObject({ kind: 'copied', sha1: sha1(data) });
+    expect(dst.resumed).toEqual([{ session: 1, chunks: [] }]);
+    expect(cp.saved.map((c) => c.offset)).toEqual([0]);
+    expect(cp.current).toBeUndefined();
+  });
+
+  it('survives a retryable failure before the first part: the retry continues it without a second rapid attempt', async () => {
+    const data = randomBytes(3 * 1024 * 1024);
+    const src = new MemoryProvider('src', { listSha1: true });
+    src.put('/f.bin', data);
+    let fail = true;
+    const dst = new HandingOver('dst', {
+      rapidUpload: true,
+      partSize: 1024 * 1024,
+      beforePart: () => {
+        if (fail) {
+          fail = false;
+          throw new TransientError('connection reset');
+        }
+      },
+    });
+    const entry = await src.stat('/f.bin');
+    const cp = memoryCheckpoint();
+    await expect(transferFile({ src, srcEntry: entry, dst, dstPath: '/f.bin' }, { checkpoint: cp })).rejects.toThrow('connection reset');
+    expect(cp.current).toMatchObject({ offset: 0, sha1: sha1(data) });
+    const result = await transferFile({ src, srcEntry: entry, dst, dstPath: '/f.bin' }, { checkpoint: cp });
+    expect(result).toMatchObject({ kind: 'copied', sha1: sha1(data) });
+    expect(dst.opened).toBe(1);
+    expect(dst.resumed).toHaveLength(2);
+    expect(dst.files.get('/f.bin')?.data.equals(data)).toBe(true);
+  });
+
+  it('is discarded by --rapid-only, which streams nothing and checkpoints nothing', async () => {
+    const data = randomBytes(10 * 1024);
+    const src = new MemoryProvider('src', { listSha1: true });
+    src.put('/f.bin', data);
+    const dst = new HandingOver('dst', { rapidUpload: true });
+    const cp = memoryCheckpoint();
+    const result = await transferFile({ src, srcEntry: await src.stat('/f.bin'), dst, dstPath: '/f.bin' }, { checkpoint: cp, rapidOnly: true });
+    expect(result.kind).toBe('missed');
+    expect(dst.discarded).toEqual([{ session: 1, chunks: [] }]);
+    expect(dst.resumed).toEqual([]);
+    expect(cp.saved).toEqual([]);
+    expect(dst.files.has('/f.bin')).toBe(false);
   });
 });

@@ -64,6 +64,8 @@ export interface AliyunEmulator {
   read(path: string, drive?: DriveKind): Buffer | undefined;
   /** Names directly under a folder, or undefined when it does not exist. */
   names(path: string, drive?: DriveKind): string[] | undefined;
+  /** Files created for an upload that neither landed nor were deleted: what a dropped session leaves behind. */
+  uploadingFiles(drive?: DriveKind): number;
   /** Content some other user of the service holds: rapid upload can land it, no listing shows it. */
   addBlob(data: Buffer): void;
   inject(fault: Fault): void;
@@ -149,6 +151,7 @@ export async function startAliyunEmulator(options: AliyunEmulatorOptions = {}): 
       if (node?.type !== 'folder') return undefined;
       return state.store.children(driveOf(drive), node.file_id).map((n) => n.name).sort();
     },
+    uploadingFiles: (drive) => state.store.uploading(driveOf(drive)),
     addBlob: (data) => state.store.blobs.add(Content.of(data)),
     inject: (fault) => state.faults.inject(fault),
     clearFaults: () => state.faults.clear(),

@@ -75,6 +75,13 @@ export class DriveStore {
     return used;
   }
 
+  /** Files created for an upload that neither landed nor were deleted. */
+  uploading(driveId: string): number {
+    let n = 0;
+    for (const node of this.drive(driveId).values()) if (node.status === 'uploading') n++;
+    return n;
+  }
+
   hasDrive(driveId: string): boolean {
     return this.nodes.has(driveId);
   }

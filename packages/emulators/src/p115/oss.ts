@@ -186,8 +186,9 @@ export class OssStore {
     });
   }
 
-  private initiate({ res }: Call, bucket: string, object: string, sequential: boolean, sha1: boolean): void {
+  private initiate({ ctx, res }: Call, bucket: string, object: string, sequential: boolean, sha1: boolean): void {
     const id = randomBytes(16).toString('hex').toUpperCase();
+    ctx.upload.stats.multiparts++;
     this.uploads.set(id, { id, bucket, object, sequential, sha1, parts: new Map() });
     sendXml(res, 200, 'InitiateMultipartUploadResult', { Bucket: bucket, Key: object, UploadId: id });
   }

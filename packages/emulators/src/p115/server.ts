@@ -127,8 +127,18 @@ export interface Emulator115 {
    * --connect-to, or a p115 remote's `connect_to`).
    */
   ossConnect: string;
-  /** Rapid uploads done (status 2), challenges issued (status 7), body bytes PUT to OSS, OSS uploads landed. */
-  readonly uploadStats: { readonly rapid: number; readonly challenges: number; readonly ossBytes: number; readonly completed: number };
+  /**
+   * Rapid uploads done (status 2), challenges issued (status 7), uploads opened (status 1: an OSS
+   * target named), OSS multipart uploads initiated, body bytes PUT to OSS, OSS uploads landed.
+   */
+  readonly uploadStats: {
+    readonly rapid: number;
+    readonly challenges: number;
+    readonly opened: number;
+    readonly multiparts: number;
+    readonly ossBytes: number;
+    readonly completed: number;
+  };
   /** Revokes every STS credential issued so far: OSS then answers 403 SecurityTokenExpired. */
   expireStsTokens(): void;
   /** The per-user `userkey` (uploadinfo) that `sig` is computed with. */

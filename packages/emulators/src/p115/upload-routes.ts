@@ -196,6 +196,7 @@ export async function initUpload(call: AuthedCall): Promise<void> {
     })(),
   };
   ctx.upload.pending.set(pickCode, pending);
+  ctx.upload.stats.opened++;
   reply({ ...common, ...uploadAnswer(pending) });
 }
 

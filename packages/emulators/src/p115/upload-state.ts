@@ -66,7 +66,7 @@ export const OSS_ENDPOINT_HOST = 'oss-cn-shenzhen.aliyuncs.com';
 export const CHALLENGE_MIN_BYTES = 1024 * 1024;
 
 export class UploadState {
-  readonly stats = { rapid: 0, challenges: 0, ossBytes: 0, completed: 0 };
+  readonly stats = { rapid: 0, challenges: 0, opened: 0, multiparts: 0, ossBytes: 0, completed: 0 };
   readonly ecdh: KEcKeyPair = kEcServerKeyPair();
   readonly sizeLimit: number;
   readonly tWindowS: number | undefined;

@@ -14,6 +14,7 @@ import {
   type SpaceUsage,
   type UploadRequest,
   type UploadSession,
+  type UploadState,
 } from '@ferry/core';
 import {
   ALIYUN_PATHS,
@@ -30,13 +31,10 @@ import { AliyunApi } from './api.js';
 import { type FileCreate, NamePolicy, createFile } from './create-file.js';
 import { Downloads } from './download.js';
 import type { AliyunOpenOptions } from './options.js';
-import { type OpenSession, tryRapid } from './rapid.js';
+import { tryRapid } from './rapid.js';
 import { Account } from './token.js';
 import { Tree, joinRemote, pathNames, toEntry } from './tree.js';
-import { AliyunUpload, isAliyunUploadState } from './upload.js';
-
-/** How long an upload session a rapid-upload miss left open waits for the streamed copy. */
-const OPEN_SESSION_TTL_MS = 10 * 60_000;
+import { AliyunUpload, dropUpload, handoverIn, isAliyunUploadState } from './upload.js';
 
 /**
  * Aliyun Drive through its Open Platform API, as a source (lazy listing with SHA-1, ranged reads)
@@ -55,7 +53,6 @@ export class AliyunOpenProvider implements Provider {
   };
   private readonly api: AliyunApi;
   private drive: Promise<{ tree: Tree; downloads: Downloads }> | undefined;
-  private readonly open = new Map<string, OpenSession & { at: number }>();
 
   constructor(
     readonly remote: string,
@@ -166,37 +163,27 @@ export class AliyunOpenProvider implements Provider {
   }
 
   async tryRapidUpload(path: string, source: RapidSource): Promise<RapidResult> {
-    const target = await this.placement(path);
-    const names = new NamePolicy(this.options.on_conflict);
-    const { result, open } = await tryRapid(target, names, source, this.partSize(source.size));
-    if (open) this.open.set(path, { ...open, at: Date.now() });
-    return result;
+    return tryRapid(await this.placement(path), new NamePolicy(this.options.on_conflict), source, this.partSize(source.size));
   }
 
-  async discardRapidMiss(path: string): Promise<void> {
-    const open = this.open.get(path);
-    if (!open) return;
-    this.open.delete(path);
-    const target = await this.placement(path);
-    await AliyunUpload.fromCreate(target, open.names, open.size, open.partSize, open.created, open.parts).abort();
+  /** Deletes the file the handed-over session was creating. */
+  async discardRapidMiss(state: UploadState): Promise<void> {
+    const handover = handoverIn(state);
+    if (!handover) return;
+    await dropUpload(this.api, handover.drive_id, handover.created.file_id, this.display(handover.path));
   }
 
   async beginUpload(path: string, request: UploadRequest): Promise<UploadSession> {
     const target = await this.placement(path);
     const names = new NamePolicy(this.options.on_conflict);
-    const open = this.open.get(path);
-    this.open.delete(path);
-    const usable = open && open.size === request.size && Date.now() - open.at < OPEN_SESSION_TTL_MS;
-    if (isAliyunUploadState(request.resume) && request.resume.drive_id === target.driveId) {
+    const handover = handoverIn(request.resume);
+    if (handover && handover.drive_id === target.driveId && handover.path === joinRemote(target.dir, target.name)) {
+      if (handover.size === request.size && Date.now() < handover.expires_at) return AliyunUpload.fromHandover(target, names, handover);
+      // A stale session is deleted, so no half-made file of it outlives the fresh one.
+      await dropUpload(this.api, handover.drive_id, handover.created.file_id, target.where);
+    } else if (isAliyunUploadState(request.resume) && request.resume.drive_id === target.driveId) {
       const resumed = await AliyunUpload.resume(target, names, request.size, request.resume);
-      if (resumed) {
-        // The session the retry's rapid attempt opened is not needed: the checkpointed one goes on.
-        if (open) await AliyunUpload.fromCreate(target, open.names, open.size, open.partSize, open.created, open.parts).abort();
-        return resumed;
-      }
-    }
-    if (open && usable) {
-      return AliyunUpload.fromCreate(target, open.names, open.size, open.partSize, open.created, open.parts);
+      if (resumed) return resumed;
     }
     const partSize = this.partSize(request.size);
     const parts = aliyunPartCount(request.size, partSize);

@@ -12,21 +12,13 @@ import {
 import { type FileCreate, type NamePolicy, createFile, trashReplaced } from './create-file.js';
 import { apiCode } from './errors.js';
 import { joinRemote, toEntry } from './tree.js';
+import { handoverOf } from './upload.js';
 
 /**
  * Sources this big and of unknown SHA-1 ask with pre_hash first; for smaller ones hashing costs
  * less than the extra call (the Android SDK's threshold).
  */
 const PRE_HASH_MIN_BYTES = 500 * 1024;
-
-/** A create answered while trying: an open upload session the streamed copy can use. */
-export interface OpenSession {
-  created: AliyunCreateResponse;
-  size: number;
-  partSize: number;
-  parts: number;
-  names: NamePolicy;
-}
 
 /** Thrown from a body builder when the token changed after the proof was read for the old one. */
 class StaleProof extends Error {}
@@ -36,23 +28,24 @@ class StaleProof extends Error {}
  * one create with the SHA-1 and the proof bytes, 8 at an offset derived from the access token the
  * create carries (§8.2, point 3). A bigger source of unknown SHA-1 (local disk) first asks with
  * the pre_hash of its first KiB (§8.1): with no candidate the file is read once, by the streamed
- * copy, instead of once to hash it and again to send it. A miss leaves an upload session open
- * for the streamed copy.
+ * copy, instead of once to hash it and again to send it. A miss hands the upload session its
+ * create opened over to the streamed copy.
  */
 export async function tryRapid(
   target: FileCreate & { dir: string },
   names: NamePolicy,
   source: RapidSource,
   partSize: number,
-): Promise<{ result: RapidResult; open?: OpenSession }> {
+): Promise<RapidResult> {
   const { size } = source;
   const parts = size === 0 ? 0 : Math.ceil(size / partSize);
   const partList = aliyunPartNumbers(1, parts);
+  const handover = (created: AliyunCreateResponse) => handoverOf(target, names, created, size, partSize, parts);
   if (source.knownSha1 === undefined && size >= PRE_HASH_MIN_BYTES) {
     const head = await source.readRange(0, Math.min(size, ALIYUN_PRE_HASH_BYTES));
     try {
       const created = await createFile(target, names, { size, pre_hash: aliyunPreHash(head), part_info_list: partList });
-      return { result: { status: 'miss', reason: 'the service holds no file that starts like this one' }, open: { created, size, partSize, parts, names } };
+      return { status: 'miss', reason: 'the service holds no file that starts like this one', handover: handover(created) };
     } catch (err) {
       if (apiCode(err) !== 'PreHashMatched') throw err;
     }
@@ -81,11 +74,11 @@ export async function tryRapid(
       });
     } catch (err) {
       if (err instanceof StaleProof) continue;
-      if (apiCode(err) === 'InvalidRapidProof') return { result: { status: 'miss', reason: 'the service refused the proof' } };
+      if (apiCode(err) === 'InvalidRapidProof') return { status: 'miss', reason: 'the service refused the proof' };
       throw err;
     }
     if (!created.rapid_upload) {
-      return { result: { status: 'miss', reason: 'the service did not accept the proof' }, open: { created, size, partSize, parts, names } };
+      return { status: 'miss', reason: 'the service did not accept the proof', handover: handover(created) };
     }
     // The SDKs differ on completing a rapid upload; AList and iOS do, and the service accepts it.
     const file = await target.api.call(
@@ -95,6 +88,6 @@ export async function tryRapid(
       target.where,
     );
     await trashReplaced(target, names, file.file_id);
-    return { result: { status: 'hit', entry: toEntry(joinRemote(target.dir, file.name), file) } };
+    return { status: 'hit', entry: toEntry(joinRemote(target.dir, file.name), file) };
   }
 }

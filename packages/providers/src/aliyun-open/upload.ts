@@ -12,13 +12,16 @@ import {
   ALIYUN_PATHS,
   type AliyunCreateResponse,
   type AliyunPartInfo,
+  aliyunCreateResponseSchema,
   aliyunFileRefResponseSchema,
   aliyunFileSchema,
   aliyunListUploadedPartsResponseSchema,
   aliyunPartNumbers,
   aliyunUploadUrlResponseSchema,
 } from '@ferry/protocols';
+import { z } from 'zod';
 import { request } from '../http/undici.js';
+import type { AliyunApi } from './api.js';
 import { type FileCreate, type NamePolicy, trashReplaced } from './create-file.js';
 import { apiCode, networkError } from './errors.js';
 import { joinRemote, toEntry } from './tree.js';
@@ -45,6 +48,59 @@ export function isAliyunUploadState(s: UploadState | undefined): s is AliyunUplo
     typeof s.parts === 'number' &&
     typeof s.done === 'number'
   );
+}
+
+/**
+ * How long the session a rapid miss hands over is used: no public source gives an upload
+ * session's lifetime, so Ferry's choice [?] drops an older handover for a fresh create.
+ */
+const HANDOVER_TTL_MS = 10 * 60_000;
+/**
+ * Part URLs of the create that travel with a handover: a file of a few parts is copied without
+ * asking for URLs again, and a bigger one renews the rest as a resumed upload does, keeping the
+ * state small enough for a checkpoint.
+ */
+const HANDOVER_URLS = 8;
+
+const handoverSchema = z.object({
+  /** The file the create was for, as the provider checked it. */
+  path: z.string(),
+  drive_id: z.string(),
+  created: aliyunCreateResponseSchema,
+  size: z.number(),
+  part_size: z.number(),
+  parts: z.number(),
+  replaces: z.string().optional(),
+  /** Milliseconds since the epoch. */
+  expires_at: z.number(),
+});
+/** The session a rapid-upload miss's create opened, handed to the streamed copy (core's RapidResult). */
+export type AliyunHandover = z.infer<typeof handoverSchema>;
+
+export function handoverOf(
+  target: FileCreate & { dir: string },
+  names: NamePolicy,
+  created: AliyunCreateResponse,
+  size: number,
+  partSize: number,
+  parts: number,
+): AliyunHandover {
+  return {
+    path: joinRemote(target.dir, target.name),
+    drive_id: target.driveId,
+    created: { ...created, ...(created.part_info_list ? { part_info_list: created.part_info_list.slice(0, HANDOVER_URLS) } : {}) },
+    size,
+    part_size: partSize,
+    parts,
+    ...(names.replaces ? { replaces: names.replaces } : {}),
+    expires_at: Date.now() + HANDOVER_TTL_MS,
+  };
+}
+
+/** A handover in `state`, fresh or stale; undefined when `state` is something else. */
+export function handoverIn(state: UploadState | undefined): AliyunHandover | undefined {
+  const parsed = handoverSchema.safeParse(state);
+  return parsed.success ? parsed.data : undefined;
 }
 
 interface PartUrl {
@@ -85,6 +141,12 @@ export class AliyunUpload implements UploadSession {
     const upload = new AliyunUpload(target, names, size, partSize, { file_id: created.file_id, upload_id: created.upload_id, parts }, 0);
     upload.remember(created.part_info_list ?? []);
     return upload;
+  }
+
+  /** The session a rapid miss handed over, before any part was sent. */
+  static fromHandover(target: FileCreate & { dir: string }, names: NamePolicy, handover: AliyunHandover): AliyunUpload {
+    if (handover.replaces) names.replaces = handover.replaces;
+    return AliyunUpload.fromCreate(target, names, handover.size, handover.part_size, handover.created, handover.parts);
   }
 
   /**
@@ -213,16 +275,16 @@ export class AliyunUpload implements UploadSession {
   }
 
   async abort(): Promise<void> {
-    try {
-      await this.target.api.call(
-        ALIYUN_PATHS.delete,
-        { drive_id: this.target.driveId, file_id: this.session.file_id },
-        aliyunFileRefResponseSchema,
-        this.target.where,
-      );
-    } catch (err) {
-      if (!(err instanceof NotFound)) throw err;
-    }
+    await dropUpload(this.target.api, this.target.driveId, this.session.file_id, this.target.where);
+  }
+}
+
+/** Deletes the file an upload session was creating: nothing of it remains. */
+export async function dropUpload(api: AliyunApi, driveId: string, fileId: string, where: string): Promise<void> {
+  try {
+    await api.call(ALIYUN_PATHS.delete, { drive_id: driveId, file_id: fileId }, aliyunFileRefResponseSchema, where);
+  } catch (err) {
+    if (!(err instanceof NotFound)) throw err;
   }
 }
 

@@ -1,19 +1,37 @@
-import { BadInput, type Entry, type Placement, type RapidResult, type RapidSource, type UploadRequest, type UploadSession, baseName, checkName, normalizePath, parentPath } from '@ferry/core';
+import { BadInput, type Entry, type Placement, type RapidResult, type RapidSource, type UploadRequest, type UploadSession, type UploadState, baseName, checkName, normalizePath, parentPath } from '@ferry/core';
+import { z } from 'zod';
 import type { Api115 } from './api.js';
 import { type InitOutcome, type InitRequest, type OssTarget, UploadInit } from './upload-init.js';
 import { Oss115 } from './upload-oss.js';
 import { type Landed115, P115Upload, type UploadHome, isP115UploadState, partSizeFor } from './upload-session.js';
 import { SpoolUpload, readFileRange } from './upload-spool.js';
 
-/** A miss leaves 115's upload target open this long for the streamed copy that follows. */
-const OPEN_TARGET_TTL_MS = 30 * 60_000;
+/**
+ * How long the upload target a miss hands over is used: no public source gives a lifetime for an
+ * init's callback, so Ferry's choice [?] drops an older handover for a fresh init.
+ */
+const HANDOVER_TTL_MS = 30 * 60_000;
 
-interface OpenTarget {
+/** The upload target a missed init named, handed to the streamed copy (core's RapidResult). */
+interface P115Handover extends UploadState {
+  /** The file the init was for: the target's callback lands it there. */
+  path: string;
   target: OssTarget;
   size: number;
+  /** Lower-case. */
   sha1: string;
-  at: number;
+  /** Milliseconds since the epoch. */
+  expires_at: number;
 }
+
+const ossTargetSchema = z.object({
+  bucket: z.string(),
+  object: z.string(),
+  callback: z.string(),
+  callback_var: z.string(),
+  pickcode: z.string().optional(),
+});
+const handoverSchema = z.object({ path: z.string(), target: ossTargetSchema, size: z.number(), sha1: z.string(), expires_at: z.number() });
 
 /** What the uploads need from the provider: folders and what to do once a file is in place. */
 export interface UploadPlace {
@@ -32,12 +50,11 @@ export interface UploadPlace {
  * Uploads to 115 (web notes §4): every file starts with initupload and its SHA-1, which
  * is a rapid upload when 115 holds the bytes (status 2, after a proof challenge for bigger files,
  * status 7), and otherwise names the OSS object to upload to (status 1). A miss from
- * `tryRapid` keeps that target open, so the streamed copy that follows does not ask again.
+ * `tryRapid` hands that target over, so the streamed copy that follows does not ask again.
  */
 export class P115Uploads {
   private readonly init: UploadInit;
   private readonly oss: Oss115;
-  private readonly open = new Map<string, OpenTarget>();
 
   constructor(
     private readonly api: Api115,
@@ -65,17 +82,14 @@ export class P115Uploads {
 
   async tryRapid(path: string, source: RapidSource, placement: Placement = {}): Promise<RapidResult> {
     const p = this.checked(path);
-    this.open.delete(p);
     const sha1 = (source.knownSha1 ?? (await source.sha1())).toLowerCase();
     const outcome = await this.initFor(p, source.size, sha1, (s, e) => source.readRange(s, e));
     if (outcome.kind === 'hit') {
       const entry = await this.place.settle(p, { size: source.size, sha1 }, placement);
       return { status: 'hit', entry };
     }
-    const now = Date.now();
-    for (const [key, o] of this.open) if (now - o.at >= OPEN_TARGET_TTL_MS) this.open.delete(key);
-    this.open.set(p, { target: outcome.target, size: source.size, sha1, at: now });
-    return { status: 'miss', reason: '115 does not hold these bytes' };
+    const handover: P115Handover = { path: p, target: outcome.target, size: source.size, sha1, expires_at: Date.now() + HANDOVER_TTL_MS };
+    return { status: 'miss', reason: '115 does not hold these bytes', handover };
   }
 
   private home(p: string, placement: Placement): UploadHome {
@@ -90,8 +104,6 @@ export class P115Uploads {
   async begin(path: string, request: UploadRequest): Promise<UploadSession> {
     const p = this.checked(path);
     const partSize = partSizeFor(request.size, this.api.options.upload_part_mib);
-    const open = this.open.get(p);
-    this.open.delete(p);
     const placement: Placement = request.besideSameName ? { besideSameName: true } : {};
     const home = this.home(p, placement);
     const resume = request.resume;
@@ -104,10 +116,11 @@ export class P115Uploads {
       // No SHA-1, so no init yet: keep the bytes aside and land them in complete().
       return new SpoolUpload(partSize, request.size, this.where(p), (file, digest) => this.landFile(p, file, request.size, digest, partSize, placement));
     }
-    if (open && open.size === request.size && open.sha1 === sha1 && Date.now() - open.at < OPEN_TARGET_TTL_MS) {
-      return P115Upload.start(home, open.target, request.size, sha1, partSize);
+    const handover = handoverSchema.safeParse(resume);
+    if (handover.success && handover.data.path === p && handover.data.size === request.size && handover.data.sha1 === sha1 && Date.now() < handover.data.expires_at) {
+      return P115Upload.start(home, handover.data.target, request.size, sha1, partSize);
     }
-    // No open target (a resume whose upload id is gone, or no rapid attempt before): init again.
+    // No live handover (a stale one, a resume whose upload id is gone, or no rapid attempt before): init again.
     // If 115 holds the bytes it asks for proof, which only the parts can give: spool them then.
     let outcome: InitOutcome;
     try {
