@@ -15,6 +15,7 @@ export * from './location.js';
 export * from './move-source.js';
 export * from './names.js';
 export * from './overlap.js';
+export * from './pacing/index.js';
 export * from './planner.js';
 export * from './provider.js';
 export * from './rclone-units.js';

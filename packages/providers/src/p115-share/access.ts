@@ -26,7 +26,7 @@ export function shareAccess(label: string, options: P115ShareOptions, context: P
       qps: options.qps,
       page_size: options.page_size,
     });
-    return { account: undefined, api: new Api115(label, anonymous, 'anonymous', context.requestGate), options: anonymous };
+    return { account: undefined, api: new Api115(label, anonymous, 'anonymous', context.pacing), options: anonymous };
   }
   const name = options.account;
   const raw = context.remoteOptions?.(name);
@@ -36,5 +36,5 @@ export function shareAccess(label: string, options: P115ShareOptions, context: P
   const parsed = p115Options.safeParse(rest);
   if (!parsed.success) throw new BadInput(`${label}: account '${name}': ${describeZodError(parsed.error)}`);
   // Api115 refuses a missing or malformed cookie with a message that names the account remote.
-  return { account: name, api: new Api115(name, parsed.data, 'cookie', context.requestGate), options: parsed.data };
+  return { account: name, api: new Api115(name, parsed.data, 'cookie', context.pacing), options: parsed.data };
 }
