@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { FerryError, type Pacer, type RequestClasses, accountKey } from '@ferry/core';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { type S3Where, s3Error } from './errors.js';
+import { type S3Where, errorName, isUnsupported, s3Error } from './errors.js';
 import type { S3Options } from './options.js';
 
 /**
@@ -41,7 +41,7 @@ export function paceS3Client(client: S3Client, pacer: Pacer, site: S3Where): voi
         try {
           return await next(args);
         } catch (err) {
-          throw s3Error(err, `remote '${site.remote}'`, site);
+          throw typedForPacer(err, site);
         }
       });
     } catch (err) {
@@ -50,6 +50,15 @@ export function paceS3Client(client: S3Client, pacer: Pacer, site: S3Where): voi
   };
   const options = { name: 'ferryPacer', relation: 'before', toMiddleware: 'retryMiddleware' } as const;
   client.middlewareStack.addRelativeTo(middleware as Parameters<S3Client['middlewareStack']['addRelativeTo']>[0], options);
+}
+
+/**
+ * What the pacer decides on. A call the server does not implement, or an upload it no longer
+ * knows, fails the same way when sent again: it reaches the provider at once, as it always did.
+ */
+function typedForPacer(err: unknown, site: S3Where): unknown {
+  if (isUnsupported(err) || errorName(err) === 'NoSuchUpload') return err;
+  return s3Error(err, `remote '${site.remote}'`, site);
 }
 
 /** The SDK's error under the typed ones the pacer saw. */
