@@ -28,8 +28,8 @@ export class AliyunApi {
   }
 
   /** The account key once getDriveInfo named the user: remotes of one user share one budget. */
-  identify(userId: string): string {
-    return this.account.identify(userId);
+  identify(userId: string): void {
+    this.account.identify(userId);
   }
 
   get pacingAccount(): string {

@@ -81,9 +81,8 @@ export class Account {
   }
 
   /** The user id is known (getDriveInfo): from now on every remote of this user spends one budget. */
-  identify(userId: string): string {
+  identify(userId: string): void {
     this.pacer = pacerFor(this.settings.context.pacing, aliyunAccount(this.settings.endpoint, userId), aliyunRequestClasses);
-    return this.pacer.account;
   }
 
   static for(tokens: StoredTokens, settings: TokenSettings): Account {
