@@ -17,6 +17,7 @@ export * from './move-source.js';
 export * from './names.js';
 export * from './orchestration/index.js';
 export * from './overlap.js';
+export * from './pacing/index.js';
 export * from './parts.js';
 export * from './planner.js';
 export * from './provider.js';

@@ -165,6 +165,11 @@ export interface Provider {
   identify?(path: string): Promise<LocationIdentity>;
   /** The account's quota (the disk's, for local disk). */
   about?(): Promise<SpaceUsage>;
+  /**
+   * The account key (accountKey) whose request budgets and pauses this remote spends: remotes on
+   * one login answer the same, so a worker paces their jobs as one. Without it, the remote's name.
+   */
+  pacingAccount?(): Promise<string>;
   close?(): Promise<void>;
 }
 

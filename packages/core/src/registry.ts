@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BadInput } from './errors.js';
+import type { PacerStore } from './pacing/store.js';
 import type { Provider } from './provider.js';
 
 /**
@@ -18,21 +19,13 @@ export interface ProviderFactory<S extends z.ZodObject = z.ZodObject> {
   create(remote: string, options: z.infer<S>, context: ProviderContext): Provider;
 }
 
-/**
- * A request budget shared by every process of a deployment (a Redis token bucket in workers):
- * 115 and Aliyun throttle per account, so N workers must not each spend the account's whole rate.
- */
-export interface RequestGate {
-  /** Resolves when one more request against `bucket` may go: `perSecond` across all processes, none while paused. */
-  take(bucket: string, perSecond: number): Promise<void>;
-  /** Holds every process's requests against `bucket` for `ms` (risk control, a 429). */
-  pause(bucket: string, ms: number): Promise<void>;
-}
-
 /** What a provider may use from the host: persisting rotated credentials, for instance. */
 export interface ProviderContext {
-  /** Present in hosts with several processes; providers fall back to a bucket of their own. */
-  requestGate?: RequestGate;
+  /**
+   * Where request budgets and account pauses live (pacerFor): Redis in workers, so every process
+   * spends one budget per account; absent, the process's own memory store.
+   */
+  pacing?: PacerStore;
   /** Persists changed options of this remote (an Aliyun refresh token rotates on every use). */
   saveOptions?(patch: Record<string, unknown>): Promise<void>;
   /**

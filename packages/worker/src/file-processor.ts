@@ -19,7 +19,8 @@ import {
 } from '@ferry/core';
 import { type BatchResult, type FileJobData, type FileResult, batchJobDataSchema, fileJobDataSchema } from './job-data.js';
 import { jobCheckpoint } from './job-checkpoint.js';
-import { type Locations, accountOf } from './locations.js';
+import type { PacedSide } from './file-start-limits.js';
+import type { Locations } from './locations.js';
 import type { FerryQueues } from './queues.js';
 
 /** Progress of a large file reaches followers this often, not once per chunk. */
@@ -70,13 +71,13 @@ async function processFile(job: Job, token: string | undefined, deps: ProcessorD
   const parsed = fileJobDataSchema.safeParse(job.data);
   if (!parsed.success) throw new UnrecoverableError(`file job ${job.id} holds unreadable data: ${parsed.error.message}`);
   const data = parsed.data;
-  const accounts = accountsOf(data);
+  const accounts = await accountsOf(data, deps.locations);
   await waitForAccounts(job, token, accounts, deps.queues);
   try {
     return await copyOne(data, deps, jobCheckpoint(job, data));
   } catch (err) {
     const message = errorMessage(err);
-    if (err instanceof RateLimited) await Promise.all(accounts.map((a) => deps.queues.limiter.pause(a, err.retryAfterMs)));
+    if (err instanceof RateLimited) await Promise.all(accounts.map((a) => deps.queues.limiter.pause(a.account, err.retryAfterMs)));
     const last = lastAttempt(err, job.attemptsMade + 1, job.opts.attempts ?? 1);
     reportFailure(job, data, deps, message, last);
     if (!isRetryable(err)) throw new UnrecoverableError(message);
@@ -94,7 +95,7 @@ async function processBatch(job: Job, token: string | undefined, deps: Processor
   const parsed = batchJobDataSchema.safeParse(job.data);
   if (!parsed.success) throw new UnrecoverableError(`file job ${job.id} holds unreadable data: ${parsed.error.message}`);
   const data = parsed.data;
-  const accounts = accountsOf(data);
+  const accounts = await accountsOf(data, deps.locations);
   await waitForAccounts(job, token, accounts, deps.queues);
   const done = [...data.done];
   const failed = [...data.failed];
@@ -145,7 +146,7 @@ async function processBatch(job: Job, token: string | undefined, deps: Processor
         retry ??= err;
         if (err instanceof RateLimited) {
           stop = true;
-          await Promise.all(accounts.map((a) => deps.queues.limiter.pause(a, err.retryAfterMs)));
+          await Promise.all(accounts.map((a) => deps.queues.limiter.pause(a.account, err.retryAfterMs)));
         }
       }
       // Best effort: a save lost to a Redis hiccup only means a takeover checks a few more files.
@@ -188,8 +189,9 @@ function cancelCheck(queues: FerryQueues, transferId: string): () => Promise<boo
   };
 }
 
-function accountsOf(data: { source: string; target: string }): string[] {
-  return [accountOf(data.source), accountOf(data.target)].filter((a): a is string => !!a);
+async function accountsOf(data: { source: string; target: string }, locations: Locations): Promise<PacedSide[]> {
+  const sides = await Promise.all([locations.pacedSide(data.source), locations.pacedSide(data.target)]);
+  return sides.filter((a): a is PacedSide => !!a);
 }
 
 async function copyOne(data: FileJobData, deps: ProcessorDeps, checkpoint: CheckpointHandle): Promise<FileResult> {
@@ -230,7 +232,7 @@ function reportFailure(job: Job, data: FileJobData, deps: FileProcessorDeps, mes
  * Takes a token from each account's shared bucket (and honours a pause after a 429). Short waits
  * are slept; long ones hand the slot back by delaying the job, which costs it no attempt.
  */
-async function waitForAccounts(job: Job, token: string | undefined, accounts: string[], queues: FerryQueues): Promise<void> {
+async function waitForAccounts(job: Job, token: string | undefined, accounts: PacedSide[], queues: FerryQueues): Promise<void> {
   for (;;) {
     const wait = await queues.limiter.take(...accounts);
     if (wait <= 0) return;

@@ -2,10 +2,11 @@ export { RedisUnavailable, connectRedis, displayRedisUrl, openRedis, redisUrlFro
 export { FILE_QUEUE, FerryKeys, TRANSFER_QUEUE, queuePrefix } from './keys.js';
 export { type FileJobData, type FileResult, type TransferJobData, type TransferSpec, type TransferSpecInput, type TransferSummary } from './job-data.js';
 export { fileJobId, transferKey } from './job-ids.js';
-export { Locations, accountOf, portablePath } from './locations.js';
+export { Locations, portablePath } from './locations.js';
 export { LockedConfigStore } from './config-lock.js';
 export { FerryQueues, openQueues } from './queues.js';
-export { AccountLimiter } from './rate-limit.js';
+export { FileStartLimits, type PacedSide } from './file-start-limits.js';
+export { RedisPacerStore } from './redis-pacer-store.js';
 export { TransferEvents } from './events.js';
 export { type Submitted, submitTransfer } from './submit.js';
 export { TransferFailed, followTransfer } from './follow.js';

@@ -39,7 +39,7 @@ export class FerryKeys {
     return `${this.prefix}:ferry:workers`;
   }
 
-  /** The pause keys (pause(), gatePause()) set lately, each scored by when it ends. */
+  /** The pause keys (pause()) set lately, each scored by when it ends. */
   pauses(): string {
     return `${this.prefix}:ferry:pauses`;
   }
@@ -57,10 +57,12 @@ export class FerryKeys {
     return `${this.prefix}:ferry:schedule-run:${schedule}`;
   }
 
-  bucket(account: string): string {
-    return `${this.prefix}:ferry:bucket:${account}`;
+  /** One request class's token bucket of an account (the Pacer's), shared by all workers. */
+  bucket(account: string, cls: string): string {
+    return `${this.prefix}:ferry:bucket:${account}:${cls}`;
   }
 
+  /** Holds every request and job of an account (risk control, a 429). */
   pause(account: string): string {
     return `${this.prefix}:ferry:pause:${account}`;
   }
@@ -70,15 +72,7 @@ export class FerryKeys {
     return `${this.prefix}:ferry:credential-lock:${configPath}:${name}`;
   }
 
-  /** A provider's request bucket (account, rate group), shared by all workers. */
-  gate(bucket: string): string {
-    return `${this.prefix}:ferry:gate:${bucket}`;
-  }
-
-  gatePause(bucket: string): string {
-    return `${this.prefix}:ferry:gate-pause:${bucket}`;
-  }
-
+  /** `ferry worker --rate-limit`: files started per second, by remote name. */
   rateLimits(): string {
     return `${this.prefix}:ferry:rate-limits`;
   }

@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import type { PacedSide } from './file-start-limits.js';
 import { BadInput, ConfigStore, type FerryConfig, type Location, type ProviderContext, parseRemotePath, resolveLocation } from '@ferry/core';
 
 /**
@@ -32,14 +33,23 @@ export class Locations {
     this.cache.set(arg, location);
     return location;
   }
-}
 
-/**
- * The account a location spends API calls of: the remote's name (one remote, one login).
- * Bare local paths are nobody's account.
- */
-export function accountOf(arg: string): string | undefined {
-  return parseRemotePath(arg).remote;
+  /**
+   * Whose budget a location spends: its remote and the account key its provider names, which
+   * remotes on one login share. Bare local paths are nobody's. A remote that cannot be opened
+   * here (or cannot tell its account yet) is paced under its name; the file then fails with
+   * the reason where it is copied.
+   */
+  async pacedSide(arg: string): Promise<PacedSide | undefined> {
+    const remote = parseRemotePath(arg).remote;
+    if (remote === undefined) return undefined;
+    try {
+      const { provider } = await this.locate(arg);
+      return { remote, account: (await provider.pacingAccount?.()) ?? remote };
+    } catch {
+      return { remote, account: remote };
+    }
+  }
 }
 
 /** A local path in job data must mean the same on every worker: absolute, from the submitter's cwd. */

@@ -2,7 +2,8 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { TransferEvents } from './events.js';
 import { FILE_QUEUE, FerryKeys, TRANSFER_QUEUE } from './keys.js';
-import { AccountLimiter } from './rate-limit.js';
+import { FileStartLimits } from './file-start-limits.js';
+import { RedisPacerStore } from './redis-pacer-store.js';
 import { connectRedis } from './redis.js';
 
 /** Finished jobs are kept for a week, so `ferry jobs` can still show them. */
@@ -17,7 +18,9 @@ export class FerryQueues {
   readonly transfers: Queue;
   readonly files: Queue;
   readonly events: TransferEvents;
-  readonly limiter: AccountLimiter;
+  /** Request budgets and account pauses of every provider of this deployment's workers. */
+  readonly pacing: RedisPacerStore;
+  readonly limiter: FileStartLimits;
 
   constructor(
     readonly redis: Redis,
@@ -35,7 +38,8 @@ export class FerryQueues {
     this.transfers.on('error', () => {});
     this.files.on('error', () => {});
     this.events = new TransferEvents(redis, this.keys);
-    this.limiter = new AccountLimiter(redis, this.keys);
+    this.pacing = new RedisPacerStore(redis, this.keys);
+    this.limiter = new FileStartLimits(redis, this.keys, this.pacing);
   }
 
   async close(): Promise<void> {

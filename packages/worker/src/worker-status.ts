@@ -17,9 +17,9 @@ export interface WorkerStatus extends WorkerPresence {
 }
 
 export interface PausedAccount {
-  /** An account (remote) or a provider's request bucket. */
+  /** An account key (Provider.pacingAccount): its requests and job starts wait. */
   name: string;
-  kind: 'rate-limit' | 'request-gate';
+  kind: 'rate-limit';
   until: number;
 }
 
@@ -37,15 +37,11 @@ async function pausedAccounts(redis: Redis, keys: FerryKeys): Promise<PausedAcco
   await redis.zremrangebyscore(keys.pauses(), '-inf', Date.now());
   const found = await redis.zrange(keys.pauses(), 0, -1);
   const ttls = await Promise.all(found.map((k) => redis.pttl(k)));
-  const stems = [
-    ['rate-limit', keys.pause('')],
-    ['request-gate', keys.gatePause('')],
-  ] as const;
+  const stem = keys.pause('');
   const out: PausedAccount[] = [];
   found.forEach((key, i) => {
     const ttl = ttls[i]!;
-    const stem = stems.find(([, s]) => key.startsWith(s));
-    if (ttl > 0 && stem) out.push({ name: key.slice(stem[1].length), kind: stem[0], until: Date.now() + ttl });
+    if (ttl > 0 && key.startsWith(stem)) out.push({ name: key.slice(stem.length), kind: 'rate-limit', until: Date.now() + ttl });
   });
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }

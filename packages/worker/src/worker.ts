@@ -8,7 +8,6 @@ import { FILE_QUEUE, TRANSFER_QUEUE } from './keys.js';
 import { Locations } from './locations.js';
 import { PresenceBeat, workerName } from './presence.js';
 import { FerryQueues } from './queues.js';
-import { RedisRequestGate } from './request-gate.js';
 import { connectRedis, displayRedisUrl } from './redis.js';
 import { transferProcessor } from './transfer-processor.js';
 
@@ -45,7 +44,7 @@ export class FerryWorker {
     const queues = new FerryQueues(redis, options.prefix);
     const store = new LockedConfigStore(redis, queues.keys, options.configPath);
     // The store's own lock (Redis, then the file) reaches providers with the store.
-    const locations = new Locations(store, { requestGate: new RedisRequestGate(redis, queues.keys) });
+    const locations = new Locations(store, { pacing: queues.pacing });
     const log = options.log;
     const backoff = options.backoff ?? defaultBackoff;
     const concurrency = options.concurrency ?? 4;

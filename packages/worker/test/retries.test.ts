@@ -62,14 +62,15 @@ it('a rate-limited answer pauses the account for every worker, then the file is 
 it('the shared token bucket grants a burst of the configured rate, then asks to wait; a pause blocks it', async () => {
   const { queues } = await setup({}, 0);
   const limiter = queues.limiter;
-  expect(await limiter.take('acct')).toBe(0);
+  const acct = { remote: 'acct', account: 'acct' };
+  expect(await limiter.take(acct)).toBe(0);
   await limiter.setLimit('acct', 5);
   const waits = [];
-  for (let i = 0; i < 6; i++) waits.push(await limiter.take('acct'));
+  for (let i = 0; i < 6; i++) waits.push(await limiter.take(acct));
   expect(waits.slice(0, 5)).toEqual([0, 0, 0, 0, 0]);
   expect(waits[5]).toBeGreaterThan(0);
   await limiter.pause('other', 60_000);
-  const paused = await limiter.take('other');
+  const paused = await limiter.take({ remote: 'other', account: 'other' });
   expect(paused).toBeGreaterThan(0);
   expect(paused).toBeLessThanOrEqual(60_000);
 });

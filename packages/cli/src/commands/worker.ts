@@ -24,7 +24,7 @@ export function addWorkerCommand(program: Command): void {
     .description('Run queued transfers: plans transfers and copies their files, until SIGTERM/SIGINT')
     .option('--concurrency <n>', 'files copied at once by this process', '4')
     .option('--queues <list>', `queues to serve, comma-separated (${QUEUE_NAMES.join(', ')})`)
-    .option('--rate-limit <remote=n>', 'files started per second for a remote, shared by all workers (repeatable; 0 removes); API calls keep to the remote\'s own rates, also shared', collect, []);
+    .option('--rate-limit <remote=n>', 'files started per second for a remote, shared by all workers and by every remote on its account (repeatable; 0 removes); API calls keep to the account\'s own rates, also shared', collect, []);
   addQueueOptions(cmd).action(async (flags: WorkerFlags) => {
     const concurrency = Number(flags.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {

@@ -10,6 +10,9 @@ const EXPIRE_SEC = 14_400;
 /** A cached link is not used in its last minutes: a long read could outlive it. */
 const REUSE_MARGIN_MS = 5 * 60_000;
 
+/** A download link the server refused (expired). */
+const LINK_EXPIRED = Symbol('link expired');
+
 interface CachedUrl {
   url: string;
   expiresAt: number;
@@ -41,26 +44,30 @@ export class Downloads {
   /** Bytes [start, end) of a file as a stream; an expired link is renewed once. */
   async open(fileId: string, start: number, end: number, size: number, where: string): Promise<Readable> {
     if (end <= start) return Readable.from([]);
-    const whole = start === 0 && end >= size;
-    for (let attempt = 0; ; attempt++) {
-      const url = await this.url(fileId, where, attempt > 0);
-      let res;
-      try {
-        res = await request(url, { method: 'GET', headers: whole ? {} : { range: `bytes=${start}-${end - 1}` } });
-      } catch (err) {
-        throw networkError(err, where);
-      }
-      if (res.statusCode === 206 || (res.statusCode === 200 && whole)) return res.body;
-      if (res.statusCode === 200) {
-        res.body.destroy();
-        throw new TransientError(`${where}: the download server ignored the byte range`);
-      }
-      const text = await res.body.text();
-      // OSS answers an expired link with 403 "Request has expired."; one renewal covers clock skew.
-      if (res.statusCode === 403 && attempt === 0) continue;
-      if (res.statusCode === 404) throw new NotFound(`${where}: the file is gone`);
-      throw new TransientError(`${where}: download answered ${res.statusCode} (${text.slice(0, 120).replace(/\s+/g, ' ')})`);
+    const range = { start, end, whole: start === 0 && end >= size };
+    const first = await this.fetch(await this.url(fileId, where, false), range, where, true);
+    if (first !== LINK_EXPIRED) return first;
+    // OSS answers an expired link with 403 "Request has expired."; one renewal covers clock skew.
+    return (await this.fetch(await this.url(fileId, where, true), range, where, false)) as Readable;
+  }
+
+  /** One GET of a link: the body, LINK_EXPIRED (a 403 while `renewable`), or a typed error. */
+  private async fetch(url: string, range: { start: number; end: number; whole: boolean }, where: string, renewable: boolean): Promise<Readable | typeof LINK_EXPIRED> {
+    let res;
+    try {
+      res = await request(url, { method: 'GET', headers: range.whole ? {} : { range: `bytes=${range.start}-${range.end - 1}` } });
+    } catch (err) {
+      throw networkError(err, where);
     }
+    if (res.statusCode === 206 || (res.statusCode === 200 && range.whole)) return res.body;
+    if (res.statusCode === 200) {
+      res.body.destroy();
+      throw new TransientError(`${where}: the download server ignored the byte range`);
+    }
+    const text = await res.body.text();
+    if (res.statusCode === 403 && renewable) return LINK_EXPIRED;
+    if (res.statusCode === 404) throw new NotFound(`${where}: the file is gone`);
+    throw new TransientError(`${where}: download answered ${res.statusCode} (${text.slice(0, 120).replace(/\s+/g, ' ')})`);
   }
 
   async read(fileId: string, start: number, end: number, size: number, where: string): Promise<Buffer> {

@@ -82,10 +82,16 @@ export class AliyunOpenProvider implements Provider {
 
   private display = (path: string): string => `${this.remote}:${path}`;
 
-  /** The drive id comes from getDriveInfo once, on first use. */
+  async pacingAccount(): Promise<string> {
+    await this.ready();
+    return this.api.pacingAccount;
+  }
+
+  /** The user id (which names the account's budget) and the drive id come from getDriveInfo once, on first use. */
   private ready(): Promise<{ tree: Tree; downloads: Downloads }> {
     this.drive ??= (async () => {
       const info = await this.api.call(ALIYUN_PATHS.driveInfo, {}, aliyunDriveInfoSchema, `remote '${this.remote}'`);
+      this.api.identify(info.user_id);
       const driveId = this.options.drive === 'resource' ? info.resource_drive_id : info.default_drive_id;
       if (!driveId) throw new BadInput(`remote '${this.remote}': the account did not grant the ${this.options.drive} drive; authorize it or use drive=default`);
       return { tree: new Tree(this.api, driveId, this.options.root_id, this.display), downloads: new Downloads(this.api, driveId) };

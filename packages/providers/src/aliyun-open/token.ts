@@ -1,9 +1,9 @@
-import { AuthError, type ProviderContext, TransientError } from '@ferry/core';
-import { ALIYUN_PATHS, type AliyunRateGroup, aliyunTokenResponseSchema } from '@ferry/protocols';
+import { AuthError, type Pacer, type ProviderContext, TransientError, pacerFor } from '@ferry/core';
+import { ALIYUN_PATHS, aliyunTokenResponseSchema } from '@ferry/protocols';
 import { request } from '../http/undici.js';
 import { z } from 'zod';
 import { type AliyunApiFailure, networkError, parseFailure } from './errors.js';
-import { type RequestSpacer, accountSpacers } from './rate.js';
+import { aliyunAccount, aliyunRequestClasses } from './pacing.js';
 
 export interface TokenSettings {
   remote: string;
@@ -58,7 +58,8 @@ const ADOPT_ATTEMPTS = 3;
 export class Account {
   private static readonly byToken = new Map<string, Account>();
 
-  readonly spacers: Record<AliyunRateGroup, RequestSpacer>;
+  /** Until getDriveInfo names the user, calls are paced under the remote's name. */
+  pacer: Pacer;
   private access: { token: string; refreshAt: number } | undefined;
   private refreshing: Promise<string> | undefined;
   private refreshToken: string | undefined;
@@ -75,8 +76,13 @@ export class Account {
       const refreshAt = tokens.accessExpiresAt === undefined ? Number.POSITIVE_INFINITY : tokens.accessExpiresAt - EXPIRY_MARGIN_MS;
       this.access = { token: tokens.accessToken, refreshAt };
     }
-    // The remote's name is the account's name in the shared gate: the refresh token rotates.
-    this.spacers = accountSpacers(`${settings.endpoint}|${settings.remote}`, settings.context.requestGate);
+    // The refresh token rotates, so it cannot name the account; the remote does until the user id is known.
+    this.pacer = pacerFor(settings.context.pacing, aliyunAccount(settings.endpoint, `remote ${settings.remote}`), aliyunRequestClasses);
+  }
+
+  /** The user id is known (getDriveInfo): from now on every remote of this user spends one budget. */
+  identify(userId: string): void {
+    this.pacer = pacerFor(this.settings.context.pacing, aliyunAccount(this.settings.endpoint, userId), aliyunRequestClasses);
   }
 
   static for(tokens: StoredTokens, settings: TokenSettings): Account {

@@ -7,7 +7,7 @@ import type { P115ShareOptions } from './options.js';
 export interface ShareAccess {
   /** The p115 remote whose login is borrowed; undefined when anonymous. */
   account: string | undefined;
-  /** Cookie-less for anonymous access; the account's (its throttle bucket included) otherwise. */
+  /** Cookie-less for anonymous access; the account's (its pacer included) otherwise. */
   api: Api115;
   /** The effective 115 options: the account's, or this share remote's own for anonymous access. */
   options: P115Options;
@@ -15,7 +15,7 @@ export interface ShareAccess {
 
 /**
  * With `account`, every share call goes through that p115 remote's login, User-Agent, endpoints and
- * per-account throttle (the bucket its own transfers draw from: 115 throttles per account).
+ * account budget (the one its own transfers spend: 115 throttles per account).
  * Without it, calls go out with no cookie, drawing from one bucket per webapi host.
  */
 export function shareAccess(label: string, options: P115ShareOptions, context: ProviderContext): ShareAccess {
@@ -26,7 +26,7 @@ export function shareAccess(label: string, options: P115ShareOptions, context: P
       qps: options.qps,
       page_size: options.page_size,
     });
-    return { account: undefined, api: new Api115(label, anonymous, 'anonymous', context.requestGate), options: anonymous };
+    return { account: undefined, api: new Api115(label, anonymous, 'anonymous', context.pacing), options: anonymous };
   }
   const name = options.account;
   const raw = context.remoteOptions?.(name);
@@ -36,5 +36,5 @@ export function shareAccess(label: string, options: P115ShareOptions, context: P
   const parsed = p115Options.safeParse(rest);
   if (!parsed.success) throw new BadInput(`${label}: account '${name}': ${describeZodError(parsed.error)}`);
   // Api115 refuses a missing or malformed cookie with a message that names the account remote.
-  return { account: name, api: new Api115(name, parsed.data, 'cookie', context.requestGate), options: parsed.data };
+  return { account: name, api: new Api115(name, parsed.data, 'cookie', context.pacing), options: parsed.data };
 }

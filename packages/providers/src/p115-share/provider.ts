@@ -160,6 +160,10 @@ export class P115ShareProvider implements ShareSource115 {
     return Buffer.concat(chunks);
   }
 
+  async pacingAccount(): Promise<string> {
+    return this.api.pacer.account;
+  }
+
   async close(): Promise<void> {
     await this.api.close();
   }

@@ -2,7 +2,7 @@ import type { Agent } from 'undici';
 import { connectVia, parseConnectTo } from '../http/connect-to.js';
 import { request, undici } from '../http/undici.js';
 import type { z } from 'zod';
-import { AuthError, BadInput, Conflict, NotFound, RateLimited, type RequestGate, TransientError, sleep } from '@ferry/core';
+import { AuthError, BadInput, Conflict, NotFound, type Pacer, type PacerStore, RateLimited, TransientError, pacerFor } from '@ferry/core';
 import {
   ERR,
   type Failure115,
@@ -17,14 +17,9 @@ import {
   parseUid,
 } from '@ferry/protocols';
 import type { P115Options } from './options.js';
-import { type AccountThrottle, throttleFor } from './throttle.js';
+import { p115Account, p115RequestClasses } from './pacing.js';
 
 export type Host115 = 'webapi' | 'proapi' | 'lixian';
-
-/** Risk-control pauses in a row before a call gives up and lets the engine decide. */
-const MAX_STRIKES = 6;
-/** Attempts for 5xx answers and dropped connections before a call gives up. */
-const MAX_TRANSIENT = 4;
 
 export interface CallOptions {
   query?: Record<string, string | number>;
@@ -53,13 +48,13 @@ export class Api115Failure extends Error {
 }
 
 /**
- * The cookie-authenticated 115 API: one account, its token bucket, cookies and UA on every call,
- * risk control turned into account-wide pauses, and expired sessions into AuthError. Replies are
+ * The cookie-authenticated 115 API: one account, its pacer, cookies and UA on every call, risk
+ * control and 5xx answers turned into typed errors for the pacer, expired sessions into AuthError. Replies are
  * returned as unknown JSON for the caller to parse with its zod schema.
  */
 export class Api115 {
   readonly userId: string;
-  readonly throttle: AccountThrottle;
+  readonly pacer: Pacer;
   private agent: Promise<Agent> | undefined;
 
   /** One connection pool per account, made on the first call; `connect_to` decides where its sockets go. */
@@ -74,11 +69,11 @@ export class Api115 {
     readonly remote: string,
     readonly options: P115Options,
     readonly login: Login115 = 'cookie',
-    gate?: RequestGate,
+    pacing?: PacerStore,
   ) {
     if (login === 'anonymous') {
       this.userId = '';
-      this.throttle = throttleFor(`${options.webapi_url}|anonymous`, options.qps, options.backoff_ms, gate);
+      this.pacer = pacerFor(pacing, p115Account(options.webapi_url, ''), p115RequestClasses(options));
       return;
     }
     const cookie = parseCookie115(options.cookie);
@@ -86,7 +81,7 @@ export class Api115 {
     const uid = cookie && parseUid(cookie.UID);
     if (!uid) throw new BadInput(`remote '${remote}': the 115 cookie must read "UID=<id>_<app>_<time>; CID=…; SEID=…" (run \`ferry login 115 ${remote}\`)`);
     this.userId = uid.userId;
-    this.throttle = throttleFor(`${options.webapi_url}|${uid.userId}`, options.qps, options.backoff_ms, gate);
+    this.pacer = pacerFor(pacing, p115Account(options.webapi_url, uid.userId), p115RequestClasses(options));
   }
 
   base(host: Host115): string {
@@ -121,69 +116,54 @@ export class Api115 {
     return new Api115Failure(failure, where);
   }
 
-  /** The JSON body of a call after throttling, risk control, 5xx retries and session checks. */
-  async callRaw(host: Host115, path: string, options: CallOptions = {}): Promise<unknown> {
+  /** The JSON body of a call, paced with the account's other calls; session checks done. */
+  callRaw(host: Host115, path: string, options: CallOptions = {}): Promise<unknown> {
     const url = new URL(`${this.base(host)}${path}`);
     for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, String(v));
     if (!options.form) url.searchParams.set('app_ver', this.options.app_version);
-    let transient = 0;
-    for (;;) {
-      await this.throttle.take();
-      let status: number;
-      let text: string;
-      let setCookie: string | undefined;
-      try {
-        const res = await request(url, {
-          method: options.form ? 'POST' : 'GET',
-          dispatcher: await this.dispatcher(),
-          headers: {
-            accept: '*/*',
-            'user-agent': this.options.user_agent,
-            ...(this.login === 'cookie' ? { cookie: this.options.cookie } : {}),
-            ...options.headers,
-            ...(options.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-          },
-          ...(options.form ? { body: options.form.toString() } : {}),
-          headersTimeout: 60_000,
-          bodyTimeout: 60_000,
-        });
-        status = res.statusCode;
-        setCookie = cookieHeaderOf(res.headers['set-cookie']);
-        text = await res.body.text();
-      } catch (err) {
-        if (++transient >= MAX_TRANSIENT) throw new TransientError(`${this.remote}: cannot reach 115 (${(err as Error).message})`, { cause: err });
-        await sleep(250 * 2 ** transient);
-        continue;
-      }
-      if (status === 405 || isWafPage(status, text)) {
-        this.riskControlled(`HTTP 405 page on ${path}`);
-        continue;
-      }
-      if (status >= 500) {
-        if (++transient >= MAX_TRANSIENT) throw new TransientError(`${this.remote}: 115 answered HTTP ${status} on ${path}`);
-        await sleep(250 * 2 ** transient);
-        continue;
-      }
-      const json = parseJson(text);
-      if (json === undefined && text.trim() !== '') throw new TransientError(`${this.remote}: 115 answered HTTP ${status} without JSON on ${path}`);
-      const failure = failureIn(json);
-      if (failure?.code !== undefined && RISK_CODES.has(failure.code)) {
-        this.riskControlled(`errno ${failure.code} on ${path}`);
-        continue;
-      }
-      if (failure?.code !== undefined && SESSION_CODES.has(failure.code)) throw this.sessionExpired();
-      this.throttle.passed();
-      if (setCookie) options.onSetCookie?.(setCookie);
-      return json;
-    }
+    return this.pacer.call('api', () => this.send(url, path, options));
   }
 
-  /** Pauses the account; past MAX_STRIKES the call gives up with RateLimited for the engine to retry later. */
-  private riskControlled(what: string): void {
-    const delay = this.throttle.pause();
-    if (this.throttle.strikes > MAX_STRIKES) {
-      throw new RateLimited(`${this.remote}: 115 risk control (${what}) persists; paused ${Math.round(delay / 1000)} s, try again later`, delay);
+  /** One request: its answer, or the typed error the pacer decides on. */
+  private async send(url: URL, path: string, options: CallOptions): Promise<unknown> {
+    let status: number;
+    let text: string;
+    let setCookie: string | undefined;
+    try {
+      const res = await request(url, {
+        method: options.form ? 'POST' : 'GET',
+        dispatcher: await this.dispatcher(),
+        headers: {
+          accept: '*/*',
+          'user-agent': this.options.user_agent,
+          ...(this.login === 'cookie' ? { cookie: this.options.cookie } : {}),
+          ...options.headers,
+          ...(options.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        },
+        ...(options.form ? { body: options.form.toString() } : {}),
+        headersTimeout: 60_000,
+        bodyTimeout: 60_000,
+      });
+      status = res.statusCode;
+      setCookie = cookieHeaderOf(res.headers['set-cookie']);
+      text = await res.body.text();
+    } catch (err) {
+      throw new TransientError(`${this.remote}: cannot reach 115 (${(err as Error).message})`, { cause: err });
     }
+    if (status === 405 || isWafPage(status, text)) throw this.riskControlled(`HTTP 405 page on ${path}`);
+    if (status >= 500) throw new TransientError(`${this.remote}: 115 answered HTTP ${status} on ${path}`);
+    const json = parseJson(text);
+    if (json === undefined && text.trim() !== '') throw new TransientError(`${this.remote}: 115 answered HTTP ${status} without JSON on ${path}`);
+    const failure = failureIn(json);
+    if (failure?.code !== undefined && RISK_CODES.has(failure.code)) throw this.riskControlled(`errno ${failure.code} on ${path}`);
+    if (failure?.code !== undefined && SESSION_CODES.has(failure.code)) throw this.sessionExpired();
+    if (setCookie) options.onSetCookie?.(setCookie);
+    return json;
+  }
+
+  /** Risk control: the pacer pauses the account by its cool-down (no retry-after of 115's own). */
+  private riskControlled(what: string): RateLimited {
+    return new RateLimited(`${this.remote}: 115 risk control (${what})`, 0);
   }
 
   async close(): Promise<void> {

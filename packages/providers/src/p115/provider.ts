@@ -61,7 +61,7 @@ export class P115Provider implements Provider {
     readonly options: P115Options,
     context: ProviderContext = {},
   ) {
-    this.api = new Api115(remote, options, 'cookie', context.requestGate);
+    this.api = new Api115(remote, options, 'cookie', context.pacing);
     this.folders = new FolderIds(this.api, options.root_id);
     this.downloads = new Downloads(this.api, options.download_segment_mib * 1024 * 1024, chromeUrlSource(this.api));
     this.serverImport = new ShareReceiver(this);
@@ -242,6 +242,10 @@ export class P115Provider implements Provider {
   async about(): Promise<SpaceUsage> {
     const { space_info: space } = (await this.api.call('webapi', '/files/index_info', indexInfo115)).data;
     return { used: Math.round(space.all_use.size), total: Math.round(space.all_total.size), free: Math.round(space.all_remain.size) };
+  }
+
+  async pacingAccount(): Promise<string> {
+    return this.api.pacer.account;
   }
 
   async close(): Promise<void> {

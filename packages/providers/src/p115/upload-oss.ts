@@ -87,50 +87,45 @@ export class Oss115 {
 
   /** One signed request; an expired STS token is renewed and the request sent again once. */
   async send(call: OssCall, where: string): Promise<OssReply> {
-    for (let attempt = 0; ; attempt++) {
-      const sts = await this.credentials();
-      const headers: Record<string, string> = {
-        date: new Date().toUTCString(),
-        'x-oss-security-token': sts.securityToken,
-        ...(call.body ? { 'content-md5': ossContentMd5(call.body) } : {}),
-        ...call.headers,
-      };
-      if (call.body && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['content-type'] = 'application/octet-stream';
-      headers.authorization = ossAuthorization(sts.accessKeyId, sts.accessKeySecret, {
-        verb: call.verb,
-        bucket: call.bucket,
-        object: call.object,
-        headers,
-        query: Object.fromEntries(call.query),
+    const sts = await this.credentials();
+    const first = await this.signedRequest(sts, call, where);
+    if (!stsExpired(first)) return checkedReply(first, where);
+    this.renew(sts);
+    const second = await this.signedRequest(await this.credentials(), call, where);
+    if (stsExpired(second)) throw new TransientError(`${where}: OSS refused fresh credentials${ossCode(second.text)}`);
+    return checkedReply(second, where);
+  }
+
+  private async signedRequest(sts: StsCredentials115, call: OssCall, where: string): Promise<OssReply> {
+    const headers: Record<string, string> = {
+      date: new Date().toUTCString(),
+      'x-oss-security-token': sts.securityToken,
+      ...(call.body ? { 'content-md5': ossContentMd5(call.body) } : {}),
+      ...call.headers,
+    };
+    if (call.body && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['content-type'] = 'application/octet-stream';
+    headers.authorization = ossAuthorization(sts.accessKeyId, sts.accessKeySecret, {
+      verb: call.verb,
+      bucket: call.bucket,
+      object: call.object,
+      headers,
+      query: Object.fromEntries(call.query),
+    });
+    const qs = call.query.map(([k, v]) => (v === '' ? encodeURIComponent(k) : `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)).join('&');
+    const path = call.object.split('/').map(encodeURIComponent).join('/');
+    const url = `${await this.base(call.bucket)}/${path}${qs ? `?${qs}` : ''}`;
+    try {
+      const res = await request(url, {
+        method: call.verb,
+        dispatcher: await this.api.dispatcher(),
+        headers: { ...headers, 'user-agent': 'aliyun-sdk-android/2.9.1', ...(call.body ? { 'content-length': String(call.body.length) } : {}) },
+        ...(call.body ? { body: call.body } : {}),
+        headersTimeout: 120_000,
+        bodyTimeout: 120_000,
       });
-      const qs = call.query.map(([k, v]) => (v === '' ? encodeURIComponent(k) : `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)).join('&');
-      const path = call.object.split('/').map(encodeURIComponent).join('/');
-      const url = `${await this.base(call.bucket)}/${path}${qs ? `?${qs}` : ''}`;
-      let reply: OssReply;
-      try {
-        const res = await request(url, {
-          method: call.verb,
-          dispatcher: await this.api.dispatcher(),
-          headers: { ...headers, 'user-agent': 'aliyun-sdk-android/2.9.1', ...(call.body ? { 'content-length': String(call.body.length) } : {}) },
-          ...(call.body ? { body: call.body } : {}),
-          headersTimeout: 120_000,
-          bodyTimeout: 120_000,
-        });
-        reply = { status: res.statusCode, headers: res.headers, text: await res.body.text() };
-      } catch (err) {
-        throw new TransientError(`${where}: OSS connection failed (${(err as Error).message})`, { cause: err });
-      }
-      if (reply.status === 403 && attempt === 0 && /SecurityTokenExpired|InvalidAccessKeyId|expired/i.test(reply.text)) {
-        this.renew(sts);
-        continue;
-      }
-      if (reply.status >= 500) throw new TransientError(`${where}: OSS answered HTTP ${reply.status}${ossCode(reply.text)}`);
-      if (reply.status === 404) throw new NotFound(`${where}: OSS answered 404${ossCode(reply.text)}`);
-      if (reply.status === 403 && /SecurityTokenExpired|InvalidAccessKeyId|expired/i.test(reply.text)) {
-        throw new TransientError(`${where}: OSS refused fresh credentials${ossCode(reply.text)}`);
-      }
-      if (reply.status >= 400 && reply.status !== 409) throw new BadInput(`${where}: OSS answered HTTP ${reply.status}${ossCode(reply.text)}`);
-      return reply;
+      return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
+    } catch (err) {
+      throw new TransientError(`${where}: OSS connection failed (${(err as Error).message})`, { cause: err });
     }
   }
 }
@@ -155,4 +150,17 @@ function ossCode(text: string): string {
 /** The text of the first `<tag>` in an XML reply. */
 export function xmlTag(text: string, tag: string): string | undefined {
   return new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(text)?.[1];
+}
+
+/** OSS refused the STS token the request was signed with (it expired). */
+function stsExpired(reply: OssReply): boolean {
+  return reply.status === 403 && /SecurityTokenExpired|InvalidAccessKeyId|expired/i.test(reply.text);
+}
+
+/** The reply, or the typed error its status means. */
+function checkedReply(reply: OssReply, where: string): OssReply {
+  if (reply.status >= 500) throw new TransientError(`${where}: OSS answered HTTP ${reply.status}${ossCode(reply.text)}`);
+  if (reply.status === 404) throw new NotFound(`${where}: OSS answered 404${ossCode(reply.text)}`);
+  if (reply.status >= 400 && reply.status !== 409) throw new BadInput(`${where}: OSS answered HTTP ${reply.status}${ossCode(reply.text)}`);
+  return reply;
 }

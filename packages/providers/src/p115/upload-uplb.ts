@@ -1,9 +1,6 @@
-import { TransientError, sleep } from '@ferry/core';
+import { TransientError } from '@ferry/core';
 import { request } from '../http/undici.js';
 import type { Api115 } from './api.js';
-
-/** Attempts for 5xx, HTTP 401 (initupload's occasional one, web notes §0) and dropped connections. */
-const MAX_ATTEMPTS = 4;
 
 export interface UplbReply {
   status: number;
@@ -11,18 +8,18 @@ export interface UplbReply {
 }
 
 /**
- * A call to uplb.115.com (upload init, STS token, OSS endpoint): throttled with the account's other
- * calls, cookie and UA sent, 5xx, 401 and network failures retried a few times, then TransientError.
+ * A call to uplb.115.com (upload init, STS token, OSS endpoint): paced with the account's other
+ * calls, cookie and UA sent. 5xx, HTTP 401 (initupload's occasional one, web notes §0) and
+ * network failures are TransientError, which the pacer sends again a few times.
  */
-export async function uplbCall(
+export function uplbCall(
   api: Api115,
   path: string,
   options: { query?: string; body?: Buffer; contentType?: string } = {},
 ): Promise<UplbReply> {
   const base = api.options.uplb_url.replace(/\/+$/, '');
   const url = `${base}${path}${options.query ? `?${options.query}` : ''}`;
-  for (let attempt = 1; ; attempt++) {
-    await api.throttle.take();
+  return api.pacer.call('api', async () => {
     let status: number;
     let body: Buffer;
     try {
@@ -42,18 +39,11 @@ export async function uplbCall(
       status = res.statusCode;
       body = Buffer.from(await res.body.arrayBuffer());
     } catch (err) {
-      if (attempt >= MAX_ATTEMPTS) throw new TransientError(`${api.remote}: cannot reach 115's upload server (${(err as Error).message})`, { cause: err });
-      await sleep(250 * 2 ** attempt);
-      continue;
+      throw new TransientError(`${api.remote}: cannot reach 115's upload server (${(err as Error).message})`, { cause: err });
     }
-    if (status >= 500 || status === 401) {
-      if (attempt >= MAX_ATTEMPTS) throw new TransientError(`${api.remote}: 115's upload server answered HTTP ${status} on ${path}`);
-      await sleep(250 * 2 ** attempt);
-      continue;
-    }
-    api.throttle.passed();
+    if (status >= 500 || status === 401) throw new TransientError(`${api.remote}: 115's upload server answered HTTP ${status} on ${path}`);
     return { status, body };
-  }
+  });
 }
 
 /** The JSON of a reply, or TransientError. */

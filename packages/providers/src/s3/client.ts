@@ -27,6 +27,8 @@ export function createS3Client(options: S3Options, sockets: number): S3Client {
           },
         }
       : {}),
+    // Retries are the pacer's (pacing.ts), decided on the typed error like every provider's.
+    maxAttempts: 1,
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     requestHandler: { httpAgent: new HttpAgent(agent), httpsAgent: new HttpsAgent(agent), connectionTimeout: 15_000 },

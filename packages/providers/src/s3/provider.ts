@@ -16,6 +16,7 @@ import {
   type Entry,
   type LocationIdentity,
   NotFound,
+  type Pacer,
   type Provider,
   type ProviderContext,
   type ReadOptions,
@@ -28,9 +29,11 @@ import {
   Sha1,
   baseName,
   joinPath,
+  pacerFor,
   sha1OfStream,
 } from '@ferry/core';
 import { createS3Client } from './client.js';
+import { paceS3Client, s3Account, s3RequestClasses } from './pacing.js';
 import { type S3Where, s3Error } from './errors.js';
 import { KeyMap } from './keys.js';
 import { metadataMtime, storedSha1 } from './metadata.js';
@@ -59,6 +62,7 @@ export class S3Provider implements Provider {
     sameNameFiles: false,
   };
   readonly client: S3Client;
+  private readonly pacer: Pacer;
   readonly keys: KeyMap;
   readonly site: S3Where;
   readonly serverImport: ServerImport;
@@ -66,15 +70,21 @@ export class S3Provider implements Provider {
   constructor(
     readonly remote: string,
     readonly options: S3Options,
-    _context: ProviderContext = {},
+    context: ProviderContext = {},
   ) {
     this.keys = new KeyMap(options.prefix);
     this.client = createS3Client(options, Math.max(HEAD_CONCURRENCY, options.upload_concurrency * 4));
     this.site = { remote, bucket: options.bucket, endpoint: options.endpoint || 'AWS', region: options.region };
+    this.pacer = pacerFor(context.pacing, s3Account(options), s3RequestClasses);
+    paceS3Client(this.client, this.pacer, this.site);
     this.serverImport = {
       canImportFrom: (source) => this.sameStore(source),
       importEntry: (source, entry, dstPath) => this.copyFrom(source as S3Provider, entry, dstPath),
     };
+  }
+
+  async pacingAccount(): Promise<string> {
+    return this.pacer.account;
   }
 
   private display(path: string): string {
