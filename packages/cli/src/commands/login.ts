@@ -16,15 +16,17 @@ interface FlowFlag {
   flows: string[];
 }
 
-/** Every flow's flags on the one `login` command; a flag two flows declare is one option. */
+/** Every flow's flags on the one `login` command; a flag two flows declare is one option, described by each. */
 function flowFlags(flows: readonly { flow: LoginFlow }[]): Map<string, FlowFlag> {
   const flags = new Map<string, FlowFlag>();
   for (const { flow } of flows) {
     for (const declared of flow.flags) {
       const option = new Option(declared.flag, `${flow.name}: ${declared.description}`);
       const seen = flags.get(option.long!);
-      if (seen) seen.flows.push(flow.name);
-      else flags.set(option.long!, { option, flows: [flow.name] });
+      if (seen) {
+        seen.flows.push(flow.name);
+        seen.option.description += `; ${option.description}`;
+      } else flags.set(option.long!, { option, flows: [flow.name] });
     }
   }
   return flags;
