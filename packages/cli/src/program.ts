@@ -66,15 +66,13 @@ async function isProviderCommand(name: string): Promise<boolean> {
 const args = process.argv.slice(2);
 const named = args.find((arg) => !arg.startsWith('-'));
 const versionOnly = named === undefined && (args.includes('--version') || args.includes('-V'));
-const wanted =
-  named !== undefined && COMMANDS[named]
-    ? [COMMANDS[named]]
-    : named !== undefined && (await isProviderCommand(named))
-      ? [providerCommands]
-      : versionOnly
-        ? []
-        : [...new Set(Object.values(COMMANDS)), providerCommands];
-for (const load of wanted) for (const add of await load()) add(program);
+async function wantedCommands(): Promise<(() => Promise<AddCommands[]>)[]> {
+  if (named !== undefined && COMMANDS[named]) return [COMMANDS[named]];
+  if (named !== undefined && (await isProviderCommand(named))) return [providerCommands];
+  if (versionOnly) return [];
+  return [...new Set(Object.values(COMMANDS)), providerCommands];
+}
+for (const load of await wantedCommands()) for (const add of await load()) add(program);
 
 try {
   await program.parseAsync(process.argv);
