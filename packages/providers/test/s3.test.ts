@@ -4,6 +4,7 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, BadInput, NotFound, type Location, runTransfer } from '@ferry/core';
 import { MemoryProvider, runConformanceSuite } from '@ferry/core/testing';
+import { copyRanges } from '../src/s3/part-copy.js';
 import { type S3Emulator, bytes, putRaw, rawClient, s3Provider, startS3Emulator } from './s3-helpers.js';
 
 let emu: S3Emulator;
@@ -121,6 +122,48 @@ describe('s3 provider', () => {
     expect(summary.failed).toBe(0);
     const landed = await other.stat('/copied/x.bin');
     expect(landed).toMatchObject({ size: 4000, sha1: sha1(data), mtime: 1_600_000_000_000 });
+  });
+
+  it('copies past copy_cutoff in ranges, streaming when the server lacks UploadPartCopy', async () => {
+    const mib = 1024 * 1024;
+    const provider = s3Provider(emu, { prefix: 'partcopy' });
+    const other = s3Provider(emu, { prefix: 'partcopy-dst', copy_cutoff: 5 * mib, part_size: 5 * mib }, 's3b');
+    const data = bytes(12 * mib, 9);
+    const session = await provider.beginUpload('/big.bin', { size: data.length, sha1: sha1(data), mtime: 1_650_000_000_000 });
+    for (let index = 0, offset = 0; offset < data.length; index++, offset += session.partSize) {
+      const part = data.subarray(offset, offset + session.partSize);
+      await session.writePart({ index, offset, length: part.length, data: Readable.from([part]) });
+    }
+    await session.complete({ sha1: sha1(data) });
+    const sent: string[] = [];
+    other.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        sent.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const summary = await runTransfer({
+      source: { provider, path: '/big.bin', display: 's3:/big.bin' },
+      target: { provider: other, path: '/', display: 's3b:/' },
+      mode: 'copy',
+    });
+    expect(summary.failed).toBe(0);
+    // s3rver answers UploadPartCopy with NotImplemented: the copy was tried in ranges, then streamed.
+    expect(sent).toContain('UploadPartCopyCommand');
+    expect(sent).not.toContain('CopyObjectCommand');
+    const landed = await other.stat('/big.bin');
+    expect(landed).toMatchObject({ size: data.length, sha1: sha1(data), mtime: 1_650_000_000_000 });
+    expect((await readAll(await other.openRead(landed))).equals(data)).toBe(true);
+  });
+
+  it('cuts a part copy into ranges of the cutoff, grown to fit 10,000 parts', () => {
+    const mib = 1024 * 1024;
+    expect(copyRanges(12 * mib, 5 * mib)).toEqual([`bytes=0-${5 * mib - 1}`, `bytes=${5 * mib}-${10 * mib - 1}`, `bytes=${10 * mib}-${12 * mib - 1}`]);
+    const huge = 60_000 * mib;
+    const ranges = copyRanges(huge, 5 * mib);
+    expect(ranges.length).toBeLessThanOrEqual(10_000);
+    expect(ranges.at(-1)).toMatch(new RegExp(`-${huge - 1}$`));
   });
 
   it('types its errors: unknown bucket, unknown key id, refused connections', async () => {

@@ -2,15 +2,20 @@ import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import {
   BandwidthLimit,
   type CheckpointHandle,
+  type EmitEvent,
   NotFound,
   type RunEvent,
   RateLimited,
+  announce,
+  copyFile,
   errorMessage,
+  fileFailedEvent,
   isRetryable,
+  lastAttempt,
   noCheckpoint,
   sameByListing,
+  skippedOutcome,
   sleep,
-  transferFile,
 } from '@ferry/core';
 import { type BatchResult, type FileJobData, type FileResult, batchJobDataSchema, fileJobDataSchema } from './job-data.js';
 import { jobCheckpoint } from './job-checkpoint.js';
@@ -68,11 +73,11 @@ async function processFile(job: Job, token: string | undefined, deps: ProcessorD
   const accounts = accountsOf(data);
   await waitForAccounts(job, token, accounts, deps.queues);
   try {
-    return await copyOne(job, data, deps, jobCheckpoint(job, data));
+    return await copyOne(data, deps, jobCheckpoint(job, data));
   } catch (err) {
     const message = errorMessage(err);
     if (err instanceof RateLimited) await Promise.all(accounts.map((a) => deps.queues.limiter.pause(a, err.retryAfterMs)));
-    const last = !isRetryable(err) || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const last = lastAttempt(err, job.attemptsMade + 1, job.opts.attempts ?? 1);
     reportFailure(job, data, deps, message, last);
     if (!isRetryable(err)) throw new UnrecoverableError(message);
     throw err;
@@ -91,7 +96,6 @@ async function processBatch(job: Job, token: string | undefined, deps: Processor
   const data = parsed.data;
   const accounts = accountsOf(data);
   await waitForAccounts(job, token, accounts, deps.queues);
-  const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
   const done = [...data.done];
   const failed = [...data.failed];
   const finished = new Set([...done, ...failed].map((r) => r.rel));
@@ -129,10 +133,10 @@ async function processBatch(job: Job, token: string | undefined, deps: Processor
         ...(data.bwlimit ? { bwlimit: data.bwlimit } : {}),
       };
       try {
-        done.push(resumed && (await landedBefore(one, deps)) ? landed(one, deps) : await copyOne(job, one, deps, noCheckpoint));
+        done.push(resumed && (await landedBefore(one, deps)) ? landed(one, deps) : await copyOne(one, deps, noCheckpoint));
       } catch (err) {
         const message = errorMessage(err);
-        const again = isRetryable(err) && !lastAttempt;
+        const again = !lastAttempt(err, job.attemptsMade + 1, job.opts.attempts ?? 1);
         reportFailure(job, one, deps, message, !again);
         if (!again) {
           failed.push({ rel: one.rel, message, attempts: job.attemptsMade + 1 });
@@ -168,10 +172,8 @@ async function landedBefore(data: FileJobData, deps: FileProcessorDeps): Promise
 }
 
 function landed(data: FileJobData, deps: FileProcessorDeps): FileResult {
-  const event: RunEvent = { type: 'file', rel: data.rel, outcome: 'skipped', size: data.src.size, sourceBytesRead: 0, resumedFrom: 0 };
-  deps.queues.events.queue(data.transferId, [event]);
   deps.log?.(`skipped: ${data.rel} [${data.transferId}] (landed before a restart)`);
-  return { rel: data.rel, outcome: 'skipped', size: data.src.size, bytes: 0, sourceBytesRead: 0, resumedFrom: 0 };
+  return announce(skippedOutcome(data.rel, data.src), eventsOf(data, deps));
 }
 
 /** Whether `ferry jobs cancel` stopped the transfer; asks Redis at most every CANCEL_CHECK_MS. */
@@ -190,79 +192,37 @@ function accountsOf(data: { source: string; target: string }): string[] {
   return [accountOf(data.source), accountOf(data.target)].filter((a): a is string => !!a);
 }
 
-async function copyOne(job: Job, data: FileJobData, deps: ProcessorDeps, checkpoint: CheckpointHandle): Promise<FileResult> {
-  const { queues, locations } = deps;
-  let attemptBytes = 0;
-  let unsent = 0;
-  let lastSent = Date.now();
-  const onBytes = (n: number) => {
-    attemptBytes += n;
-    unsent += n;
-    if (Date.now() - lastSent >= BYTES_EVENT_MS) {
-      const n = unsent;
-      unsent = 0;
-      lastSent = Date.now();
-      queues.events.queue(data.transferId, [{ type: 'bytes', n }]);
-    }
-  };
-  try {
-    // Inside the try: a remote this worker's config lacks fails the file with that reason.
-    const [source, target] = await Promise.all([locations.locate(data.source), locations.locate(data.target)]);
-    const result = await transferFile(
-      {
-        src: source.provider,
-        srcEntry: data.src,
-        dst: target.provider,
-        dstPath: data.dstPath,
-        ...(data.besideSameName ? { besideSameName: true } : {}),
-      },
-      {
-        checkpoint,
-        onBytes,
-        ...(data.rapidOnly ? { rapidOnly: true } : {}),
-        ...(data.bwlimit ? { bandwidth: deps.bandwidth(data.bwlimit)! } : {}),
-      },
-    );
-    const events: RunEvent[] = [];
-    if (unsent) events.push({ type: 'bytes', n: unsent });
-    events.push({
-      type: 'file',
-      rel: data.rel,
-      outcome: result.kind,
-      size: data.src.size,
-      sourceBytesRead: result.sourceBytesRead,
-      resumedFrom: result.resumedFrom,
-      ...missedDetails(result),
-    });
-    queues.events.queue(data.transferId, events);
-    const resumed = result.resumedFrom > 0 ? ` (resumed at byte ${result.resumedFrom})` : '';
-    deps.log?.(`${result.kind}: ${data.rel} [${data.transferId}]${resumed}`);
-    return {
-      rel: data.rel,
-      outcome: result.kind,
-      size: data.src.size,
-      bytes: attemptBytes,
-      sourceBytesRead: result.sourceBytesRead,
-      resumedFrom: result.resumedFrom,
-      ...missedDetails(result),
-    };
-  } catch (err) {
-    // Bytes of a failed attempt will be sent again; keep followers' byte count honest.
-    if (attemptBytes - unsent > 0) queues.events.queue(data.transferId, [{ type: 'bytes', n: -(attemptBytes - unsent) }]);
-    throw err;
-  }
+async function copyOne(data: FileJobData, deps: ProcessorDeps, checkpoint: CheckpointHandle): Promise<FileResult> {
+  const emit = eventsOf(data, deps);
+  // A remote this worker's config lacks fails the file with that reason (thrown to the caller's catch).
+  const [source, target] = await Promise.all([deps.locations.locate(data.source), deps.locations.locate(data.target)]);
+  const { outcome } = await copyFile(data, {
+    source: source.provider,
+    target: target.provider,
+    emit,
+    bytesEventMs: BYTES_EVENT_MS,
+    sending: {
+      checkpoint,
+      ...(data.rapidOnly ? { rapidOnly: true } : {}),
+      ...(data.bwlimit ? { bandwidth: deps.bandwidth(data.bwlimit)! } : {}),
+    },
+  });
+  announce(outcome, emit);
+  const resumed = outcome.resumedFrom > 0 ? ` (resumed at byte ${outcome.resumedFrom})` : '';
+  deps.log?.(`${outcome.outcome}: ${data.rel} [${data.transferId}]${resumed}`);
+  return outcome;
 }
 
-function missedDetails(result: { kind: string; sha1?: string; reason?: string }): { sha1?: string; reason?: string } {
-  if (result.kind !== 'missed') return {};
-  return { ...(result.sha1 ? { sha1: result.sha1 } : {}), ...(result.reason ? { reason: result.reason } : {}) };
+/** A file job's run events go to its transfer's stream, with those of other files of this worker. */
+function eventsOf(data: FileJobData, deps: FileProcessorDeps): EmitEvent {
+  return (event) => deps.queues.events.queue(data.transferId, [event]);
 }
 
 function reportFailure(job: Job, data: FileJobData, deps: FileProcessorDeps, message: string, last: boolean): void {
   const event: RunEvent = last
-    ? { type: 'failed', rel: data.rel, message, size: data.src.size }
+    ? fileFailedEvent(data, message)
     : { type: 'retry', rel: data.rel, attempt: job.attemptsMade + 1, delayMs: 0, message };
-  deps.queues.events.queue(data.transferId, [event]);
+  eventsOf(data, deps)(event);
   deps.log?.(`${last ? 'failed' : 'retry'}: ${data.rel} [${data.transferId}]: ${message}`);
 }
 

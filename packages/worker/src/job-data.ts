@@ -60,12 +60,12 @@ export const transferJobDataSchema = z.object({
   /** The dedupe key of submissions (same transfer submitted twice runs once). */
   key: z.string().optional(),
   step: z.enum(['plan', 'finish']).default('plan'),
+  /** core's PlannedRun, written by the plan step for the finish step (possibly another worker's). */
   planned: z
     .object({
       files: z.number(),
       bytes: z.number(),
       skipped: z.number(),
-      /** core's RunSummary.renamedDuplicates, counted while planning. */
       renamedDuplicates: z.number().default(0),
       errors: z.array(planErrorSchema),
       /** `id` picks one of several same-named files on a target that holds them. */
@@ -111,6 +111,7 @@ export const fileJobDataSchema = z.object({
 });
 export type FileJobData = z.infer<typeof fileJobDataSchema>;
 
+/** core's CopyOutcome, as a file job or a batch returns it. */
 const fileResultSchema = z.object({
   rel: z.string(),
   /** `skipped`: a taken-over batch found the file already landed. */

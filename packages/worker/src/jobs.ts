@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import { BadInput } from '@ferry/core';
+import { BadInput, emptyPlannedRun, summarize } from '@ferry/core';
 import { type BatchResult, type TransferSpec, type TransferSummary, childOutcomes, fileJobDataSchema, transferJobDataSchema } from './job-data.js';
 import type { FerryQueues } from './queues.js';
 import { type Submitted, submitTransfer } from './submit.js';
@@ -81,13 +81,10 @@ async function describe(job: Job, children?: BatchResult): Promise<TransferInfo>
   return info;
 }
 
+/** Counted as the finished transfer's summary will count them. */
 function outcomesOf(children: BatchResult): Outcomes {
-  const out: Outcomes = { copied: 0, rapid: 0, imported: 0, skipped: 0, missed: 0, rapidBytes: 0 };
-  for (const r of children.results) {
-    out[r.outcome]++;
-    if (r.outcome === 'rapid') out.rapidBytes += r.size;
-  }
-  return out;
+  const { copied, rapid, imported, skipped, missed, rapidBytes } = summarize(emptyPlannedRun(), { results: children.results, failed: [] });
+  return { copied, rapid, imported, skipped, missed, rapidBytes };
 }
 
 /** Files of a batch that failed for good, as `jobs show` lists them. */

@@ -3,6 +3,10 @@ import { z } from 'zod';
 /** S3's smallest part (all but the last) and its most parts per upload. */
 const S3_MIN_PART_SIZE = 5 * 1024 * 1024;
 export const S3_MAX_PARTS = 10_000;
+/** CopyObject's largest source. */
+export const S3_MAX_COPY_SIZE = 5 * 1024 * 1024 * 1024;
+/** rclone's default `--s3-copy-cutoff` (`maxSizeForCopy`, 4768 MiB), under CopyObject's limit. */
+const S3_DEFAULT_COPY_CUTOFF = 4768 * 1024 * 1024;
 
 export const s3Options = z.object({
   endpoint: z
@@ -26,6 +30,13 @@ export const s3Options = z.object({
     .min(S3_MIN_PART_SIZE)
     .default(8 * 1024 * 1024)
     .describe('Multipart part size in bytes (files up to it go in one PutObject); grown so 10,000 parts cover the file'),
+  copy_cutoff: z
+    .number()
+    .int()
+    .min(S3_MIN_PART_SIZE)
+    .max(S3_MAX_COPY_SIZE)
+    .default(S3_DEFAULT_COPY_CUTOFF)
+    .describe('Server-side copies of bigger files go in ranges of this many bytes (UploadPartCopy); smaller ones in one CopyObject'),
   upload_concurrency: z
     .number()
     .int()

@@ -23,6 +23,9 @@ import {
   type UploadRequest,
   type UploadSession,
   BadInput,
+  IntegrityError,
+  PartReader,
+  Sha1,
   baseName,
   joinPath,
   sha1OfStream,
@@ -32,7 +35,8 @@ import { type S3Where, s3Error } from './errors.js';
 import { KeyMap } from './keys.js';
 import { metadataMtime, storedSha1 } from './metadata.js';
 import type { S3Options } from './options.js';
-import { S3_MAX_COPY_SIZE, S3Upload, copySource } from './upload.js';
+import { PartCopyUnsupported, copyInParts } from './part-copy.js';
+import { S3Upload, copySource } from './upload.js';
 
 /** HEADs in flight while listing a page: the listing itself carries no user metadata. */
 const HEAD_CONCURRENCY = 16;
@@ -313,28 +317,76 @@ export class S3Provider implements Provider {
   }
 
   private async copyFile(source: S3Provider, entry: Entry, dstPath: string): Promise<Entry> {
-    if (entry.size > S3_MAX_COPY_SIZE) {
-      throw new BadInput(`${this.display(dstPath)}: server-side copies of files over 5 GiB are not supported yet`);
-    }
     const srcKey = source.keys.fileKey(entry.path, source.display(entry.path));
     const key = this.keys.fileKey(dstPath, this.display(dstPath));
+    const storage = this.options.storage_class ? { StorageClass: this.options.storage_class as StorageClass } : {};
     try {
-      // The metadata (mtime, SHA-1) travels with the object.
-      await this.client.send(
-        new CopyObjectCommand({
-          Bucket: this.options.bucket,
-          Key: key,
-          CopySource: copySource(source.options.bucket, srcKey),
-          MetadataDirective: 'COPY',
-          ...(this.options.storage_class ? { StorageClass: this.options.storage_class as StorageClass } : {}),
-        }),
-      );
+      if (entry.size > this.options.copy_cutoff) {
+        const head = await source.client.send(new HeadObjectCommand({ Bucket: source.options.bucket, Key: srcKey }));
+        await copyInParts({
+          client: this.client,
+          bucket: this.options.bucket,
+          key,
+          sourceBucket: source.options.bucket,
+          sourceKey: srcKey,
+          size: head.ContentLength ?? entry.size,
+          chunkSize: this.options.copy_cutoff,
+          concurrency: this.options.upload_concurrency,
+          metadata: head.Metadata ?? {},
+          ...(head.ContentType ? { contentType: head.ContentType } : {}),
+          storageClass: this.options.storage_class,
+        });
+      } else {
+        // The metadata (mtime, SHA-1) travels with the object.
+        await this.client.send(
+          new CopyObjectCommand({
+            Bucket: this.options.bucket,
+            Key: key,
+            CopySource: copySource(source.options.bucket, srcKey),
+            MetadataDirective: 'COPY',
+            ...storage,
+          }),
+        );
+      }
     } catch (err) {
+      if (err instanceof PartCopyUnsupported) return this.streamCopy(source, entry, dstPath);
       throw this.fail(err, dstPath);
     }
     const landed = await this.head(key, dstPath);
     if (!landed) throw new NotFound(`${this.display(dstPath)}: the copy did not land`);
     return landed;
+  }
+
+  /**
+   * The bytes through this process, for a server without UploadPartCopy: read in order, hashed on
+   * the way and checked against the source's stored SHA-1, landed by this remote's own upload.
+   */
+  private async streamCopy(source: S3Provider, entry: Entry, dstPath: string): Promise<Entry> {
+    const session = await this.beginUpload(dstPath, {
+      size: entry.size,
+      ...(entry.sha1 ? { sha1: entry.sha1 } : {}),
+      ...(entry.mtime !== undefined ? { mtime: entry.mtime } : {}),
+    });
+    const reader = new PartReader(await source.openRead(entry), source.display(entry.path));
+    const hash = await Sha1.create();
+    try {
+      for (let index = 0, offset = 0; offset < entry.size; index++) {
+        const length = Math.min(session.partSize, entry.size - offset);
+        await session.writePart({ index, offset, length, data: reader.part(length, (chunk) => hash.update(chunk)) });
+        offset += length;
+      }
+      const sha1 = hash.digest();
+      if (entry.sha1 && entry.sha1 !== sha1) {
+        throw new IntegrityError(`${source.display(entry.path)}: read SHA-1 ${sha1}, the object's metadata says ${entry.sha1}`);
+      }
+      return await session.complete({ sha1 });
+    } catch (err) {
+      reader.destroy();
+      await session.abort().catch(() => {});
+      throw err;
+    } finally {
+      hash.close();
+    }
   }
 
   async close(): Promise<void> {

@@ -20,10 +20,7 @@ import {
 } from '@ferry/core';
 import { errorName, isUnsupported } from './errors.js';
 import { base64Sha1, encodeMetadata } from './metadata.js';
-import { S3_MAX_PARTS } from './options.js';
-
-/** CopyObject's largest source: a bigger object's metadata cannot be rewritten in one call. */
-export const S3_MAX_COPY_SIZE = 5 * 1024 * 1024 * 1024;
+import { S3_MAX_COPY_SIZE, S3_MAX_PARTS } from './options.js';
 
 /** A finished part: S3 needs both to complete the upload. */
 interface DonePart {
