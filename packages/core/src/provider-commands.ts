@@ -1,5 +1,5 @@
 import type { Location } from './provider.js';
-import type { RunSummary } from './runner.js';
+import type { RunSummary } from './orchestration/summary.js';
 
 /**
  * What a provider offers beyond reading and writing files, declared as data beside its factory
