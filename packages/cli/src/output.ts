@@ -1,7 +1,7 @@
-import { FerryError, errorMessage } from '@ferry/core';
+import { FerryError, UsageError, errorMessage } from '@ferry/core';
 
-/** Thrown for a wrong command line: exit code 2, as most Unix tools do. */
-export class UsageError extends Error {}
+/** Thrown for a wrong command line (by Ferry's commands and providers' alike): exit code 2, as most Unix tools do. */
+export { UsageError };
 
 /** Set when `--verbose` is on: errors then carry their stack. */
 export const outputSettings = { verbose: false };

@@ -32,7 +32,6 @@ const COMMANDS: Record<string, () => Promise<AddCommands[]>> = {
   hash: async () => [(await import('./commands/hash.js')).addHashCommand],
   remote: async () => [(await import('./commands/remote.js')).addRemoteCommands],
   login: async () => [(await import('./commands/login.js')).addLoginCommands],
-  offline: async () => [(await import('./commands/offline.js')).addOfflineCommands],
   emulate: async () => [
     (await import('./commands/emulate-115.js')).addEmulate115Command,
     (await import('./commands/emulate-aliyun.js')).addEmulateAliyunCommand,
@@ -41,7 +40,6 @@ const COMMANDS: Record<string, () => Promise<AddCommands[]>> = {
   worker: async () => [(await import('./commands/worker.js')).addWorkerCommand],
   jobs: async () => [(await import('./commands/jobs.js')).addJobsCommand],
   schedule: async () => [(await import('./commands/schedule.js')).addScheduleCommands],
-  'import-share': async () => [(await import('./commands/import-share.js')).addImportShareCommand],
   move: async () => [(await import('./commands/move.js')).addMoveCommand],
   copyto: async () => [(await import('./commands/move.js')).addCopytoMovetoCommands],
   delete: async () => [(await import('./commands/delete.js')).addDeleteCommand],
@@ -58,12 +56,23 @@ const COMMANDS: Record<string, () => Promise<AddCommands[]>> = {
 COMMANDS.sync = COMMANDS.copy!;
 COMMANDS.moveto = COMMANDS.copyto!;
 
+/** The commands providers declare (`ferry offline`, `ferry import-share`), mounted from their declarations. */
+const providerCommands = async () => [(await import('./commands/provider-commands.js')).addProviderCommands];
+
+async function isProviderCommand(name: string): Promise<boolean> {
+  return (await import('./commands/provider-commands.js')).providerCommandNames().includes(name);
+}
+
 const args = process.argv.slice(2);
 const named = args.find((arg) => !arg.startsWith('-'));
 const versionOnly = named === undefined && (args.includes('--version') || args.includes('-V'));
-const wanted =
-  named !== undefined && COMMANDS[named] ? [COMMANDS[named]] : versionOnly ? [] : [...new Set(Object.values(COMMANDS))];
-for (const load of wanted) for (const add of await load()) add(program);
+async function wantedCommands(): Promise<(() => Promise<AddCommands[]>)[]> {
+  if (named !== undefined && COMMANDS[named]) return [COMMANDS[named]];
+  if (named !== undefined && (await isProviderCommand(named))) return [providerCommands];
+  if (versionOnly) return [];
+  return [...new Set(Object.values(COMMANDS)), providerCommands];
+}
+for (const load of await wantedCommands()) for (const add of await load()) add(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BadInput } from './errors.js';
 import type { PacerStore } from './pacing/store.js';
 import type { Provider } from './provider.js';
+import type { LoginFlow, PathLinks, ProviderCommand } from './provider-commands.js';
 
 /**
  * A provider type declares its options once, as a zod object whose fields carry defaults and
@@ -17,6 +18,12 @@ export interface ProviderFactory<S extends z.ZodObject = z.ZodObject> {
   /** Serves paths written without "remote:" (local disk). */
   barePaths?: boolean;
   create(remote: string, options: z.infer<S>, context: ProviderContext): Provider;
+  /** An interactive login that fills in a remote of this type (`ferry login NAME REMOTE`). */
+  login?: LoginFlow;
+  /** Commands this provider adds to the host (`ferry offline …`). */
+  commands?: readonly ProviderCommand[];
+  /** Links this provider opens where a path is expected. */
+  links?: PathLinks;
 }
 
 /** What a provider may use from the host: persisting rotated credentials, for instance. */
@@ -67,6 +74,23 @@ export function getProviderFactory(type: string): ProviderFactory {
 
 export function listProviderFactories(): ProviderFactory[] {
   return [...factories.values()].sort((a, b) => a.type.localeCompare(b.type));
+}
+
+/** Every declared login flow with the type it logs into, by flow name. */
+export function listLoginFlows(): { type: string; flow: LoginFlow }[] {
+  return listProviderFactories()
+    .flatMap((f) => (f.login ? [{ type: f.type, flow: f.login }] : []))
+    .sort((a, b) => a.flow.name.localeCompare(b.flow.name));
+}
+
+/** Every command a provider declares, with the type declaring it. */
+export function listProviderCommands(): { type: string; command: ProviderCommand }[] {
+  return listProviderFactories().flatMap((f) => (f.commands ?? []).map((command) => ({ type: f.type, command })));
+}
+
+/** Every provider's declared links, with the type opening them. */
+export function listPathLinks(): { type: string; links: PathLinks }[] {
+  return listProviderFactories().flatMap((f) => (f.links ? [{ type: f.type, links: f.links }] : []));
 }
 
 export function redactOptions(

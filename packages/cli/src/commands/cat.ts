@@ -1,7 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { UsageError } from '../output.js';
-import { locatePathArg } from '../share-paths.js';
+import { accountHelp, locatePathArg } from '../path-links.js';
 import { wholeNumber } from '../transfer-settings.js';
 
 export function addCatCommand(program: Command): void {
@@ -10,7 +10,7 @@ export function addCatCommand(program: Command): void {
     .description('Write a file to stdout')
     .option('--offset <bytes>', 'start this many bytes into the file', '0')
     .option('--count <bytes>', 'write at most this many bytes (default: to the end)')
-    .option('--account <remote>', 'the p115 remote whose login reads a 115 share link given as the path')
+    .option('--account <remote>', accountHelp('the path', false))
     .action(async (arg: string, flags: { offset: string; count?: string; account?: string }) => {
       const offset = wholeNumber('offset', flags.offset, 0, Number.MAX_SAFE_INTEGER);
       const count = flags.count === undefined ? undefined : wholeNumber('count', flags.count, 0, Number.MAX_SAFE_INTEGER);

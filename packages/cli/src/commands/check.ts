@@ -7,7 +7,7 @@ import { CountProgress } from '../count-progress.js';
 import { type FilterFlags, addFilterOptions, filterRulesOf } from '../transfer-flags.js';
 import { UsageError } from '../output.js';
 import { progressIntervalMs } from '../progress.js';
-import { shareLinksAsPaths } from '../share-paths.js';
+import { accountHelp, linksAsPaths } from '../path-links.js';
 import { type CheckOutcome, checkTrees } from '../tree-check.js';
 
 interface CheckFlags extends FilterFlags {
@@ -43,7 +43,7 @@ export function addCheckCommand(program: Command): void {
     .option('--json', 'print the counts and lists of differences as one JSON line')
     .option('--no-progress', 'no progress lines')
     .option('--progress-interval <seconds>', 'seconds between progress lines (default 5)')
-    .option('--account <remote>', 'the p115 remote whose login reads a 115 share link given as a path');
+    .option('--account <remote>', accountHelp('a path', true));
   addFilterOptions(cmd)
     .addHelpText(
       'after',
@@ -56,7 +56,7 @@ side where only the other lists it (local disk against a cloud), else by size.`,
       const verbose = !!globals.verbose;
       const intervalMs = progressIntervalMs(flags.progressInterval);
       const ctx = await loadContext();
-      const [sourcePath, destPath] = shareLinksAsPaths([sourceArg, destArg], ctx.config, flags.account, destArg);
+      const [sourcePath, destPath] = linksAsPaths([sourceArg, destArg], ctx.config, flags.account, destArg);
       const source = ctx.locate(sourcePath!);
       const target = ctx.locate(destPath!);
       for (const loc of [source, target]) {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { type Entry, type Provider, can, joinPath, sha1OfStream } from '@ferry/core';
 import { writeOut } from '../output-pipe.js';
-import { locatePathArg } from '../share-paths.js';
+import { accountHelp, locatePathArg } from '../path-links.js';
 
 async function sha1Of(provider: Provider, entry: Entry): Promise<string> {
   if (entry.sha1) return entry.sha1;
@@ -25,7 +25,7 @@ export function addHashCommand(program: Command): void {
     .command('hash <path>')
     .description("Print the SHA-1 of a file, or of every file below a folder, as sha1sum does")
     .addHelpText('after', '\nSHA-1s that the remote lists (115, Aliyun, 115 shares) are printed without reading the file.')
-    .option('--account <remote>', 'the p115 remote whose login reads a 115 share link given as the path (default: the only p115 remote configured)')
+    .option('--account <remote>', accountHelp('the path', false))
     .action(async (arg: string, flags: { account?: string }) => {
       const { loc, root } = await locatePathArg(arg, flags.account);
       if (!root.isDir) {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Entry } from '@ferry/core';
 import { formatTime } from '../format.js';
 import { writeOut } from '../output-pipe.js';
-import { locatePathArg } from '../share-paths.js';
+import { accountHelp, locatePathArg } from '../path-links.js';
 import { walkSorted } from '../tree-walk.js';
 
 function line(e: Entry, rel: string): string {
@@ -15,7 +15,7 @@ export function addLsCommand(program: Command): void {
     .command('ls <path>')
     .description('List a folder (size, modification time, name; folders end with /)')
     .option('-R, --recursive', 'list every folder below as well')
-    .option('--account <remote>', 'the p115 remote whose login reads a 115 share link given as the path (default: the only p115 remote configured)')
+    .option('--account <remote>', accountHelp('the path', false))
     .action(async (arg: string, flags: { recursive?: boolean; account?: string }) => {
       const { loc, root } = await locatePathArg(arg, flags.account);
       if (!root.isDir) {

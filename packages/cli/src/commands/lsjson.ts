@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Entry } from '@ferry/core';
 import { writeOut } from '../output-pipe.js';
-import { locatePathArg } from '../share-paths.js';
+import { accountHelp, locatePathArg } from '../path-links.js';
 import { walkSorted } from '../tree-walk.js';
 
 /**
@@ -26,7 +26,7 @@ export function addLsjsonCommand(program: Command): void {
     .command('lsjson <path>')
     .description('List a folder as one JSON array (rclone lsjson fields: Path, Name, Size, ModTime, IsDir, Hashes.sha1, ID)')
     .option('-R, --recursive', 'list every folder below as well')
-    .option('--account <remote>', 'the p115 remote whose login reads a 115 share link given as the path')
+    .option('--account <remote>', accountHelp('the path', false))
     .action(async (arg: string, flags: { recursive?: boolean; account?: string }) => {
       const { loc, root } = await locatePathArg(arg, flags.account);
       if (!root.isDir) {

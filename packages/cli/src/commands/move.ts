@@ -5,7 +5,7 @@ import { locateItem } from '../item-location.js';
 import { UsageError } from '../output.js';
 import { refuseOverlap } from '../overlap-guard.js';
 import { requireAbility } from '../provider-abilities.js';
-import { withShareLinks } from '../share-paths.js';
+import { accountHelp, withPathLinks } from '../path-links.js';
 import { type TransferFlags, addTransferOptions, printSummary, runTransferCommand } from './transfer.js';
 import type { FilterFlags } from '../transfer-flags.js';
 
@@ -87,7 +87,7 @@ async function removeEmptyFolders(provider: Provider, remove: Remove, dir: strin
 
 async function runMove(name: string, sourceArg: string, destArg: string, flags: MoveFlags, globals: Globals, exact: boolean): Promise<void> {
   refuseQueue(name, flags);
-  const [sourcePath, destPath] = (await withShareLinks([sourceArg, destArg], flags.account, destArg)) as [string, string];
+  const [sourcePath, destPath] = (await withPathLinks([sourceArg, destArg], flags.account, destArg)) as [string, string];
   const ctx = await loadContext();
   const source = locateItem(ctx, sourcePath);
   const target = ctx.locate(destPath);
@@ -115,7 +115,7 @@ export function addMoveCommand(program: Command): void {
   addTransferOptions(cmd);
   cmd
     .option('--delete-empty-src-dirs', 'after a run without errors, remove the source folders left empty')
-    .option('--account <remote>', 'the p115 remote whose login reads a 115 share link given as source')
+    .option('--account <remote>', accountHelp('source', true))
     .addHelpText(
       'after',
       `
@@ -139,7 +139,7 @@ export function addCopytoMovetoCommands(program: Command): void {
           : 'Move one file to exactly dest-file (a new name): deleted from source once its copy is verified',
       );
     addTransferOptions(cmd);
-    cmd.option('--account <remote>', 'the p115 remote whose login reads a 115 share link given as source');
+    cmd.option('--account <remote>', accountHelp('source', true));
     cmd.action(async (source: string, dest: string, flags: MoveFlags, command: Command) => {
       const globals = command.optsWithGlobals<Globals>();
       if (name === 'moveto') {
@@ -147,7 +147,7 @@ export function addCopytoMovetoCommands(program: Command): void {
         return;
       }
       refuseQueue(name, flags);
-      const [src, dst] = (await withShareLinks([source, dest], flags.account, dest)) as [string, string];
+      const [src, dst] = (await withPathLinks([source, dest], flags.account, dest)) as [string, string];
       const summary = await runTransferCommand('copy', src, dst, flags, globals, printSummary, { name, exactTarget: true });
       if (summary.failed > 0) process.exitCode = 1;
     });

@@ -30,10 +30,10 @@ export interface QueuedTransferFlags extends QueueFlags, TransferSettingFlags, F
 /**
  * `copy|sync --queue`: submits the transfer to the workers and prints its id; with `--wait`,
  * follows it with the in-process progress bar and ends with the same summary. Returns the
- * summary when it waited.
+ * summary when it waited. `mode` names the job: copy, sync, or the provider command that copies.
  */
 export async function runQueuedTransfer(
-  mode: TransferMode | 'import-share',
+  mode: TransferMode | (string & {}),
   sourceArg: string,
   destArg: string,
   flags: QueuedTransferFlags,

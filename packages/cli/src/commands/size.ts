@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { PathFilter } from '@ferry/core';
 import { type FilterFlags, addFilterOptions, filterRulesOf } from '../transfer-flags.js';
 import { formatBytes } from '../format.js';
-import { locatePathArg } from '../share-paths.js';
+import { accountHelp, locatePathArg } from '../path-links.js';
 import { walkSorted } from '../tree-walk.js';
 
 export function addSizeCommand(program: Command): void {
@@ -10,7 +10,7 @@ export function addSizeCommand(program: Command): void {
     .command('size <path>')
     .description('Count the files under path and the bytes they hold')
     .option('--json', 'print {"count", "bytes"} as one JSON line')
-    .option('--account <remote>', 'the p115 remote whose login reads a 115 share link given as the path');
+    .option('--account <remote>', accountHelp('the path', false));
   addFilterOptions(cmd).action(async (arg: string, flags: FilterFlags & { json?: boolean; account?: string }) => {
     const filter = new PathFilter(filterRulesOf(flags));
     const { loc, root } = await locatePathArg(arg, flags.account);

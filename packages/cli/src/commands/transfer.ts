@@ -32,7 +32,7 @@ import {
   filterRulesOf,
   sendingOf,
 } from '../transfer-flags.js';
-import { withShareLinks } from '../share-paths.js';
+import { accountHelp, pathLinksHelp, withPathLinks } from '../path-links.js';
 
 export interface TransferFlags extends TransferSettingFlags, FilterFlags, SendingFlags, RecordFlags {
   dryRun?: boolean;
@@ -78,12 +78,12 @@ export function addTransferCommands(program: Command): void {
     addTransferOptions(cmd);
     addRecordOptions(cmd);
     if (mode === 'sync') addDeleteLimitOptions(cmd.option('--delete', 'delete files on dest that source does not have (never after an error)'));
-    cmd.option('--account <remote>', 'the p115 remote whose login reads a 115 share link given as source (default: a p115 dest, else the only p115 remote configured)');
+    cmd.option('--account <remote>', accountHelp('source', true));
     cmd.addHelpText(
       'after',
       `
-Paths are "remote:/path" for a configured remote or a plain path on local disk; a 115 share
-link (https://115.com/s/<code>?password=<access code>) as source is the share's root.
+Paths are "remote:/path" for a configured remote or a plain path on local disk; as source,
+${pathLinksHelp()}.
 Without --checksum, files with the same size and modification time (or the same SHA-1, when both
 listings have one) are skipped. A run that is killed resumes where it stopped when run again.
 Sizes and ages are rclone's: 512K, 10M, 2G (binary); 90s, 15m, 12h, 7d, 2w, 6M, 1y.
@@ -92,7 +92,7 @@ which files must really travel; \`--from-report misses.jsonl\` later copies exac
     );
     cmd.action(async (sourceArg: string, destArg: string, flags: TransferFlags, command: Command) => {
       const globals = command.optsWithGlobals<{ verbose?: boolean; quiet?: boolean }>();
-      const [source, dest] = (await withShareLinks([sourceArg, destArg], flags.account, destArg)) as [string, string];
+      const [source, dest] = (await withPathLinks([sourceArg, destArg], flags.account, destArg)) as [string, string];
       const summary =
         flags.queue || flags.wait
           ? await (await import('./queued-transfer.js')).runQueuedTransfer(mode, source, dest, flags, globals, printSummary)

@@ -1,4 +1,5 @@
 import { registerProvider } from '@ferry/core';
+import { aliyunOpenLoginFlow } from './login-flow.js';
 import { aliyunOpenOptions } from './options.js';
 import { AliyunOpenProvider } from './provider.js';
 
@@ -9,6 +10,7 @@ export function registerAliyunOpen(): void {
     options: aliyunOpenOptions,
     secrets: ['refresh_token', 'access_token', 'client_secret'],
     create: (remote, options, context) => new AliyunOpenProvider(remote, options, context),
+    login: aliyunOpenLoginFlow,
   });
 }
 

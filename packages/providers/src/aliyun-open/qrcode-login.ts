@@ -172,7 +172,7 @@ export async function finishAliyunQrLogin(settings: AliyunQrLoginSettings, ticke
 export async function waitForAliyunQrLogin(
   settings: AliyunQrLoginSettings,
   first: AliyunQrTicket,
-  onStatus: (status: AliyunQrStatus) => void,
+  onStatus: (status: AliyunQrStatus) => unknown,
   onNewTicket: (ticket: AliyunQrTicket) => Promise<void>,
   pollMs = 1000,
 ): Promise<AliyunQrLoginResult> {
@@ -181,7 +181,7 @@ export async function waitForAliyunQrLogin(
   let last: AliyunQrStatus | undefined;
   for (;;) {
     const { status, authCode } = await pollAliyunQrStatus(settings, ticket);
-    if (status !== last) onStatus(status);
+    if (status !== last) await onStatus(status);
     last = status;
     if (status === ALIYUN_QR_STATUS.confirmed) {
       if (!authCode) throw new TransientError('Aliyun Drive login: the QR status answered LoginSuccess without authCode; run the login again');

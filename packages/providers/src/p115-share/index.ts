@@ -1,5 +1,6 @@
-import { BadInput, type Provider, normalizePath, registerProvider } from '@ferry/core';
-import { isWebAddress, parseShareLink } from '@ferry/protocols';
+import { BadInput, type Provider, registerProvider } from '@ferry/core';
+import { importShareCommand } from './commands/import-share.js';
+import { shareLinks } from './links.js';
 import { type P115ShareOptions, p115ShareOptions } from './options.js';
 import { P115ShareProvider } from './provider.js';
 
@@ -11,37 +12,9 @@ export function registerP115Share(): void {
     // receive_code is part of the link, not an account credential (see options.ts).
     secrets: [],
     create: (remote, options, context) => new P115ShareProvider(remote, options, context),
+    links: shareLinks,
+    commands: [importShareCommand],
   });
-}
-
-const REMOTE_NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
-
-/**
- * The inline remote for a share link, `:115share,share_code=…,receive_code=…[,account=…]:/path`,
- * which a command resolves like any location and job data carries as plain text. `link` is any
- * form parseShareLink reads; `account` names the p115 remote that downloads need.
- */
-export function shareLocationArg(link: string, account?: string, path = '/'): string {
-  const share = parseShareLink(link);
-  if (!share) {
-    throw new BadInput(`not a 115 share link: ${JSON.stringify(link)} (expected https://115cdn.com/s/<code>?password=<access code>, or <code>-<access code>)`);
-  }
-  if (account !== undefined && account !== '' && !REMOTE_NAME_RE.test(account)) {
-    throw new BadInput(`account ${JSON.stringify(account)} is not a remote name`);
-  }
-  const options = [`share_code=${share.share_code}`];
-  if (share.receive_code) options.push(`receive_code=${share.receive_code}`);
-  if (account) options.push(`account=${account}`);
-  return `:115share,${options.join(',')}:${normalizePath(path)}`;
-}
-
-/**
- * A share link written where a command takes a path: the inline remote of the share's root, or
- * undefined when `arg` is not written as a web address (then it is a remote path or a local name).
- * `account` is asked only for a link, so a command without one never needs a 115 account.
- */
-export function shareLinkPathArg(arg: string, account: () => string | undefined): string | undefined {
-  return isWebAddress(arg) ? shareLocationArg(arg, account()) : undefined;
 }
 
 /**
@@ -63,3 +36,4 @@ export type { ShareLink115 } from '@ferry/protocols';
 export { shareLabel } from './provider.js';
 export type { P115ShareOptions };
 export { shareAccountFor, shareLinkProblem } from './share-account.js';
+export { shareLocationArg } from './links.js';

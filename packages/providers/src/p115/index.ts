@@ -1,4 +1,6 @@
 import { registerProvider } from '@ferry/core';
+import { offlineCommand } from './commands/offline.js';
+import { p115LoginFlow } from './login-flow.js';
 import { p115Options } from './options.js';
 import { P115Provider } from './provider.js';
 
@@ -9,6 +11,8 @@ export function registerP115(): void {
     options: p115Options,
     secrets: ['cookie'],
     create: (remote, options, context) => new P115Provider(remote, options, context),
+    login: p115LoginFlow,
+    commands: [offlineCommand],
   });
 }
 

@@ -112,13 +112,13 @@ export async function finishQrLogin(ep: QrLoginEndpoints, ticket: QrTicket): Pro
 export async function waitForQrLogin(
   ep: QrLoginEndpoints,
   ticket: QrTicket,
-  onStatus: (status: number) => void = () => {},
+  onStatus: (status: number) => unknown = () => {},
   pollMs = 1000,
 ): Promise<QrLoginResult> {
   let last: number | undefined;
   for (;;) {
     const status = await pollQrStatus(ep, ticket);
-    if (status !== last) onStatus(status);
+    if (status !== last) await onStatus(status);
     last = status;
     if (status === QR_STATUS.confirmed) return finishQrLogin(ep, ticket);
     if (status === QR_STATUS.expired) throw new AuthError('115 QR code expired: run `ferry login 115` again');

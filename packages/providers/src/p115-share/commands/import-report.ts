@@ -1,5 +1,5 @@
 import { type RunSummary, emptyRunSummary } from '@ferry/core';
-import type { ShareProblem } from '@ferry/providers';
+import type { ShareProblem } from '../../p115/share-errors.js';
 
 /**
  * What became of one link of `ferry import-share`: `ok` (imported, every file done), `failed`
@@ -52,10 +52,10 @@ export function filesOf(s: RunSummary): NonNullable<LinkResult['files']> {
 }
 
 /** The per-link lines that end the text summary (stderr). */
-export function printLinkResults(results: LinkResult[]): void {
+export function linkResultLines(results: LinkResult[]): string[] {
   const count = (status: LinkResult['status']) => results.filter((r) => r.status === status).length;
   const queued = count('queued');
-  const lines = [
+  return [
     `Links: ${count('ok')} ok, ${queued ? `${queued} queued, ` : ''}${count('failed') + count('dead')} failed`,
     ...results.map((r) => {
       if (r.status === 'dead') return `  ${r.reason}: ${r.link}: ${r.error}`;
@@ -65,5 +65,4 @@ export function printLinkResults(results: LinkResult[]): void {
       return `  ${r.status}: ${r.link}${counts}`;
     }),
   ];
-  process.stderr.write(lines.join('\n') + '\n');
 }
