@@ -142,6 +142,7 @@ export async function runTransfer(options: RunOptions): Promise<RunSummary> {
             dst: options.target.provider,
             dstPath: action.dstPath,
             ...(action.besideSameName ? { besideSameName: true } : {}),
+            ...(options.onConflict ? { onConflict: options.onConflict } : {}),
           },
           {
             ...(journal ? { checkpoint: journal.checkpointFor(rel) } : {}),

@@ -127,6 +127,7 @@ async function processBatch(job: Job, token: string | undefined, deps: Processor
         ...file,
         ...(data.rapidOnly ? { rapidOnly: true } : {}),
         ...(data.bwlimit ? { bwlimit: data.bwlimit } : {}),
+        ...(data.onConflict ? { onConflict: data.onConflict } : {}),
       };
       try {
         done.push(resumed && (await landedBefore(one, deps)) ? landed(one, deps) : await copyOne(job, one, deps, noCheckpoint));
@@ -215,6 +216,7 @@ async function copyOne(job: Job, data: FileJobData, deps: ProcessorDeps, checkpo
         dst: target.provider,
         dstPath: data.dstPath,
         ...(data.besideSameName ? { besideSameName: true } : {}),
+        ...(data.onConflict ? { onConflict: data.onConflict } : {}),
       },
       {
         checkpoint,

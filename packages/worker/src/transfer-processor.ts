@@ -91,7 +91,11 @@ async function planTransfer(job: Job, data: TransferJobData, deps: TransferProce
     batch = [];
     events = [];
   };
-  const sending = { ...(spec.rapidOnly ? { rapidOnly: true } : {}), ...(spec.bwlimit ? { bwlimit: spec.bwlimit } : {}) };
+  const sending = {
+    ...(spec.rapidOnly ? { rapidOnly: true } : {}),
+    ...(spec.bwlimit ? { bwlimit: spec.bwlimit } : {}),
+    ...(spec.onConflict !== 'overwrite' ? { onConflict: spec.onConflict } : {}),
+  };
   const addFile = (file: BatchedFile) => {
     const data: FileJobData = { transferId: job.id!, source: spec.source, target: spec.target, ...file, ...sending };
     batch.push({ name: 'file', data, opts: { ...fileOpts, jobId: fileJobId(job.id!, file.rel) } });

@@ -11,6 +11,7 @@ import {
   remoteFactory,
   redactOptions,
   storedOptions,
+  upgradeOptions,
 } from '@ferry/core';
 import '../context.js';
 
@@ -37,7 +38,7 @@ export function addRemoteCommands(program: Command): void {
     .action(async (name: string, type: string, args: string[]) => {
       if (!isValidRemoteName(name)) throw new BadInput(`invalid remote name '${name}': use letters, digits, _ . -`);
       const factory = getProviderFactory(type);
-      const given = parseOptionArgs(factory, args);
+      const given = upgradeOptions(factory, name, parseOptionArgs(factory, args));
       const parsed = factory.options.safeParse(given);
       if (!parsed.success) throw new BadInput(`remote '${name}': ${describeZodError(parsed.error)}`);
       const store = new ConfigStore();

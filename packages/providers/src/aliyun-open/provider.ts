@@ -5,6 +5,7 @@ import {
   Conflict,
   type Entry,
   type LocationIdentity,
+  type Placement,
   NotFound,
   type Provider,
   type ProviderContext,
@@ -165,9 +166,9 @@ export class AliyunOpenProvider implements Provider {
     return aliyunPartSize(size, this.options.part_size);
   }
 
-  async tryRapidUpload(path: string, source: RapidSource): Promise<RapidResult> {
+  async tryRapidUpload(path: string, source: RapidSource, placement: Placement = {}): Promise<RapidResult> {
     const target = await this.placement(path);
-    const names = new NamePolicy(this.options.on_conflict);
+    const names = new NamePolicy(placement.onConflict ?? 'overwrite');
     const { result, open } = await tryRapid(target, names, source, this.partSize(source.size));
     if (open) this.open.set(path, { ...open, at: Date.now() });
     return result;
@@ -183,7 +184,7 @@ export class AliyunOpenProvider implements Provider {
 
   async beginUpload(path: string, request: UploadRequest): Promise<UploadSession> {
     const target = await this.placement(path);
-    const names = new NamePolicy(this.options.on_conflict);
+    const names = new NamePolicy(request.onConflict ?? 'overwrite');
     const open = this.open.get(path);
     this.open.delete(path);
     const usable = open && open.size === request.size && Date.now() - open.at < OPEN_SESSION_TTL_MS;

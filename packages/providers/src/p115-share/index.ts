@@ -1,6 +1,6 @@
 import { BadInput, type Provider, normalizePath, registerProvider } from '@ferry/core';
 import { isWebAddress, parseShareLink } from '@ferry/protocols';
-import { type P115ShareOptions, p115ShareOptions } from './options.js';
+import { type P115ShareOptions, p115ShareFormerOptions, p115ShareOptions } from './options.js';
 import { P115ShareProvider } from './provider.js';
 
 export function registerP115Share(): void {
@@ -10,6 +10,7 @@ export function registerP115Share(): void {
     options: p115ShareOptions,
     // receive_code is part of the link, not an account credential (see options.ts).
     secrets: [],
+    formerOptions: p115ShareFormerOptions,
     create: (remote, options, context) => new P115ShareProvider(remote, options, context),
   });
 }

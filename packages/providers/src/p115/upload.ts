@@ -89,7 +89,7 @@ export class P115Uploads {
 
   async begin(path: string, request: UploadRequest): Promise<UploadSession> {
     const p = this.checked(path);
-    const partSize = partSizeFor(request.size, this.api.options.upload_part_mib);
+    const partSize = partSizeFor(request.size, this.api.options.part_size);
     const open = this.open.get(p);
     this.open.delete(p);
     const placement: Placement = request.besideSameName ? { besideSameName: true } : {};
