@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { type AliyunEmulator, startAliyunEmulator, start115Emulator } from '@ferry/emulators';
+import { type AliyunEmulator, aliyunEmulatorOptions, p115EmulatorOptions, startAliyunEmulator, start115Emulator } from '@ferry/emulators';
 import { followTransfer, openQueues, submitTransfer } from '../src/index.js';
 import { RedisRequestGate } from '../src/request-gate.js';
 import { REDIS_URL, dropPrefix, makeTree, tempDir, uniquePrefix, cleanupAfterEach } from './helpers.js';
@@ -48,13 +48,7 @@ it('two worker processes on one Aliyun account stay within its documented reques
   const rels = makeTree(src, 90, 30);
   // The emulator answers 429 over the documented per-second rates (15/s for file calls).
   const emulator: AliyunEmulator = await startAliyunEmulator();
-  const ali = {
-    type: 'aliyun-open',
-    refresh_token: emulator.issueRefreshToken(),
-    client_id: emulator.client_id,
-    client_secret: emulator.client_secret,
-    endpoint: emulator.base,
-  };
+  const ali = { type: 'aliyun-open', ...aliyunEmulatorOptions(emulator, emulator.issueRefreshToken()) };
   const { queues } = await workersOnConfig(cleanups, dir, { ali }, 2, () => emulator.close());
   const { id } = await submitTransfer(queues, {
     mode: 'copy', source: src, target: 'ali:/dst', deleteExtraneous: false, compare: 'default', onConflict: 'overwrite', include: [], exclude: [], retries: 3,
@@ -76,10 +70,7 @@ it('two worker processes on one 115 account keep to its qps together, so risk co
   const my115 = {
     type: 'p115',
     cookie: emulator.users[0]!.cookie,
-    webapi_url: emulator.hosts.webapi,
-    proapi_url: emulator.hosts.proapi,
-    rsa_n: emulator.rsa_n,
-    rsa_e: emulator.rsa_e,
+    ...p115EmulatorOptions(emulator),
     qps: 10,
     backoff_ms: 200,
   };
