@@ -1,25 +1,13 @@
-import { type OptionInfo, type ProviderFactory, describeOptions } from '@ferry/core';
+import { type OptionInfo, type ProviderFactory, describeOptions, formatOptionSize } from '@ferry/core';
 
 /** Defaults longer than this (keys, moduli) are named in the meaning instead of printed. */
 const LONGEST_DEFAULT = 48;
-
-const SIZE_SUFFIXES: [string, number][] = [
-  ['G', 1024 ** 3],
-  ['M', 1024 ** 2],
-  ['K', 1024],
-];
-
-/** 20971520 as `20M`: how a size is typed in `key=value`. */
-function sizeText(bytes: number): string {
-  for (const [suffix, unit] of SIZE_SUFFIXES) if (bytes >= unit && bytes % unit === 0) return `${bytes / unit}${suffix}`;
-  return String(bytes);
-}
 
 function defaultCell(o: OptionInfo): string {
   let text: string;
   if (o.required) text = 'required';
   else if (o.default === undefined) text = 'optional';
-  else if (o.type === 'size' && typeof o.default === 'number') text = `\`${sizeText(o.default)}\``;
+  else if (o.type === 'size' && typeof o.default === 'number') text = `\`${formatOptionSize(o.default)}\``;
   else {
     const json = JSON.stringify(o.default);
     text = json.length > LONGEST_DEFAULT ? 'built in' : `\`${json}\``;

@@ -26,6 +26,14 @@ export function parseOptionSize(text: string, key: string): number {
   return sizeIn(text, 'b', `option '${key}' takes a size like 512K, 16M or 1G (K = 1024 bytes; a bare number is bytes), got '${text}'`);
 }
 
+/** `bytes` as a size option takes it: 20971520 as "20M", the largest unit that divides it. */
+export function formatOptionSize(bytes: number): string {
+  for (const [suffix, unit] of [['G', 1024 ** 3], ['M', 1024 ** 2], ['K', 1024]] as const) {
+    if (bytes >= unit && bytes % unit === 0) return `${bytes / unit}${suffix}`;
+  }
+  return String(bytes);
+}
+
 function sizeIn(text: string, bareUnit: 'b' | 'k', refusal: string): number {
   const m = /^(\d+(?:\.\d+)?)([bkmgtp])?(?:ib?|b)?$/i.exec(text.trim());
   if (!m) throw new BadInput(refusal);

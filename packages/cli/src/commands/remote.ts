@@ -4,6 +4,7 @@ import {
   ConfigStore,
   describeOptions,
   describeZodError,
+  formatOptionSize,
   getProviderFactory,
   isValidRemoteName,
   listProviderFactories,
@@ -20,7 +21,8 @@ function typesHelp(): string {
   for (const factory of listProviderFactories()) {
     lines.push('', `  ${factory.type}: ${factory.description}`);
     for (const o of describeOptions(factory)) {
-      const extra = [o.required ? 'required' : o.default !== undefined ? `default ${JSON.stringify(o.default)}` : 'optional'];
+      const shown = o.type === 'size' && typeof o.default === 'number' ? formatOptionSize(o.default) : JSON.stringify(o.default);
+      const extra = [o.required ? 'required' : o.default !== undefined ? `default ${shown}` : 'optional'];
       if (o.secret) extra.push('secret');
       lines.push(`    ${o.name}=<${o.type}>  ${o.description} (${extra.join(', ')})`);
     }
