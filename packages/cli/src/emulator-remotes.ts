@@ -1,4 +1,12 @@
-import { type AliyunEmulator, type Emulator115, type Emulator115User, type S3Emulator, p115EmulatorOptions } from '@ferry/emulators';
+import {
+  type AliyunEmulator,
+  type Emulator115,
+  type Emulator115User,
+  type S3Emulator,
+  aliyunEmulatorOptions,
+  p115EmulatorOptions,
+  s3EmulatorOptions,
+} from '@ferry/emulators';
 
 /** A remote's config entry: its type and options, as `ferry remote add` would store them. */
 export type RemoteEntry = { type: string } & Record<string, string | number | boolean>;
@@ -10,13 +18,7 @@ export function p115RemoteFor(emu: Emulator115, user: Emulator115User): RemoteEn
 
 /** An aliyun-open remote that reaches the Aliyun emulator with its start-up refresh token. */
 export function aliyunRemoteFor(emu: AliyunEmulator): RemoteEntry {
-  return {
-    type: 'aliyun-open',
-    refresh_token: emu.refresh_token,
-    client_id: emu.client_id,
-    client_secret: emu.client_secret,
-    endpoint: emu.base,
-  };
+  return { type: 'aliyun-open', ...aliyunEmulatorOptions(emu) };
 }
 
 function shellQuote(value: string): string {
@@ -31,13 +33,5 @@ export function remoteAddLine(name: string, { type, ...options }: RemoteEntry): 
 
 /** An s3 remote that reaches the S3 emulator's bucket, path-style. */
 export function s3RemoteFor(emu: S3Emulator): RemoteEntry {
-  return {
-    type: 's3',
-    endpoint: emu.endpoint,
-    region: emu.region,
-    bucket: emu.bucket,
-    access_key_id: emu.access_key_id,
-    secret_access_key: emu.secret_access_key,
-    force_path_style: true,
-  };
+  return { type: 's3', ...s3EmulatorOptions(emu) };
 }

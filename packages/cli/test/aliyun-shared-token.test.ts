@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { type Sandbox, ferry, finished, sandbox, startFerry, waitFor } from './helpers.js';
+import { type Sandbox, aliyunArgs, ferry, finished, sandbox, startFerry, waitFor } from './helpers.js';
 
 interface Emulated {
   box: Sandbox;
@@ -27,7 +27,7 @@ async function emulatedAccount(): Promise<Emulated> {
   const [line] = await waitFor(child.stdout!, /^\{.*\}\n/);
   const info = JSON.parse(line!) as { base: string; client_id: string; client_secret: string; refresh_token: string };
   const add = await ferry(
-    ['remote', 'add', 'ali', 'aliyun-open', `refresh_token=${info.refresh_token}`, `client_id=${info.client_id}`, `client_secret=${info.client_secret}`, `endpoint=${info.base}`],
+    ['remote', 'add', 'ali', 'aliyun-open', ...aliyunArgs(info)],
     box,
   );
   expect(add.code, add.stderr).toBe(0);

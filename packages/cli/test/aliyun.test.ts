@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ferry, finished, listFiles, sandbox, startFerry, summaryOf, waitFor, writeSmallTree } from './helpers.js';
+import { aliyunArgs, ferry, finished, listFiles, sandbox, startFerry, summaryOf, waitFor, writeSmallTree } from './helpers.js';
 
 describe('ferry and Aliyun Drive Open', () => {
   it('emulate aliyun --json feeds a remote; copy there and back, the rotated token saved in the config', async () => {
@@ -12,7 +12,7 @@ describe('ferry and Aliyun Drive Open', () => {
     const info = JSON.parse(line!) as { base: string; client_id: string; client_secret: string; refresh_token: string; drive_id: string };
     expect(Object.keys(info).sort()).toEqual(['base', 'client_id', 'client_secret', 'drive_id', 'refresh_token']);
     const add = await ferry(
-      ['remote', 'add', 'ali', 'aliyun-open', `refresh_token=${info.refresh_token}`, `client_id=${info.client_id}`, `client_secret=${info.client_secret}`, `endpoint=${info.base}`],
+      ['remote', 'add', 'ali', 'aliyun-open', ...aliyunArgs(info)],
       box,
     );
     expect(add.code, add.stderr).toBe(0);

@@ -94,5 +94,6 @@ describe('ferry remote', () => {
     const help = await ferry(['remote', 'add', '--help'], box);
     expect(help.stdout).toMatch(/local: A folder on local disk/);
     expect(help.stdout).toMatch(/root=<string>/);
+    expect(help.stdout).toMatch(/ part_size=<size> .*\(default 16M\)\n/);
   });
 });

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AliyunEmulator, type Emulator115, start115Emulator, startAliyunEmulator } from '@ferry/emulators';
-import { type Sandbox, ferry, listFiles, p115EndpointArgs, sandbox, summaryOf } from './helpers.js';
+import { type Sandbox, aliyunArgs, ferry, listFiles, p115EndpointArgs, sandbox, summaryOf } from './helpers.js';
 
 let emu: Emulator115;
 let ali: AliyunEmulator;
@@ -16,7 +16,7 @@ beforeAll(async () => {
   ali = await startAliyunEmulator({ rateLimits: false });
   box = await sandbox();
   expect((await ferry(['remote', 'add', 'em', 'p115', `cookie=${emu.users[0]!.cookie}`, ...p115EndpointArgs(emu)], box)).code).toBe(0);
-  const aliArgs = [`refresh_token=${ali.refresh_token}`, `client_id=${ali.client_id}`, `client_secret=${ali.client_secret}`, `endpoint=${ali.base}`];
+  const aliArgs = aliyunArgs(ali);
   expect((await ferry(['remote', 'add', 'ali', 'aliyun-open', ...aliArgs], box)).code).toBe(0);
 });
 afterAll(async () => {

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { type AliyunEmulator, startAliyunEmulator } from '@ferry/emulators';
-import { type Sandbox, ferry, finished, sandbox, startFerry, summaryOf } from './helpers.js';
+import { type Sandbox, aliyunArgs, ferry, finished, sandbox, startFerry, summaryOf } from './helpers.js';
 import { withQueuePrefix } from './queue-sandbox.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -25,7 +25,7 @@ async function queueSandbox(): Promise<Sandbox> {
   cleanups.push(() => fs.rm(box.dir, { recursive: true, force: true }));
   const queued = withQueuePrefix(box, cleanups);
   const added = await ferry(
-    ['remote', 'add', 'ali', 'aliyun-open', `refresh_token=${ali.issueRefreshToken()}`, `client_id=${ali.client_id}`, `client_secret=${ali.client_secret}`, `endpoint=${ali.base}`],
+    ['remote', 'add', 'ali', 'aliyun-open', ...aliyunArgs(ali, ali.issueRefreshToken())],
     queued,
   );
   expect(added.code, added.stderr).toBe(0);

@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AliyunEmulator, type Emulator115, start115Emulator, startAliyunEmulator } from '@ferry/emulators';
-import { type Sandbox, ferry, listFiles, p115EndpointArgs, sandbox, summaryOf } from './helpers.js';
+import { type Sandbox, aliyunArgs, ferry, listFiles, p115EndpointArgs, sandbox, summaryOf } from './helpers.js';
 
 let box: Sandbox;
 
@@ -146,7 +146,7 @@ describe('--rapid-only and --from-report, 115 to Aliyun Drive', () => {
     const a = await ferry(['remote', 'add', 'src115', 'p115', `cookie=${e115.users[0]!.cookie}`, ...p115EndpointArgs(e115)], box);
     expect(a.code, a.stderr).toBe(0);
     const b = await ferry(
-      ['remote', 'add', 'ali', 'aliyun-open', `refresh_token=${ali.refresh_token}`, `client_id=${ali.client_id}`, `client_secret=${ali.client_secret}`, `endpoint=${ali.base}`],
+      ['remote', 'add', 'ali', 'aliyun-open', ...aliyunArgs(ali)],
       box,
     );
     expect(b.code, b.stderr).toBe(0);

@@ -7,7 +7,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 import type { RunSummary } from '@ferry/core';
-import { type Emulator115Endpoints, p115EmulatorOptions } from '@ferry/emulators';
+import {
+  type AliyunEmulatorEndpoints,
+  type Emulator115Endpoints,
+  type S3EmulatorEndpoints,
+  aliyunEmulatorOptions,
+  p115EmulatorOptions,
+  s3EmulatorOptions,
+} from '@ferry/emulators';
 
 export const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
 
@@ -148,7 +155,22 @@ export function waitFor(stream: NodeJS.ReadableStream, re: RegExp): Promise<RegE
   });
 }
 
+/** Options as `ferry remote add NAME TYPE` takes them: key=value. */
+export function optionArgs(options: Record<string, string | number | boolean>): string[] {
+  return Object.entries(options).map(([k, v]) => `${k}=${v}`);
+}
+
 /** key=value options pointing a p115 remote at the emulator, with a test-friendly request rate. */
 export function p115EndpointArgs(e: Emulator115Endpoints): string[] {
-  return [...Object.entries(p115EmulatorOptions(e)).map(([k, v]) => `${k}=${v}`), 'qps=50'];
+  return [...optionArgs(p115EmulatorOptions(e)), 'qps=50'];
+}
+
+/** key=value options of an aliyun-open remote on the emulator; `refreshToken` as aliyunEmulatorOptions takes it. */
+export function aliyunArgs(e: AliyunEmulatorEndpoints, refreshToken?: string): string[] {
+  return optionArgs(aliyunEmulatorOptions(e, refreshToken));
+}
+
+/** key=value options of an s3 remote on the emulator's bucket. */
+export function s3Args(e: S3EmulatorEndpoints): string[] {
+  return optionArgs(s3EmulatorOptions(e));
 }

@@ -1,10 +1,10 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Emulator115, type AliyunEmulator, start115Emulator, startAliyunEmulator } from '@ferry/emulators';
+import { type Emulator115, type AliyunEmulator, aliyunEmulatorOptions, start115Emulator, startAliyunEmulator } from '@ferry/emulators';
 import { getProviderFactory } from '@ferry/core';
 import { registerAllProviders } from '@ferry/providers';
-import { type RunResult, type Sandbox, cleanupAfterEach, ferry, listFiles, p115EndpointArgs, summaryOf, tempSandbox } from './helpers.js';
+import { type RunResult, type Sandbox, aliyunArgs, cleanupAfterEach, ferry, listFiles, p115EndpointArgs, summaryOf, tempSandbox } from './helpers.js';
 import { withQueuePrefix } from './queue-sandbox.js';
 
 const cleanups = cleanupAfterEach();
@@ -111,9 +111,9 @@ describe('on Aliyun Drive: two remotes of one drive', () => {
     const b = await box();
     emu.put('backup/src/a.txt', Buffer.from('a'));
     emu.put('backup/other/keep.txt', Buffer.from('keep'));
-    const credentials = (token: string) => [`refresh_token=${token}`, `client_id=${emu.client_id}`, `client_secret=${emu.client_secret}`, `endpoint=${emu.base}`];
+    const credentials = (token: string) => aliyunArgs(emu, token);
     const factory = getProviderFactory('aliyun-open');
-    const probe = factory.create('probe', factory.options.parse({ refresh_token: emu.issueRefreshToken(), client_id: emu.client_id, client_secret: emu.client_secret, endpoint: emu.base }), {});
+    const probe = factory.create('probe', factory.options.parse(aliyunEmulatorOptions(emu, emu.issueRefreshToken())), {});
     const backupId = (await probe.stat('/backup')).id!;
     expect((await ferry(['remote', 'add', 'ali', 'aliyun-open', ...credentials(emu.refresh_token)], b)).code).toBe(0);
     expect((await ferry(['remote', 'add', 'bak', 'aliyun-open', ...credentials(emu.issueRefreshToken()), `root_id=${backupId}`], b)).code).toBe(0);

@@ -100,7 +100,7 @@ describe('ferry and 115', () => {
     await fs.mkdir(src);
     const data = randomBytes(32 * MiB + 5);
     await fs.writeFile(join(src, 'big.bin'), data);
-    const added = await ferry(['remote', 'add', 'parts', 'p115', `cookie=${emu.users[0]!.cookie}`, ...p115EndpointArgs(emu), 'upload_part_mib=1'], box);
+    const added = await ferry(['remote', 'add', 'parts', 'p115', `cookie=${emu.users[0]!.cookie}`, ...p115EndpointArgs(emu), 'part_size=1M'], box);
     expect(added.code).toBe(0);
     const before = emu.uploadStats.ossBytes;
     const child = startFerry(['copy', src, 'parts:/killed'], box);

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { aliyunEmulatorOptions, p115EmulatorOptions, start115Emulator, startAliyunEmulator } from '@ferry/emulators';
 import { ferry, sandbox } from './helpers.js';
 
 async function readConfig(path: string): Promise<{ remotes: Record<string, Record<string, unknown>> }> {
@@ -68,5 +69,46 @@ describe('remotes in the config', () => {
     const local = await ferry(['remote', 'add', 'disk', 'local', `root=${box.dir}`], box);
     expect(local.code, local.stderr).toBe(0);
     expect((await readConfig(box.env.FERRY_CONFIG!)).remotes.disk).toEqual({ type: 'local', root: box.dir });
+  });
+
+  it('a config written with options since renamed or retired keeps working, with one notice line per option', async () => {
+    const box = await sandbox();
+    const [e115, ali] = await Promise.all([start115Emulator(), startAliyunEmulator()]);
+    try {
+      e115.putFile('alice', 'lib/a.txt', Buffer.from('a'));
+      ali.put('/in/b.txt', Buffer.from('b'));
+      const remotes = {
+        old115: { type: 'p115', cookie: e115.users[0]!.cookie, ...p115EmulatorOptions(e115), upload_part_mib: 4, download_segment_mib: 2 },
+        oldali: { type: 'aliyun-open', ...aliyunEmulatorOptions(ali), on_conflict: 'skip' },
+      };
+      await fs.writeFile(box.env.FERRY_CONFIG!, JSON.stringify({ remotes }));
+      const written = await fs.readFile(box.env.FERRY_CONFIG!, 'utf8');
+
+      const p115 = await ferry(['ls', 'old115:/lib'], box);
+      expect(p115.code, p115.stderr).toBe(0);
+      expect(p115.stdout).toMatch(/a\.txt/);
+      expect(p115.stderr.trim().split('\n').sort()).toEqual([
+        "ferry: remote 'old115': option 'download_segment_mib' was renamed to 'download_segment_size' (sizes are now in bytes; key=value also takes 16M); read as download_segment_size=2097152",
+        "ferry: remote 'old115': option 'upload_part_mib' was renamed to 'part_size' (sizes are now in bytes; key=value also takes 16M); read as part_size=4194304",
+      ]);
+
+      const aliyun = await ferry(['ls', 'oldali:/in'], box);
+      expect(aliyun.code, aliyun.stderr).toBe(0);
+      expect(aliyun.stdout).toMatch(/b\.txt/);
+      expect(aliyun.stderr).toMatch(/^ferry: remote 'oldali': option 'on_conflict' is no longer read and is ignored: .*--on-conflict/);
+      expect(aliyun.stderr.trim().split('\n')).toHaveLength(1);
+
+      // Read, never rewritten, by those commands (the aliyun one saves only its rotated token).
+      const after = JSON.parse(await fs.readFile(box.env.FERRY_CONFIG!, 'utf8')) as { remotes: Record<string, Record<string, unknown>> };
+      expect(after.remotes['old115']).toEqual((JSON.parse(written) as typeof after).remotes['old115']);
+      expect(after.remotes['oldali']!['on_conflict']).toBe('skip');
+
+      const add = await ferry(['remote', 'add', 'new115', 'p115', 'part_size=32M', 'download_segment_mib=8'], box);
+      expect(add.code, add.stderr).toBe(0);
+      expect(add.stderr).toMatch(/option 'download_segment_mib' was renamed to 'download_segment_size'/);
+      expect((await readConfig(box.env.FERRY_CONFIG!)).remotes['new115']).toEqual({ type: 'p115', part_size: 32 * 1024 * 1024, download_segment_size: 8 * 1024 * 1024 });
+    } finally {
+      await Promise.all([e115.close(), ali.close()]);
+    }
   });
 });

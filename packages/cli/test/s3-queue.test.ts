@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { startS3Emulator } from '@ferry/emulators';
-import { ferry, finished, sandbox, startFerry } from './helpers.js';
+import { ferry, finished, s3Args, sandbox, startFerry } from './helpers.js';
 import { withQueuePrefix } from './queue-sandbox.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -18,7 +18,7 @@ it('a queued copy to S3 runs on a worker like any remote, and lands with its SHA
   cleanups.push(() => fs.rm(plain.dir, { recursive: true, force: true }));
   const box = withQueuePrefix(plain, cleanups);
   const add = await ferry(
-    ['remote', 'add', 's3', 's3', `endpoint=${s3.endpoint}`, `bucket=${s3.bucket}`, `access_key_id=${s3.access_key_id}`, `secret_access_key=${s3.secret_access_key}`, 'force_path_style=true'],
+    ['remote', 'add', 's3', 's3', ...s3Args(s3)],
     box,
   );
   expect(add.code, add.stderr).toBe(0);

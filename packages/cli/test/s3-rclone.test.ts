@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type S3Emulator, startS3Emulator } from '@ferry/emulators';
-import { type Sandbox, ferry, sandbox, summaryOf, writeSmallTree } from './helpers.js';
+import { type Sandbox, ferry, s3Args, sandbox, summaryOf, writeSmallTree } from './helpers.js';
 
 const hasRclone = spawnSync('rclone', ['version'], { stdio: 'ignore' }).status === 0;
 if (!hasRclone) console.warn('s3-rclone.test.ts: rclone is not installed (Debian: apt-get install -y rclone); skipped');
@@ -53,7 +53,7 @@ beforeAll(async () => {
   s3 = await startS3Emulator();
   box = await sandbox();
   const add = await ferry(
-    ['remote', 'add', 's3', 's3', `endpoint=${s3.endpoint}`, `bucket=${s3.bucket}`, `access_key_id=${s3.access_key_id}`, `secret_access_key=${s3.secret_access_key}`, 'force_path_style=true'],
+    ['remote', 'add', 's3', 's3', ...s3Args(s3)],
     box,
   );
   expect(add.code, add.stderr).toBe(0);

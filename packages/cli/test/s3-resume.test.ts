@@ -3,7 +3,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type S3Emulator, startS3Emulator } from '@ferry/emulators';
-import { type Sandbox, ferry, finished, sandbox, startFerry, summaryOf, writeRandomFile } from './helpers.js';
+import { type Sandbox, ferry, finished, s3Args, sandbox, startFerry, summaryOf, writeRandomFile } from './helpers.js';
 
 const MiB = 1024 * 1024;
 const SIZE = 300 * MiB;
@@ -16,7 +16,7 @@ beforeAll(async () => {
   s3 = await startS3Emulator();
   box = await sandbox();
   const add = await ferry(
-    ['remote', 'add', 's3', 's3', `endpoint=${s3.endpoint}`, `bucket=${s3.bucket}`, `access_key_id=${s3.access_key_id}`, `secret_access_key=${s3.secret_access_key}`, 'force_path_style=true', `part_size=${PART}`],
+    ['remote', 'add', 's3', 's3', ...s3Args(s3), `part_size=${PART}`],
     box,
   );
   expect(add.code, add.stderr).toBe(0);

@@ -3,23 +3,11 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AliyunEmulator, type Emulator115, type S3Emulator, start115Emulator, startAliyunEmulator, startS3Emulator } from '@ferry/emulators';
-import { type Sandbox, ferry, finished, listFiles, sandbox, startFerry, summaryOf, waitFor, writeRandomFile, writeSmallTree } from './helpers.js';
+import { type Sandbox, aliyunArgs, ferry, finished, listFiles, s3Args, sandbox, startFerry, summaryOf, waitFor, writeRandomFile, writeSmallTree } from './helpers.js';
 import { p115RemoteFor } from '../src/emulator-remotes.js';
 
 let s3: S3Emulator;
 let box: Sandbox;
-
-function s3Args(emu: { endpoint: string; bucket: string; access_key_id: string; secret_access_key: string; region: string }, extra: string[] = []): string[] {
-  return [
-    `endpoint=${emu.endpoint}`,
-    `region=${emu.region}`,
-    `bucket=${emu.bucket}`,
-    `access_key_id=${emu.access_key_id}`,
-    `secret_access_key=${emu.secret_access_key}`,
-    'force_path_style=true',
-    ...extra,
-  ];
-}
 
 async function sha1File(path: string): Promise<string> {
   return createHash('sha1').update(await fs.readFile(path)).digest('hex');
@@ -130,7 +118,7 @@ describe('ferry and S3', () => {
       const data = await fs.readFile(local);
       ali.addBlob(data);
       expect(summaryOf(await ferry(['copy', join(box.dir, 'rapid-src'), 's3:/rapid', '--json'], box))).toMatchObject({ copied: 1 });
-      const added = await ferry(['remote', 'add', 'ali', 'aliyun-open', `refresh_token=${ali.refresh_token}`, `client_id=${ali.client_id}`, `client_secret=${ali.client_secret}`, `endpoint=${ali.base}`], box);
+      const added = await ferry(['remote', 'add', 'ali', 'aliyun-open', ...aliyunArgs(ali)], box);
       expect(added.code).toBe(0);
       const copy = await ferry(['copy', 's3:/rapid', 'ali:/rapid', '--json'], box);
       expect(copy.code, copy.stderr).toBe(0);

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AliyunEmulator, type Emulator115, start115Emulator, startAliyunEmulator } from '@ferry/emulators';
-import { type Sandbox, ferry, finished, listFiles, p115EndpointArgs, sandbox, startFerry, summaryOf } from './helpers.js';
+import { type Sandbox, aliyunArgs, ferry, finished, listFiles, p115EndpointArgs, sandbox, startFerry, summaryOf } from './helpers.js';
 import { withQueuePrefix } from './queue-sandbox.js';
 
 let emu: Emulator115;
@@ -24,7 +24,7 @@ beforeAll(async () => {
   box = await sandbox();
   const cookie = `cookie=${emu.users[0]!.cookie}`;
   expect((await ferry(['remote', 'add', 'em', 'p115', cookie, ...p115EndpointArgs(emu)], box)).code).toBe(0);
-  const aliArgs = [`refresh_token=${ali.refresh_token}`, `client_id=${ali.client_id}`, `client_secret=${ali.client_secret}`, `endpoint=${ali.base}`];
+  const aliArgs = aliyunArgs(ali);
   expect((await ferry(['remote', 'add', 'ali', 'aliyun-open', ...aliArgs], box)).code).toBe(0);
 });
 afterAll(async () => {

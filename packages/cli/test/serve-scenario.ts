@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { type AliyunEmulator, type Emulator115, start115Emulator, startAliyunEmulator } from '@ferry/emulators';
-import { type RunResult, type Sandbox, ferry, finished, p115EndpointArgs, sandbox, startFerry, waitFor } from './helpers.js';
+import { type RunResult, type Sandbox, aliyunArgs, ferry, finished, p115EndpointArgs, sandbox, startFerry, waitFor } from './helpers.js';
 import { withQueuePrefix } from './queue-sandbox.js';
 
 /**
@@ -48,7 +48,7 @@ export async function startServeScenario(): Promise<ServeScenario> {
   must(await ferry(['remote', 'add', 'my115', 'p115', `cookie=${cookie}`, ...p115EndpointArgs(emu)], box));
   must(
     await ferry(
-      ['remote', 'add', 'ali', 'aliyun-open', `refresh_token=${ali.refresh_token}`, `client_id=${ali.client_id}`, `client_secret=${ali.client_secret}`, `endpoint=${ali.base}`],
+      ['remote', 'add', 'ali', 'aliyun-open', ...aliyunArgs(ali)],
       box,
     ),
   );

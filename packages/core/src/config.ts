@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { BadInput } from './errors.js';
 import { withFileLock } from './file-lock.js';
+import { upgradeOptions } from './former-options.js';
 import { type ProviderFactory, describeOptions, findProviderFactory, knownProviderTypes } from './registry.js';
 
 const REMOTE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
@@ -51,7 +52,7 @@ export function describeZodError(error: z.ZodError): string {
 export function parseRemote(name: string, remote: RemoteConfig): { factory: ProviderFactory; options: Record<string, unknown> } {
   const factory = remoteFactory(name, remote);
   const { type: _type, ...raw } = remote;
-  const options = factory.options.safeParse(raw);
+  const options = factory.options.safeParse(upgradeOptions(factory, name, raw));
   if (!options.success) throw new BadInput(`remote '${name}': ${describeZodError(options.error)}`);
   return { factory, options: options.data };
 }

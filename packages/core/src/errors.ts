@@ -69,10 +69,6 @@ export class BadInput extends FerryError {
   readonly retryable = false;
 }
 
-export function isFerryError(err: unknown): err is FerryError {
-  return err instanceof FerryError;
-}
-
 /** Network-level failures from Node (reset sockets, refused connections) are worth retrying. */
 const TRANSIENT_SYSCALL_CODES = new Set([
   'ECONNRESET',

@@ -10,6 +10,7 @@ export * from './entry.js';
 export * from './errors.js';
 export * from './file-lock.js';
 export * from './filter.js';
+export * from './former-options.js';
 export * from './hash.js';
 export * from './journal.js';
 export * from './link-account.js';

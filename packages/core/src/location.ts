@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
 import { type ConfigStore, type FerryConfig, describeZodError, parseRemote } from './config.js';
 import { BadInput } from './errors.js';
+import { upgradeOptions } from './former-options.js';
 import { normalizePath } from './names.js';
 import type { Location } from './provider.js';
-import { type ProviderContext, type ProviderFactory, getProviderFactory, listProviderFactories, parseOptionArgs } from './registry.js';
+import { type ProviderContext, type ProviderFactory, findProviderFactory, getProviderFactory, listProviderFactories, parseOptionArgs } from './registry.js';
 
 /** A remote written out in the path itself, `:type,key=value,...:/path` (rclone's on-the-fly remotes). */
 export interface InlineRemote {
@@ -54,10 +55,10 @@ export function resolveLocation(arg: string, config: FerryConfig, store?: Config
     return { provider, path: '/', display: root };
   }
   const name = parsed.remote;
-  const lookup: Pick<ProviderContext, 'remoteOptions'> = { remoteOptions: (other) => config.remotes[other] };
+  const lookup: Pick<ProviderContext, 'remoteOptions'> = { remoteOptions: (other) => upgradedRemote(config, other) };
   if (parsed.inline) {
     const factory = getProviderFactory(parsed.inline.type);
-    const options = factory.options.safeParse(parseOptionArgs(factory, parsed.inline.options));
+    const options = factory.options.safeParse(upgradeOptions(factory, name, parseOptionArgs(factory, parsed.inline.options)));
     if (!options.success) throw new BadInput(`${name}: ${describeZodError(options.error)}`);
     const provider = factory.create(name, options.data, { ...lookup, ...context });
     return { provider, path: parsed.path, display: `${name}:${parsed.path}` };
@@ -73,6 +74,15 @@ export function resolveLocation(arg: string, config: FerryConfig, store?: Config
     ...context,
   });
   return { provider, path: parsed.path, display: `${name}:${parsed.path}` };
+}
+
+/** Another remote's raw options for a provider that borrows its login, former options mapped. */
+function upgradedRemote(config: FerryConfig, name: string): ({ type: string } & Record<string, unknown>) | undefined {
+  const remote = config.remotes[name];
+  const factory = remote && findProviderFactory(remote.type);
+  if (!remote || !factory) return remote;
+  const { type, ...raw } = remote;
+  return { type, ...upgradeOptions(factory, name, raw) };
 }
 
 function storeContext(store: ConfigStore, name: string): ProviderContext {

@@ -8,15 +8,9 @@ import { findOverlap } from './overlap.js';
 import type { BackoffPolicy } from './backoff.js';
 import { checkName, isPartialName, joinPath, parentPath } from './names.js';
 import { byId, sameNameCopy } from './same-name.js';
-import type { Location, Provider } from './provider.js';
+import type { ConflictPolicy, Location, Provider } from './provider.js';
 
 export type TransferMode = 'copy' | 'sync';
-
-/**
- * What to do when the target holds a different file under the same name: replace it, keep it and
- * skip the source file (rclone's --ignore-existing), or copy beside it as "name(1).ext".
- */
-export type ConflictPolicy = 'overwrite' | 'skip' | 'rename';
 
 /**
  * `renamedFrom` is set on a file whose source folder holds other files of its name while the

@@ -23,6 +23,12 @@ export interface Capabilities {
   sameNameFiles: boolean;
 }
 
+/**
+ * `--on-conflict`, what to do when the target holds a different file under the same name: replace
+ * it, keep it and skip the source file (rclone's --ignore-existing), or copy beside it as "name(1).ext".
+ */
+export type ConflictPolicy = 'overwrite' | 'skip' | 'rename';
+
 /** Where a new file goes among files of its name that the target folder already holds. */
 export interface Placement {
   /**
@@ -30,6 +36,13 @@ export interface Placement {
    * (only asked of a target with `capabilities.sameNameFiles`).
    */
   besideSameName?: boolean;
+  /**
+   * The engine's `--on-conflict`, for a name taken by the time the file lands (the plan read an
+   * older listing): overwrite replaces that file, skip keeps it and fails with Conflict, rename
+   * lets the service pick a free name. Absent: overwrite. A target whose writes always replace
+   * may ignore it.
+   */
+  onConflict?: ConflictPolicy;
 }
 
 /** What a rapid-upload target may ask of the source: the size, the SHA-1 and small byte ranges. */

@@ -15,9 +15,29 @@ const SIZE_UNITS: Record<string, number> = { b: 1, k: 1024, m: 1024 ** 2, g: 102
 
 /** Bytes in `text` ("10M", "512K", "100" = 100 KiB); `flag` names the option in the refusal. */
 export function parseSize(text: string, flag: string): number {
+  return sizeIn(text, 'k', `${flag} takes a size like 100K, 10M or 2G (K = 1024 bytes; a bare number is KiB), got '${text}'`);
+}
+
+/**
+ * Bytes in a size option's `key=value` text ("16M", "16Mi", "512K"). A bare number is bytes
+ * there, not KiB as in flags: it is what the config stores, so a value copied from it means the same.
+ */
+export function parseOptionSize(text: string, key: string): number {
+  return sizeIn(text, 'b', `option '${key}' takes a size like 512K, 16M or 1G (K = 1024 bytes; a bare number is bytes), got '${text}'`);
+}
+
+/** `bytes` as a size option takes it: 20971520 as "20M", the largest unit that divides it. */
+export function formatOptionSize(bytes: number): string {
+  for (const [suffix, unit] of [['G', 1024 ** 3], ['M', 1024 ** 2], ['K', 1024]] as const) {
+    if (bytes >= unit && bytes % unit === 0) return `${bytes / unit}${suffix}`;
+  }
+  return String(bytes);
+}
+
+function sizeIn(text: string, bareUnit: 'b' | 'k', refusal: string): number {
   const m = /^(\d+(?:\.\d+)?)([bkmgtp])?(?:ib?|b)?$/i.exec(text.trim());
-  if (!m) throw new BadInput(`${flag} takes a size like 100K, 10M or 2G (K = 1024 bytes; a bare number is KiB), got '${text}'`);
-  return Math.round(Number(m[1]) * SIZE_UNITS[(m[2] ?? 'k').toLowerCase()]!);
+  if (!m) throw new BadInput(refusal);
+  return Math.round(Number(m[1]) * SIZE_UNITS[(m[2] ?? bareUnit).toLowerCase()]!);
 }
 
 const AGE_UNITS: Record<string, number> = {

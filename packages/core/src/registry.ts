@@ -3,6 +3,7 @@ import { BadInput } from './errors.js';
 import type { PacerStore } from './pacing/store.js';
 import type { Provider } from './provider.js';
 import type { LoginFlow, PathLinks, ProviderCommand } from './provider-commands.js';
+import { parseOptionSize } from './rclone-units.js';
 
 /**
  * A provider type declares its options once, as a zod object whose fields carry defaults and
@@ -17,6 +18,8 @@ export interface ProviderFactory<S extends z.ZodObject = z.ZodObject> {
   secrets: readonly string[];
   /** Serves paths written without "remote:" (local disk). */
   barePaths?: boolean;
+  /** Options earlier versions took, so their configs keep loading (see upgradeOptions). */
+  formerOptions?: Readonly<Record<string, FormerOption>>;
   create(remote: string, options: z.infer<S>, context: ProviderContext): Provider;
   /** An interactive login that fills in a remote of this type (`ferry login NAME REMOTE`). */
   login?: LoginFlow;
@@ -25,6 +28,15 @@ export interface ProviderFactory<S extends z.ZodObject = z.ZodObject> {
   /** Links this provider opens where a path is expected. */
   links?: PathLinks;
 }
+
+/**
+ * An option an earlier version took. A renamed one's value still counts (converted to the new
+ * option's unit); a retired one is ignored. Either way a config written then keeps loading, and
+ * the user is told once per process what to change (upgradeOptions).
+ */
+export type FormerOption =
+  | { renamedTo: string; convert?: (value: unknown) => unknown; note?: string }
+  | { retired: string };
 
 /** What a provider may use from the host: persisting rotated credentials, for instance. */
 export interface ProviderContext {
@@ -108,8 +120,21 @@ function redact(secret: string): string {
   return `${secret.slice(0, 3)}***${secret.slice(-2)}`;
 }
 
+/**
+ * A size option: a whole number of bytes in the config, named `*_size` like every provider's
+ * sizes; `key=value` also takes rclone's suffixes (16M). Shown with the type `size`.
+ */
+export function byteSize(): z.ZodNumber {
+  return z.number().int().meta({ unit: 'bytes' });
+}
+
+function isByteSize(schema: ZodInternals): boolean {
+  return z.globalRegistry.get(schema as unknown as z.ZodType)?.['unit'] === 'bytes';
+}
+
 export interface OptionInfo {
   name: string;
+  /** The zod type name ("string", "number", "boolean", "enum"), or "size" for a byteSize(). */
   type: string;
   required: boolean;
   default?: unknown;
@@ -128,6 +153,7 @@ function unwrap(schema: ZodInternals): { type: string; default?: unknown; option
   let def: unknown;
   for (;;) {
     const d = node._zod.def;
+    if (isByteSize(node)) return def === undefined ? { type: 'size', optional } : { type: 'size', default: def, optional };
     if (d.type === 'default') {
       def = d.defaultValue;
       optional = true;
@@ -167,10 +193,18 @@ export function parseOptionArgs(factory: ProviderFactory, args: readonly string[
     const key = arg.slice(0, eq);
     const value = arg.slice(eq + 1);
     const info = infos.get(key);
+    const former = factory.formerOptions?.[key];
+    if (!info && former) {
+      // Mapped by upgradeOptions after this, as a config's would be.
+      out[key] = value !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+      continue;
+    }
     if (!info) {
       throw new BadInput(`'${factory.type}' has no option '${key}' (options: ${[...infos.keys()].join(', ')})`);
     }
-    if (info.type === 'number') {
+    if (info.type === 'size') {
+      out[key] = parseOptionSize(value, key);
+    } else if (info.type === 'number') {
       const n = Number(value);
       if (value === '' || !Number.isFinite(n)) throw new BadInput(`option '${key}' needs a number, got '${value}'`);
       out[key] = n;

@@ -6,7 +6,7 @@ import { type CheckpointHandle, type FileCheckpoint, noCheckpoint } from './chec
 import { PartReader } from './parts.js';
 import { parentPath } from './names.js';
 import type { BandwidthLimit } from './bandwidth.js';
-import type { Placement, Provider, RapidSource, UploadSession, UploadState } from './provider.js';
+import type { ConflictPolicy, Placement, Provider, RapidSource, UploadSession, UploadState } from './provider.js';
 
 export interface FileTransfer {
   src: Provider;
@@ -15,6 +15,8 @@ export interface FileTransfer {
   dstPath: string;
   /** Land beside the target's files of this name: the source's other files of that name. */
   besideSameName?: boolean;
+  /** The run's `--on-conflict`, passed on to the target (see Placement). */
+  onConflict?: ConflictPolicy;
 }
 
 export interface TransferContext {
@@ -58,7 +60,10 @@ function where(t: FileTransfer): string {
  */
 export async function transferFile(t: FileTransfer, ctx: TransferContext = {}): Promise<FileResult> {
   const { src, srcEntry, dst, dstPath } = t;
-  const placement: Placement = t.besideSameName ? { besideSameName: true } : {};
+  const placement: Placement = {
+    ...(t.besideSameName ? { besideSameName: true } : {}),
+    ...(t.onConflict ? { onConflict: t.onConflict } : {}),
+  };
   if (can(dst, 'serverImport') && dst.serverImport.canImportFrom(src)) {
     if (can(dst, 'mkdirp')) await dst.mkdirp(parentPath(dstPath));
     const landed = await dst.serverImport.importEntry(src, srcEntry, dstPath, placement);

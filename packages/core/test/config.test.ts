@@ -4,7 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BadInput, ConfigStore, registerProvider, resolveLocation } from '../src/index.js';
+import {
+  BadInput,
+  ConfigStore,
+  byteSize,
+  describeOptions,
+  getProviderFactory,
+  parseOptionArgs,
+  parseRemote,
+  registerProvider,
+  renamedFromMib,
+  resolveLocation,
+} from '../src/index.js';
 import { MemoryProvider } from '../src/testing/index.js';
 
 beforeAll(() => {
@@ -13,6 +24,14 @@ beforeAll(() => {
     description: 'test',
     options: z.object({ token: z.string().describe('secret token'), page: z.number().default(100) }),
     secrets: ['token'],
+    create: (remote) => new MemoryProvider(remote),
+  });
+  registerProvider({
+    type: 'memformer',
+    description: 'test',
+    options: z.object({ chunk_size: byteSize().min(1024).default(8 * 1024 * 1024).describe('bytes per chunk'), page: z.number().default(100) }),
+    secrets: [],
+    formerOptions: { chunk_mib: renamedFromMib('chunk_size'), policy: { retired: 'the engine decides' } },
     create: (remote) => new MemoryProvider(remote),
   });
 });
@@ -58,5 +77,28 @@ describe('config store', () => {
     expect(loc.path).toBe('/a/b');
     expect(loc.provider.remote).toBe('m');
     expect(() => resolveLocation('zz:/a', config)).toThrow(/unknown remote 'zz'/);
+  });
+
+  it('reads a former option under its new name and unit, drops a retired one, and lets a new key win', () => {
+    const factory = getProviderFactory('memformer');
+    expect(parseRemote('old', { type: 'memformer', chunk_mib: 2, policy: 'skip', page: 5 }).options).toEqual({ chunk_size: 2 * 1024 * 1024, page: 5 });
+    expect(parseRemote('both', { type: 'memformer', chunk_mib: 2, chunk_size: 4096 }).options).toEqual({ chunk_size: 4096, page: 100 });
+    expect(() => parseRemote('bad', { type: 'memformer', chunk_mib: 'big' })).toThrow(/^remote 'bad': chunk_size: /);
+    const inline = resolveLocation(':memformer,chunk_mib=3,policy=rename:/x', { remotes: {}, defaults: {} });
+    expect(inline.path).toBe('/x');
+    expect(() => parseOptionArgs(factory, ['chunk_mb=1'])).toThrow(/has no option 'chunk_mb'/);
+  });
+
+  it("shows a byteSize option as a size and reads rclone's suffixes in key=value, a bare number as bytes", () => {
+    const factory = getProviderFactory('memformer');
+    expect(describeOptions(factory).map((o) => [o.name, o.type, o.default])).toEqual([
+      ['chunk_size', 'size', 8 * 1024 * 1024],
+      ['page', 'number', 100],
+    ]);
+    expect(parseOptionArgs(factory, ['chunk_size=16M'])).toEqual({ chunk_size: 16 * 1024 * 1024 });
+    expect(parseOptionArgs(factory, ['chunk_size=16Mi'])).toEqual({ chunk_size: 16 * 1024 * 1024 });
+    expect(parseOptionArgs(factory, ['chunk_size=1.5K'])).toEqual({ chunk_size: 1536 });
+    expect(parseOptionArgs(factory, ['chunk_size=4096'])).toEqual({ chunk_size: 4096 });
+    expect(() => parseOptionArgs(factory, ['chunk_size=lots'])).toThrow(/option 'chunk_size' takes a size like 512K, 16M or 1G/);
   });
 });

@@ -1,4 +1,4 @@
-import { type AliyunEmulator, type AliyunEmulatorOptions, startAliyunEmulator } from '@ferry/emulators';
+import { type AliyunEmulator, type AliyunEmulatorOptions, aliyunEmulatorOptions, startAliyunEmulator } from '@ferry/emulators';
 import { AliyunOpenProvider, type AliyunOpenOptions, aliyunOpenOptions } from '../src/index.js';
 
 export { bytes } from '@ferry/core/testing';
@@ -26,13 +26,7 @@ export function newProvider(
   providerOptions: Partial<AliyunOpenOptions> = {},
   saved: Record<string, unknown>[] = [],
 ): AliyunOpenProvider {
-  const options = aliyunOpenOptions.parse({
-    refresh_token: emulator.issueRefreshToken(),
-    client_id: emulator.client_id,
-    client_secret: emulator.client_secret,
-    endpoint: emulator.base,
-    ...providerOptions,
-  });
+  const options = aliyunOpenOptions.parse({ ...aliyunEmulatorOptions(emulator, emulator.issueRefreshToken()), ...providerOptions });
   return new AliyunOpenProvider('ali', options, {
     saveOptions: async (patch) => {
       saved.push(patch);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
 import type { ProviderContext } from '@ferry/core';
-import { type AliyunEmulator, startAliyunEmulator } from '@ferry/emulators';
+import { type AliyunEmulator, aliyunEmulatorOptions, startAliyunEmulator } from '@ferry/emulators';
 
 type WithLock = NonNullable<ProviderContext['withLock']>;
 
@@ -48,13 +48,7 @@ async function sharedConfig(options: { client_secret?: string } = {}): Promise<s
   emulator.put('/shared/a.txt', Buffer.from('a'));
   dir = mkdtempSync(join(tmpdir(), 'ferry-aliyun-shared-'));
   const path = join(dir, 'ferry.config.json');
-  const ali = {
-    type: 'aliyun-open',
-    refresh_token: emulator.issueRefreshToken(),
-    client_id: emulator.client_id,
-    client_secret: options.client_secret ?? emulator.client_secret,
-    endpoint: emulator.base,
-  };
+  const ali = { type: 'aliyun-open', ...aliyunEmulatorOptions(emulator, emulator.issueRefreshToken()), ...options };
   writeFileSync(path, JSON.stringify({ remotes: { ali } }));
   return path;
 }

@@ -205,45 +205,62 @@ describe('aliyun-open transfers over the emulator', () => {
     }
   });
 
-  it('handles an existing name by the on_conflict policy', async () => {
+  it('handles a name taken when the file lands as the engine says (Placement onConflict)', async () => {
     const old = Buffer.from('old content');
     const fresh = bytes(300_000, 8);
     const src = new MemoryProvider('src', { listSha1: true });
     src.put('/x.bin', fresh);
     const srcEntry = await src.stat('/x.bin');
-
-    const overwrite = await aliyunFixture({}, { on_conflict: 'overwrite' });
+    const { emulator, provider } = await aliyunFixture();
     try {
-      overwrite.emulator.put('/c/x.bin', old);
-      const result = await transferFile({ src, srcEntry, dst: overwrite.provider, dstPath: '/c/x.bin' });
-      expect(result.kind).toBe('copied');
-      expect(overwrite.emulator.names('/c')).toEqual(['x.bin']);
-      expect(overwrite.emulator.read('/c/x.bin')!.equals(fresh)).toBe(true);
+      emulator.put('/o/x.bin', old);
+      const replaced = await transferFile({ src, srcEntry, dst: provider, dstPath: '/o/x.bin' });
+      expect(replaced.kind).toBe('copied');
+      expect(emulator.names('/o')).toEqual(['x.bin']);
+      expect(emulator.read('/o/x.bin')!.equals(fresh)).toBe(true);
+
+      emulator.put('/r/x.bin', old);
+      emulator.addBlob(fresh);
+      const renamed = await transferFile({ src, srcEntry, dst: provider, dstPath: '/r/x.bin', onConflict: 'rename' });
+      expect(renamed.kind).toBe('rapid');
+      expect(emulator.names('/r')).toEqual(['x(1).bin', 'x.bin']);
+      expect(emulator.read('/r/x.bin')!.equals(old)).toBe(true);
+      expect(emulator.read('/r/x(1).bin')!.equals(fresh)).toBe(true);
+
+      emulator.put('/s/x.bin', old);
+      await expect(transferFile({ src, srcEntry, dst: provider, dstPath: '/s/x.bin', onConflict: 'skip' })).rejects.toBeInstanceOf(Conflict);
+      expect(emulator.names('/s')).toEqual(['x.bin']);
+      expect(emulator.read('/s/x.bin')!.equals(old)).toBe(true);
     } finally {
-      await overwrite.emulator.close();
+      await emulator.close();
     }
+  });
 
-    const rename = await aliyunFixture({}, { on_conflict: 'rename' });
+  it('obeys the engine\'s --on-conflict as an Aliyun target: overwrite replaces, skip keeps, rename adds name(1)', async () => {
+    const old = Buffer.from('old content');
+    const fresh = bytes(300_000, 9);
+    const src = new MemoryProvider('src', { listSha1: true });
+    src.put('/x.bin', fresh);
+    const { emulator, provider } = await aliyunFixture();
     try {
-      rename.emulator.put('/c/x.bin', old);
-      rename.emulator.addBlob(fresh);
-      const result = await transferFile({ src, srcEntry, dst: rename.provider, dstPath: '/c/x.bin' });
-      expect(result.kind).toBe('rapid');
-      expect(rename.emulator.names('/c')).toEqual(['x(1).bin', 'x.bin']);
-      expect(rename.emulator.read('/c/x.bin')!.equals(old)).toBe(true);
-      expect(rename.emulator.read('/c/x(1).bin')!.equals(fresh)).toBe(true);
-    } finally {
-      await rename.emulator.close();
-    }
+      for (const dir of ['overwrite', 'skip', 'rename']) emulator.put(`/${dir}/x.bin`, old);
+      const run = (onConflict: 'overwrite' | 'skip' | 'rename') =>
+        runTransfer({ source: loc(src, '/'), target: loc(provider, `/${onConflict}`), mode: 'copy', onConflict, transfers: 1 });
 
-    const skip = await aliyunFixture({}, { on_conflict: 'skip' });
-    try {
-      skip.emulator.put('/c/x.bin', old);
-      await expect(transferFile({ src, srcEntry, dst: skip.provider, dstPath: '/c/x.bin' })).rejects.toBeInstanceOf(Conflict);
-      expect(skip.emulator.names('/c')).toEqual(['x.bin']);
-      expect(skip.emulator.read('/c/x.bin')!.equals(old)).toBe(true);
+      expect(await run('overwrite')).toMatchObject({ copied: 1, skipped: 0, failed: 0 });
+      expect(emulator.names('/overwrite')).toEqual(['x.bin']);
+      expect(emulator.read('/overwrite/x.bin')!.equals(fresh)).toBe(true);
+
+      expect(await run('skip')).toMatchObject({ copied: 0, skipped: 1, failed: 0 });
+      expect(emulator.read('/skip/x.bin')!.equals(old)).toBe(true);
+
+      // The overwrite run landed these bytes, so this copy is a rapid upload.
+      expect(await run('rename')).toMatchObject({ rapid: 1, failed: 0 });
+      expect(emulator.names('/rename')).toEqual(['x(1).bin', 'x.bin']);
+      expect(emulator.read('/rename/x.bin')!.equals(old)).toBe(true);
+      expect(emulator.read('/rename/x(1).bin')!.equals(fresh)).toBe(true);
     } finally {
-      await skip.emulator.close();
+      await emulator.close();
     }
   });
 

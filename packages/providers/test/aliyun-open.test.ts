@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { AuthError, BadInput, IntegrityError } from '@ferry/core';
 import { runConformanceSuite } from '@ferry/core/testing';
 import { ALIYUN_PATHS } from '@ferry/protocols';
+import { aliyunEmulatorOptions } from '@ferry/emulators';
 import { AliyunOpenProvider, aliyunOpenOptions } from '../src/index.js';
 import { aliyunFixture, bytes, newProvider } from './aliyun-helpers.js';
 
@@ -72,7 +73,7 @@ describe('aliyun-open provider', () => {
       // The same token in another process: it was spent by the first refresh.
       const other = new AliyunOpenProvider(
         'ali',
-        aliyunOpenOptions.parse({ refresh_token: spent, client_id: emulator.client_id, client_secret: emulator.client_secret, endpoint: emulator.base }),
+        aliyunOpenOptions.parse(aliyunEmulatorOptions(emulator, spent)),
       );
       await expect(other.stat('/a')).resolves.toMatchObject({ isDir: true });
       expect(emulator.stats.refreshGrants).toBe(1);

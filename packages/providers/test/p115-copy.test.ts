@@ -10,6 +10,7 @@ import { LocalProvider } from '../src/index.js';
 import { emulatorProvider } from './p115-helpers.js';
 
 /** Size of the big file; FERRY_P115_BIG_MIB overrides it (1024 for the full 1 GiB run). */
+const MiB = 1024 * 1024;
 const BIG_MIB = Number(process.env['FERRY_P115_BIG_MIB'] ?? 1024);
 
 async function sha1OfFile(path: string): Promise<string> {
@@ -50,7 +51,7 @@ describe('p115 -> local copy', () => {
     emu.injectFault({ kind: 'expireUrls', afterBytes: size / 2 });
     const target = join(work, 'target');
     await fs.mkdir(target);
-    const source = emulatorProvider(emu, 0, { download_segment_mib: 16 });
+    const source = emulatorProvider(emu, 0, { download_segment_size: 16 * MiB });
     const summary = await runTransfer({
       source: { provider: source, path: '/', display: 'em:/' },
       target: { provider: new LocalProvider('local', target), path: '/', display: target },

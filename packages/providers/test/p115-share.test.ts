@@ -152,7 +152,7 @@ runConformanceSuite({
       const tree = emu.tree('alice');
       // A share holds at least one item; the first test seeds nothing.
       if (tree.children(tree.folderByPath(dir)!).length === 0) emu.putFile('alice', `${dir}/placeholder.txt`, Buffer.from('x'));
-      return shareProvider(emu, shareFolderContent(emu, dir), {}, { overrides: { page_size: 7, download_segment_mib: 1, cookie, backoff_ms: 1 } });
+      return shareProvider(emu, shareFolderContent(emu, dir), {}, { overrides: { page_size: 7, download_segment_size: 1 * MiB, cookie, backoff_ms: 1 } });
     });
     return {
       provider,
@@ -391,7 +391,7 @@ describe('115share as a source of copies', () => {
     };
     for (const [path, data] of Object.entries(files)) emu.putFile('alice', path, data);
     const share = emu.createShare('alice', ['tree']);
-    const source = shareProvider(emu, share, {}, { overrides: { download_segment_mib: 1 } });
+    const source = shareProvider(emu, share, {}, { overrides: { download_segment_size: 1 * MiB } });
     const work = await mkdtemp(join(tmpdir(), 'ferry-share-local-'));
     // Every URL issued so far dies after 1.5 MiB more have left the CDN: the big file renews mid-way.
     emu.expireUrls(1.5 * MiB);
@@ -463,7 +463,7 @@ describe('115share files over the web download cap', () => {
     const over = randomBytes(MiB + 1);
     emu.putFile('alice', 'capped1/over.mkv', over);
     const share = emu.createShare('alice', ['capped1/over.mkv']);
-    const source = shareProvider(emu, share, { web_download_max_mib: 1 }, { overrides: { download_segment_mib: 1 } });
+    const source = shareProvider(emu, share, { web_download_max_size: 1 * MiB }, { overrides: { download_segment_size: 1 * MiB } });
     const work = await mkdtemp(join(tmpdir(), 'ferry-share-cap-'));
     // The first URL dies once its first segment has left the CDN: the second segment needs a new one.
     emu.expireUrls(MiB / 2);
@@ -483,7 +483,7 @@ describe('115share files over the web download cap', () => {
 
     // A file within the cap still uses the web endpoint.
     emu.putFile('alice', 'capped1/small.txt', Buffer.from('small'));
-    const small = shareProvider(emu, emu.createShare('alice', ['capped1/small.txt']), { web_download_max_mib: 1 });
+    const small = shareProvider(emu, emu.createShare('alice', ['capped1/small.txt']), { web_download_max_size: 1 * MiB });
     const mid = emu.shareDownurls;
     const [entry] = await collect(small.list('/'));
     expect((await readAll(await small.openRead(entry!))).toString()).toBe('small');
@@ -497,7 +497,7 @@ describe('115share files over the web download cap', () => {
     const emu = await capped();
     const over = randomBytes(MiB + 1);
     emu.putFile('alice', 'capped2/over.bin', over);
-    const source = shareProvider(emu, emu.createShare('alice', ['capped2/over.bin']), {}, { overrides: { download_segment_mib: 1 } });
+    const source = shareProvider(emu, emu.createShare('alice', ['capped2/over.bin']), {}, { overrides: { download_segment_size: 1 * MiB } });
     const [entry] = await collect(source.list('/'));
     emu.expireUrls(MiB / 2);
     const before = emu.shareDownurls;
@@ -512,7 +512,7 @@ describe('115share files over the web download cap', () => {
     emu.setCookieBoundUrls({ app: true });
     const over = randomBytes(MiB + 1);
     emu.putFile('alice', 'capped4/over.bin', over);
-    const source = shareProvider(emu, emu.createShare('alice', ['capped4/over.bin']), { web_download_max_mib: 1 }, { overrides: { download_segment_mib: 1 } });
+    const source = shareProvider(emu, emu.createShare('alice', ['capped4/over.bin']), { web_download_max_size: 1 * MiB }, { overrides: { download_segment_size: 1 * MiB } });
     const [entry] = await collect(source.list('/'));
     emu.expireUrls(MiB / 2);
     const before = emu.shareDownurls;
@@ -531,7 +531,7 @@ describe('115share files over the web download cap', () => {
     const share = emu.createShare('alice', ['capped3/film.mkv']);
     const ali = await aliyunFixture();
     ali.emulator.addBlob(film);
-    const source = shareProvider(emu, share, { web_download_max_mib: 1 });
+    const source = shareProvider(emu, share, { web_download_max_size: 1 * MiB });
     const cdnBefore = emu.cdnBytesServed;
     const before = emu.shareDownurls;
     const files: { rel: string; read: number }[] = [];
@@ -554,8 +554,8 @@ describe('115share files over the web download cap', () => {
   });
 
   it('declares the cap as an option, 200 MiB by default', () => {
-    expect(p115ShareOptions.parse({ share_code: 'sw6pw793wfp' }).web_download_max_mib).toBe(200);
-    expect(p115ShareOptions.safeParse({ share_code: 'sw6pw793wfp', web_download_max_mib: -1 }).success).toBe(false);
+    expect(p115ShareOptions.parse({ share_code: 'sw6pw793wfp' }).web_download_max_size).toBe(200 * MiB);
+    expect(p115ShareOptions.safeParse({ share_code: 'sw6pw793wfp', web_download_max_size: -1 }).success).toBe(false);
   });
 });
 

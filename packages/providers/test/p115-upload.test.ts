@@ -107,7 +107,7 @@ describe('p115 uploads over the emulator', () => {
         'sub/deep/c.bin': bytes(2 * MiB + 3, 5),
       };
       await writeTree(dir, files);
-      const provider = emulatorProvider(emu, 0, { upload_part_mib: 1 });
+      const provider = emulatorProvider(emu, 0, { part_size: 1 * MiB });
       const before = { ...emu.uploadStats };
       const first = await runTransfer({ source: loc(new LocalProvider('local', dir), '/'), target: loc(provider, '/tree1'), mode: 'copy', backoff: fastBackoff });
       expect(first).toMatchObject({ failed: 0 });
@@ -149,7 +149,7 @@ describe('p115 uploads over the emulator', () => {
       // Only fhnfile's own host reaches the emulator; any other OSS name (the bare endpoint a
       // path-style request goes to) is refused at connect.
       const connect_to = `fhnfile.oss-cn-shenzhen.aliyuncs.com=${emu.ossConnect},*.aliyuncs.com=127.0.0.1:9`;
-      const provider = emulatorProvider(emu, 0, { upload_part_mib: 1, connect_to });
+      const provider = emulatorProvider(emu, 0, { part_size: 1 * MiB, connect_to });
       const before = { ...emu.uploadStats };
       const result = await runTransfer({ source: loc(new LocalProvider('local', dir), '/'), target: loc(provider, '/vhost'), mode: 'copy', backoff: fastBackoff });
       expect(result).toMatchObject({ failed: 0, copied: 1 });
@@ -237,7 +237,7 @@ describe('p115 uploads over the emulator', () => {
           emu.injectFault({ kind: 'ossPartFail', times: 1 });
         }
       };
-      const provider = emulatorProvider(emu, 0, { upload_part_mib: 4 });
+      const provider = emulatorProvider(emu, 0, { part_size: 4 * MiB });
       const before = { ...emu.uploadStats };
       const journal = await Journal.open(join(`${dir}-journal`, 'journal'));
       const summary = await runTransfer({ source: loc(source, '/'), target: loc(provider, '/big1'), mode: 'copy', journal, backoff: fastBackoff });
@@ -261,13 +261,13 @@ describe('p115 uploads over the emulator', () => {
       const dropping = new ListedLocal(dir2, sums2);
       dropping.cutAt = 5 * partSize + 1000;
       const srcEntry = await dropping.stat('/big.bin');
-      const p1 = emulatorProvider(emu, 0, { upload_part_mib: 4 });
+      const p1 = emulatorProvider(emu, 0, { part_size: 4 * MiB });
       await expect(transferFile({ src: dropping, srcEntry, dst: p1, dstPath: '/big2/big.bin' }, { checkpoint })).rejects.toThrow(/early/);
       await p1.close();
       expect(checkpoint.saved?.offset).toBe(5 * partSize);
       expect(checkpoint.saved?.upload).toMatchObject({ uploadId: expect.any(String), parts: expect.any(Array) });
       const mid = { ...emu.uploadStats };
-      const p2 = emulatorProvider(emu, 0, { upload_part_mib: 4 });
+      const p2 = emulatorProvider(emu, 0, { part_size: 4 * MiB });
       const result = await transferFile({ src: new ListedLocal(dir2, sums2), srcEntry, dst: p2, dstPath: '/big2/big.bin' }, { checkpoint });
       expect(result).toMatchObject({ kind: 'copied', resumedFrom: 5 * partSize, sha1: sha1(data2) });
       expect(emu.uploadStats.ossBytes - mid.ossBytes).toBe(size - 5 * partSize);
@@ -285,7 +285,7 @@ describe('p115 uploads over the emulator', () => {
     try {
       const data = bytes(6 * MiB + 7, 44);
       await writeTree(dir, { 'f.bin': data });
-      const provider = emulatorProvider(emu, 0, { upload_part_mib: 1 });
+      const provider = emulatorProvider(emu, 0, { part_size: 1 * MiB });
       const source = new LocalProvider('local', dir);
       const entry = await source.stat('/f.bin');
       let expired = false;
@@ -346,7 +346,7 @@ describe('p115 uploads over the emulator', () => {
 
   it('an upload begun without the SHA-1 keeps its parts aside and lands them on complete (multipart, or rapid with the challenge)', async () => {
     const emu = await emulator.get();
-    const provider = emulatorProvider(emu, 0, { upload_part_mib: 1 });
+    const provider = emulatorProvider(emu, 0, { part_size: 1 * MiB });
     const data = bytes(2 * MiB + 500_000, 55);
     const send = async (path: string) => {
       const session = await provider.beginUpload!(path, { size: data.length });

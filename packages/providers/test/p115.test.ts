@@ -11,6 +11,7 @@ import { P115Provider, p115Options } from '../src/index.js';
 import { emulatorProvider, lazyEmulator } from './p115-helpers.js';
 
 const emulator = lazyEmulator();
+const MiB = 1024 * 1024;
 afterAll(() => emulator.close());
 
 let roots = 0;
@@ -109,7 +110,7 @@ describe('p115 provider against the emulator', () => {
     const emu = await emulator.get();
     const data = randomBytes(3 * 1024 * 1024 + 5);
     emu.putFile('alice', 'faults/f.bin', data);
-    const provider = emulatorProvider(emu, 0, { download_segment_mib: 1 });
+    const provider = emulatorProvider(emu, 0, { download_segment_size: 1 * MiB });
     const entry = await provider.stat('/faults/f.bin');
     emu.injectFault({ kind: 'drop', afterBytes: 100_000, times: 1 });
     emu.expireUrls(1_500_000);
@@ -125,7 +126,7 @@ describe('p115 provider against the emulator', () => {
     emu.putFile('alice', 'cookie-bound/f.bin', data);
     emu.setCookieBoundUrls({ app: true });
     try {
-      const provider = emulatorProvider(emu, 0, { download_segment_mib: 1 });
+      const provider = emulatorProvider(emu, 0, { download_segment_size: 1 * MiB });
       const entry = await provider.stat('/cookie-bound/f.bin');
       const refusedBefore = emu.cdnRefused;
       emu.expireUrls(1_500_000);

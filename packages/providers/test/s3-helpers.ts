@@ -1,20 +1,12 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { type S3Emulator, startS3Emulator } from '@ferry/emulators';
+import { type S3Emulator, s3EmulatorOptions, startS3Emulator } from '@ferry/emulators';
 import { S3Provider, type S3Options, s3Options } from '../src/index.js';
 
 export { bytes } from '@ferry/core/testing';
 
 /** The remote options that reach an emulator's bucket, under `prefix`. */
 export function s3OptionsFor(emu: S3Emulator, extra: Partial<S3Options> = {}): S3Options {
-  return s3Options.parse({
-    endpoint: emu.endpoint,
-    region: emu.region,
-    bucket: emu.bucket,
-    access_key_id: emu.access_key_id,
-    secret_access_key: emu.secret_access_key,
-    force_path_style: true,
-    ...extra,
-  });
+  return s3Options.parse({ ...s3EmulatorOptions(emu), ...extra });
 }
 
 export function s3Provider(emu: S3Emulator, extra: Partial<S3Options> = {}, remote = 's3'): S3Provider {

@@ -1,4 +1,4 @@
-import { BadInput, errorMessage, isFerryError } from '@ferry/core';
+import { BadInput, FerryError, errorMessage } from '@ferry/core';
 
 /** An API refusal with its HTTP status; the message is the whole answer, never a stack. */
 export class HttpError extends Error {
@@ -20,6 +20,6 @@ export function httpErrorOf(err: unknown): { status: HttpError['status']; messag
   const message = errorMessage(err).split('\n')[0] ?? 'error';
   if (err instanceof BadInput) return { status: 400, message };
   if (err instanceof Error && err.name === 'RedisUnavailable') return { status: 503, message };
-  if (isFerryError(err)) return { status: 400, message };
+  if (err instanceof FerryError) return { status: 400, message };
   return { status: 500, message };
 }

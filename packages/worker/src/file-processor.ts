@@ -132,6 +132,7 @@ async function processBatch(job: Job, token: string | undefined, deps: Processor
         ...file,
         ...(data.rapidOnly ? { rapidOnly: true } : {}),
         ...(data.bwlimit ? { bwlimit: data.bwlimit } : {}),
+        ...(data.onConflict ? { onConflict: data.onConflict } : {}),
       };
       try {
         done.push(resumed && (await landedBefore(one, deps)) ? landed(one, deps) : await copyOne(one, deps, noCheckpoint));
@@ -203,6 +204,7 @@ async function copyOne(data: FileJobData, deps: ProcessorDeps, checkpoint: Check
     target: target.provider,
     emit,
     bytesEventMs: BYTES_EVENT_MS,
+    ...(data.onConflict ? { onConflict: data.onConflict } : {}),
     sending: {
       checkpoint,
       ...(data.rapidOnly ? { rapidOnly: true } : {}),

@@ -47,6 +47,8 @@ function bwlimitSchema() {
 const sendingSchema = {
   rapidOnly: z.boolean().optional(),
   bwlimit: bwlimitSchema().optional(),
+  /** The transfer's `--on-conflict`, for the target (core's Placement); absent: overwrite. */
+  onConflict: z.enum(['skip', 'rename']).optional(),
 };
 /** A spec as callers write it: fields with defaults may be left out. */
 export type TransferSpecInput = z.input<typeof transferSpecSchema>;

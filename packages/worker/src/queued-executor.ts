@@ -22,7 +22,7 @@ export class QueuedExecutor implements Executor {
   private events: RunEvent[] = [];
   private readonly batches = new SmallFileBatches();
   private readonly fileOpts: object;
-  private readonly sending: { rapidOnly?: boolean; bwlimit?: string };
+  private readonly sending: { rapidOnly?: boolean; bwlimit?: string; onConflict?: 'skip' | 'rename' };
 
   constructor(
     private readonly job: Job,
@@ -36,7 +36,11 @@ export class QueuedExecutor implements Executor {
       // A failed file must not block its transfer: it is counted, and the transfer ends partial.
       ignoreDependencyOnFailure: true,
     };
-    this.sending = { ...(spec.rapidOnly ? { rapidOnly: true } : {}), ...(spec.bwlimit ? { bwlimit: spec.bwlimit } : {}) };
+    this.sending = {
+      ...(spec.rapidOnly ? { rapidOnly: true } : {}),
+      ...(spec.bwlimit ? { bwlimit: spec.bwlimit } : {}),
+      ...(spec.onConflict !== 'overwrite' ? { onConflict: spec.onConflict } : {}),
+    };
   }
 
   /** Run events wait for the next round trip; followers count copies and skips only, and need no more of a copy than its file. */

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { ConfigStore, resolveLocation } from '@ferry/core';
-import { type AliyunEmulator, startAliyunEmulator } from '@ferry/emulators';
+import { type AliyunEmulator, aliyunEmulatorOptions, startAliyunEmulator } from '@ferry/emulators';
 import { followTransfer, submitTransfer } from '../src/index.js';
 import { makeTree, tempDir, cleanupAfterEach } from './helpers.js';
 import { workersOnConfig } from './processes.js';
@@ -15,13 +15,7 @@ it('two worker processes on one Aliyun account keep refreshing its single-use to
   mkdirSync(src);
   const rels = makeTree(src, 120, 40);
   const emulator: AliyunEmulator = await startAliyunEmulator({ rateLimits: false });
-  const ali = {
-    type: 'aliyun-open',
-    refresh_token: emulator.issueRefreshToken(),
-    client_id: emulator.client_id,
-    client_secret: emulator.client_secret,
-    endpoint: emulator.base,
-  };
+  const ali = { type: 'aliyun-open', ...aliyunEmulatorOptions(emulator, emulator.issueRefreshToken()) };
   const { queues, workers } = await workersOnConfig(cleanups, dir, { ali }, 2, () => emulator.close());
   const configPath = join(dir, 'ferry.config.json');
 

@@ -4,6 +4,7 @@ import {
   ConfigStore,
   describeOptions,
   describeZodError,
+  formatOptionSize,
   getProviderFactory,
   isValidRemoteName,
   listProviderFactories,
@@ -11,6 +12,7 @@ import {
   remoteFactory,
   redactOptions,
   storedOptions,
+  upgradeOptions,
 } from '@ferry/core';
 import '../context.js';
 
@@ -19,7 +21,8 @@ function typesHelp(): string {
   for (const factory of listProviderFactories()) {
     lines.push('', `  ${factory.type}: ${factory.description}`);
     for (const o of describeOptions(factory)) {
-      const extra = [o.required ? 'required' : o.default !== undefined ? `default ${JSON.stringify(o.default)}` : 'optional'];
+      const shown = o.type === 'size' && typeof o.default === 'number' ? formatOptionSize(o.default) : JSON.stringify(o.default);
+      const extra = [o.required ? 'required' : o.default !== undefined ? `default ${shown}` : 'optional'];
       if (o.secret) extra.push('secret');
       lines.push(`    ${o.name}=<${o.type}>  ${o.description} (${extra.join(', ')})`);
     }
@@ -37,7 +40,7 @@ export function addRemoteCommands(program: Command): void {
     .action(async (name: string, type: string, args: string[]) => {
       if (!isValidRemoteName(name)) throw new BadInput(`invalid remote name '${name}': use letters, digits, _ . -`);
       const factory = getProviderFactory(type);
-      const given = parseOptionArgs(factory, args);
+      const given = upgradeOptions(factory, name, parseOptionArgs(factory, args));
       const parsed = factory.options.safeParse(given);
       if (!parsed.success) throw new BadInput(`remote '${name}': ${describeZodError(parsed.error)}`);
       const store = new ConfigStore();

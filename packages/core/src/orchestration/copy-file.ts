@@ -1,5 +1,5 @@
 import { isRetryable } from '../errors.js';
-import type { Provider } from '../provider.js';
+import type { ConflictPolicy, Provider } from '../provider.js';
 import { type TransferContext, transferFile } from '../transfer.js';
 import type { EmitEvent } from './events.js';
 import { type CopyOutcome, type PlannedFile, fileEvent } from './outcomes.js';
@@ -10,6 +10,8 @@ export interface CopyFileContext {
   /** How the file is sent (checkpoint, --rapid-only, --bwlimit), passed to transferFile as given. */
   sending?: Omit<TransferContext, 'onBytes'>;
   emit: EmitEvent;
+  /** What the target does with a name taken after planning (`--on-conflict`). */
+  onConflict?: ConflictPolicy;
   /** `bytes` events go out at most this often (0: with every chunk); a follower over Redis needs no more. */
   bytesEventMs?: number;
 }
@@ -41,6 +43,7 @@ export async function copyFile(file: PlannedFile, ctx: CopyFileContext): Promise
         dst: ctx.target,
         dstPath: file.dstPath,
         ...(file.besideSameName ? { besideSameName: true } : {}),
+        ...(ctx.onConflict ? { onConflict: ctx.onConflict } : {}),
       },
       { ...ctx.sending, onBytes },
     );

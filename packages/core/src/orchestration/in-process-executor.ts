@@ -5,7 +5,8 @@ import type { Entry } from '../entry.js';
 import { errorMessage } from '../errors.js';
 import type { Journal } from '../journal.js';
 import { removeMovedSource } from '../move-source.js';
-import type { Action, ConflictPolicy } from '../planner.js';
+import type { Action } from '../planner.js';
+import type { ConflictPolicy } from '../provider.js';
 import type { Provider } from '../provider.js';
 import { announce, copyFile, lastAttempt } from './copy-file.js';
 import type { EmitEvent } from './events.js';
@@ -79,6 +80,7 @@ export class InProcessExecutor implements Executor {
           source: o.source,
           target: o.target,
           emit: o.emit,
+          ...(o.onConflict && o.onConflict !== 'overwrite' ? { onConflict: o.onConflict } : {}),
           sending: {
             ...(o.journal ? { checkpoint: o.journal.checkpointFor(file.rel) } : {}),
             ...(o.rapidOnly ? { rapidOnly: true } : {}),

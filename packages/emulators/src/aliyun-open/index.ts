@@ -183,3 +183,6 @@ export function formatAliyunEmulatorJson(emulator: AliyunEmulator): string {
   const { base, client_id, client_secret, refresh_token, drive_id } = emulator;
   return JSON.stringify({ base, client_id, client_secret, refresh_token, drive_id });
 }
+
+export { aliyunEmulatorOptions } from './remote-options.js';
+export type { AliyunEmulatorEndpoints } from './remote-options.js';

@@ -218,3 +218,6 @@ export function formatS3EmulatorJson(emulator: S3Emulator): string {
   const { endpoint, bucket, access_key_id, secret_access_key, region } = emulator;
   return JSON.stringify({ endpoint, bucket, access_key_id, secret_access_key, region });
 }
+
+export { s3EmulatorOptions } from './remote-options.js';
+export type { S3EmulatorEndpoints } from './remote-options.js';

@@ -1,12 +1,9 @@
-import { Conflict, NotFound } from '@ferry/core';
+import { type ConflictPolicy, Conflict, NotFound } from '@ferry/core';
 import { ALIYUN_PATHS, type AliyunCheckNameMode, type AliyunCreateResponse, aliyunCreateResponseSchema, aliyunFileRefResponseSchema } from '@ferry/protocols';
 import type { AliyunApi, Body } from './api.js';
-import type { AliyunOpenOptions } from './options.js';
-
-export type ConflictPolicy = AliyunOpenOptions['on_conflict'];
 
 /**
- * How creates of one target name treat a name already taken, following the remote's on_conflict:
+ * How creates of one target name treat a name already taken, as the engine's --on-conflict says:
  * overwrite first asks with `refuse`, and once the service names the holder, creates with
  * `ignore` (the new file is invisible until it lands) and sends the old one to the recycle bin
  * after landing; rename lets the service pick a free name; skip fails the file with Conflict.
@@ -47,7 +44,7 @@ export async function createFile(target: FileCreate, names: NamePolicy, fields: 
     );
     if (!created.exist) return created;
     if (created.type === 'folder') throw new Conflict(`${target.where}: a folder holds this name; remove it or copy elsewhere`);
-    if (names.policy === 'skip') throw new Conflict(`${target.where}: a file of this name exists and on_conflict=skip keeps it`);
+    if (names.policy === 'skip') throw new Conflict(`${target.where}: a file of this name exists and --on-conflict skip keeps it`);
     names.replaces = created.file_id;
     names.mode = 'ignore';
   }

@@ -1,6 +1,6 @@
 import { registerProvider } from '@ferry/core';
 import { aliyunOpenLoginFlow } from './login-flow.js';
-import { aliyunOpenOptions } from './options.js';
+import { aliyunOpenFormerOptions, aliyunOpenOptions } from './options.js';
 import { AliyunOpenProvider } from './provider.js';
 
 export function registerAliyunOpen(): void {
@@ -9,6 +9,7 @@ export function registerAliyunOpen(): void {
     description: 'Aliyun Drive (阿里云盘) through its Open Platform API, or any server that speaks it',
     options: aliyunOpenOptions,
     secrets: ['refresh_token', 'access_token', 'client_secret'],
+    formerOptions: aliyunOpenFormerOptions,
     create: (remote, options, context) => new AliyunOpenProvider(remote, options, context),
     login: aliyunOpenLoginFlow,
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { byteSize } from '@ferry/core';
 import { ALIYUN_DEFAULT_PART_SIZE, ALIYUN_OPEN_BASE } from '@ferry/protocols';
 
 export const aliyunOpenOptions = z
@@ -26,19 +27,18 @@ export const aliyunOpenOptions = z
     drive: z.enum(['default', 'resource']).default('default').describe('Which drive of the account: default (备份盘) or resource (资源库)'),
     root_id: z.string().default('root').describe('file_id of the folder this remote shows as "/"'),
     endpoint: z.string().default(ALIYUN_OPEN_BASE).describe('API base URL (an emulator or a compatible server)'),
-    part_size: z
-      .number()
-      .int()
+    part_size: byteSize()
       .positive()
       .default(ALIYUN_DEFAULT_PART_SIZE)
-      .describe('Upload part size in bytes; grown automatically so 10,000 parts cover the file'),
-    on_conflict: z
-      .enum(['overwrite', 'skip', 'rename'])
-      .default('overwrite')
-      .describe('When the target name exists: overwrite (the old file goes to the recycle bin once the new one landed), skip (fail the file with Conflict, keep the old), rename (the service picks "name(1).ext")'),
+      .describe('Upload part size in bytes (20M, 64M, ...); grown so 10,000 parts cover the file'),
   })
   .refine((o) => o.refresh_token !== undefined || o.access_token !== undefined, {
     message: 'an aliyun-open remote needs refresh_token or access_token: authorize it with `ferry login aliyun REMOTE --client-id ID`',
   });
 
 export type AliyunOpenOptions = z.infer<typeof aliyunOpenOptions>;
+
+/** Options of earlier versions, still accepted in configs. */
+export const aliyunOpenFormerOptions = {
+  on_conflict: { retired: 'the engine decides what a taken name gets: pass --on-conflict overwrite|skip|rename to copy, sync or move' },
+};

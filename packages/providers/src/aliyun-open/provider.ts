@@ -5,6 +5,7 @@ import {
   Conflict,
   type Entry,
   type LocationIdentity,
+  type Placement,
   NotFound,
   type Provider,
   type ProviderContext,
@@ -168,8 +169,8 @@ export class AliyunOpenProvider implements Provider {
     return aliyunPartSize(size, this.options.part_size);
   }
 
-  async tryRapidUpload(path: string, source: RapidSource): Promise<RapidResult> {
-    return tryRapid(await this.placement(path), new NamePolicy(this.options.on_conflict), source, this.partSize(source.size));
+  async tryRapidUpload(path: string, source: RapidSource, placement: Placement = {}): Promise<RapidResult> {
+    return tryRapid(await this.placement(path), new NamePolicy(placement.onConflict ?? 'overwrite'), source, this.partSize(source.size));
   }
 
   /** Deletes the file the handed-over session was creating. */
@@ -181,7 +182,7 @@ export class AliyunOpenProvider implements Provider {
 
   async beginUpload(path: string, request: UploadRequest): Promise<UploadSession> {
     const target = await this.placement(path);
-    const names = new NamePolicy(this.options.on_conflict);
+    const names = new NamePolicy(request.onConflict ?? 'overwrite');
     const handover = handoverIn(request.resume);
     if (handover && handover.drive_id === target.driveId && handover.path === joinRemote(target.dir, target.name)) {
       if (handover.size === request.size && Date.now() < handover.expires_at) return AliyunUpload.fromHandover(target, names, handover);

@@ -7,7 +7,6 @@ import {
   aliyunListResponseSchema,
 } from '@ferry/protocols';
 import type { AliyunApi } from './api.js';
-import { apiCode } from './errors.js';
 
 const LIST_LIMIT = 100;
 
@@ -119,7 +118,7 @@ export class Tree {
       try {
         chain.push(i === names.length - 1 ? (await this.lookup(sub)).file_id : await this.folderId(sub));
       } catch (err) {
-        if (!isMissing(err)) throw err;
+        if (!(err instanceof NotFound)) throw err;
         chain.push(...names.slice(i).map(notYetCreated));
         break;
       }
@@ -162,9 +161,4 @@ export class Tree {
     }
     return id;
   }
-}
-
-/** True when a lookup failed only because nothing is there. */
-function isMissing(err: unknown): boolean {
-  return err instanceof NotFound || apiCode(err) === 'NotFound.File';
 }

@@ -1,7 +1,7 @@
 import { BadInput, type Provider, registerProvider } from '@ferry/core';
 import { importShareCommand } from './commands/import-share.js';
 import { shareLinks } from './links.js';
-import { type P115ShareOptions, p115ShareOptions } from './options.js';
+import { type P115ShareOptions, p115ShareFormerOptions, p115ShareOptions } from './options.js';
 import { P115ShareProvider } from './provider.js';
 
 export function registerP115Share(): void {
@@ -11,6 +11,7 @@ export function registerP115Share(): void {
     options: p115ShareOptions,
     // receive_code is part of the link, not an account credential (see options.ts).
     secrets: [],
+    formerOptions: p115ShareFormerOptions,
     create: (remote, options, context) => new P115ShareProvider(remote, options, context),
     links: shareLinks,
     commands: [importShareCommand],

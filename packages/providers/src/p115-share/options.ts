@@ -1,15 +1,16 @@
 import { z } from 'zod';
+import { byteSize, renamedFromMib } from '@ferry/core';
 import { p115Options } from '../p115/options.js';
 
 const p115Defaults = p115Options.parse({});
 
 /**
- * Files above this many MiB skip 115's web share-download endpoint for the encrypted app one:
+ * Files above this size skip 115's web share-download endpoint for the encrypted app one:
  * the web endpoint serves at most 200 MB (share notes §5.1, p115client's note, and
  * quirk 9.7; it answers 50028), which most shared videos exceed. Whether 115 means 10^6 or 2^20
  * bytes is not known: a file in between that still meets 50028 switches over then.
  */
-const WEB_DOWNLOAD_MAX_MIB = 200;
+const WEB_DOWNLOAD_MAX_SIZE = 200 * 1024 * 1024;
 
 /**
  * Options of a 115 share remote. Security decision: `receive_code` is NOT a secret. It travels in
@@ -42,12 +43,13 @@ export const p115ShareOptions = z.object({
   user_agent: z.string().min(1).default(p115Defaults.user_agent).describe('User-Agent for anonymous listing (with `account`, the account\'s is used)'),
   qps: z.number().positive().max(100).default(1).describe('API calls per second when listing anonymously, shared by every anonymous share on this host (115 throttles per IP)'),
   page_size: z.number().int().min(1).max(1150).default(1000).describe('Entries per snap page when listing anonymously (with `account`, the account\'s is used)'),
-  web_download_max_mib: z
-    .number()
-    .int()
+  web_download_max_size: byteSize()
     .min(0)
-    .default(WEB_DOWNLOAD_MAX_MIB)
-    .describe("Largest file (MiB) whose download URL comes from 115's web share endpoint (it refuses bigger ones, 50028); bigger files use the encrypted app endpoint"),
+    .default(WEB_DOWNLOAD_MAX_SIZE)
+    .describe("Largest file in bytes (200M) whose download URL comes from 115's web share endpoint (it refuses bigger ones, 50028); bigger files use the encrypted app endpoint"),
 });
 
 export type P115ShareOptions = z.infer<typeof p115ShareOptions>;
+
+/** Options of earlier versions, still read from configs and inline remotes. */
+export const p115ShareFormerOptions = { web_download_max_mib: renamedFromMib('web_download_max_size') };

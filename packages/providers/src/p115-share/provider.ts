@@ -77,8 +77,8 @@ export class P115ShareProvider implements ShareSource115 {
     this.downloads = access.account
       ? new Downloads(
           this.api,
-          access.options.download_segment_mib * 1024 * 1024,
-          shareUrlSource(this.api, this.share, access.account, options.web_download_max_mib * 1024 * 1024),
+          access.options.download_segment_size,
+          shareUrlSource(this.api, this.share, access.account, options.web_download_max_size),
         )
       : undefined;
   }

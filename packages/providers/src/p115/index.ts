@@ -1,7 +1,7 @@
 import { registerProvider } from '@ferry/core';
 import { offlineCommand } from './commands/offline.js';
 import { p115LoginFlow } from './login-flow.js';
-import { p115Options } from './options.js';
+import { p115FormerOptions, p115Options } from './options.js';
 import { P115Provider } from './provider.js';
 
 export function registerP115(): void {
@@ -10,6 +10,7 @@ export function registerP115(): void {
     description: '115 cloud drive (cookie login; `ferry login 115 REMOTE` sets the cookie by QR code)',
     options: p115Options,
     secrets: ['cookie'],
+    formerOptions: p115FormerOptions,
     create: (remote, options, context) => new P115Provider(remote, options, context),
     login: p115LoginFlow,
     commands: [offlineCommand],

@@ -63,7 +63,7 @@ export class P115Provider implements Provider {
   ) {
     this.api = new Api115(remote, options, 'cookie', context.pacing);
     this.folders = new FolderIds(this.api, options.root_id);
-    this.downloads = new Downloads(this.api, options.download_segment_mib * 1024 * 1024, chromeUrlSource(this.api));
+    this.downloads = new Downloads(this.api, options.download_segment_size, chromeUrlSource(this.api));
     this.serverImport = new ShareReceiver(this);
     this.uploads = new P115Uploads(this.api, {
       remote,

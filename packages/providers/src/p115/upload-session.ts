@@ -18,10 +18,10 @@ const OSS_MAX_PART = 5 * 1024 * 1024 * 1024;
 const OSS_MAX_PARTS = 10_000;
 
 /** The part size for a file: the configured one, raised (in whole MiB) so the file fits in 10000 parts. */
-export function partSizeFor(size: number, configuredMiB: number): number {
+export function partSizeFor(size: number, configured: number): number {
   const mib = 1024 * 1024;
   const needed = Math.ceil(size / OSS_MAX_PARTS / mib) * mib;
-  return Math.min(OSS_MAX_PART, Math.max(configuredMiB * mib, needed, OSS_MIN_PART));
+  return Math.min(OSS_MAX_PART, Math.max(configured, needed, OSS_MIN_PART));
 }
 
 /** What a checkpoint keeps so any process continues the multipart upload. */

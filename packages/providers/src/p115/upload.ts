@@ -103,7 +103,7 @@ export class P115Uploads {
 
   async begin(path: string, request: UploadRequest): Promise<UploadSession> {
     const p = this.checked(path);
-    const partSize = partSizeFor(request.size, this.api.options.upload_part_mib);
+    const partSize = partSizeFor(request.size, this.api.options.part_size);
     const placement: Placement = request.besideSameName ? { besideSameName: true } : {};
     const home = this.home(p, placement);
     const resume = request.resume;

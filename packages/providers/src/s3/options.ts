@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { byteSize } from '@ferry/core';
 
 /** S3's smallest part (all but the last) and its most parts per upload. */
 const S3_MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -24,15 +25,11 @@ export const s3Options = z.object({
     .default(false)
     .describe('Address the bucket as ENDPOINT/BUCKET instead of BUCKET.ENDPOINT (MinIO and most self-hosted servers need true)'),
   storage_class: z.string().default('').describe('Storage class of uploaded objects (STANDARD_IA, GLACIER_IR, ...); empty = the bucket default'),
-  part_size: z
-    .number()
-    .int()
+  part_size: byteSize()
     .min(S3_MIN_PART_SIZE)
     .default(8 * 1024 * 1024)
-    .describe('Multipart part size in bytes (files up to it go in one PutObject); grown so 10,000 parts cover the file'),
-  copy_cutoff: z
-    .number()
-    .int()
+    .describe('Multipart part size in bytes (8M, 64M, ...; files up to it go in one PutObject); grown so 10,000 parts cover the file'),
+  copy_cutoff: byteSize()
     .min(S3_MIN_PART_SIZE)
     .max(S3_MAX_COPY_SIZE)
     .default(S3_DEFAULT_COPY_CUTOFF)
