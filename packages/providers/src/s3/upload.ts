@@ -68,17 +68,17 @@ export function partSizeFor(size: number, configured: number): number {
   return Math.max(configured, Math.ceil(size / S3_MAX_PARTS / mib) * mib);
 }
 
-async function readPart(part: UploadPart): Promise<Buffer> {
-  const buf = Buffer.allocUnsafe(part.length);
+/** Reads a part into `buf` (at least its length) and returns exactly the part's bytes. */
+async function readPart(part: UploadPart, buf: Buffer = Buffer.allocUnsafe(part.length)): Promise<Buffer> {
   let at = 0;
   for await (const chunk of part.data) {
     const c = chunk as Buffer;
-    if (at + c.length > buf.length) throw new IntegrityError(`part ${part.index} is longer than ${part.length} bytes`);
+    if (at + c.length > part.length) throw new IntegrityError(`part ${part.index} is longer than ${part.length} bytes`);
     c.copy(buf, at);
     at += c.length;
   }
   if (at !== part.length) throw new IntegrityError(`part ${part.index} has ${at} of ${part.length} bytes`);
-  return buf;
+  return buf.subarray(0, part.length);
 }
 
 /**
@@ -97,6 +97,12 @@ export class S3Upload implements UploadSession {
   private failure: unknown;
   private single: Buffer | undefined;
   private next: number;
+  /**
+   * Part buffers no send holds any more. At most `concurrency` + 1 are ever made (the parts in
+   * flight and the one being read), so a big file allocates them once instead of a fresh
+   * part-sized buffer per part, which the garbage collector reclaims late and RSS shows.
+   */
+  private readonly spare: Buffer[] = [];
 
   private constructor(
     private readonly target: S3UploadTarget,
@@ -179,12 +185,20 @@ export class S3Upload implements UploadSession {
     if (part.offset !== this.next) {
       throw new IntegrityError(`${this.target.path}: part at ${part.offset} does not follow byte ${this.next}`);
     }
-    const body = await readPart(part);
-    this.next += part.length;
     if (this.uploadId === undefined) {
-      this.single = body;
+      this.single = await readPart(part);
+      this.next += part.length;
       return;
     }
+    const buffer = this.spare.pop() ?? Buffer.allocUnsafe(this.partSize);
+    let body: Buffer;
+    try {
+      body = await readPart(part, buffer);
+    } catch (err) {
+      this.spare.push(buffer);
+      throw err;
+    }
+    this.next += part.length;
     while (this.inflight.size >= this.concurrency) await Promise.race(this.inflight);
     this.rethrow();
     const n = part.index + 1;
@@ -197,7 +211,10 @@ export class S3Upload implements UploadSession {
         this.failure ??= this.target.fail(err);
       },
     );
-    const tracked = send.finally(() => this.inflight.delete(tracked));
+    const tracked = send.finally(() => {
+      this.inflight.delete(tracked);
+      this.spare.push(buffer);
+    });
     this.inflight.add(tracked);
   }
 
