@@ -1,8 +1,11 @@
+import { type Hash, createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
   CreateMultipartUploadCommand,
+  GetObjectCommand,
   ListPartsCommand,
   PutObjectCommand,
   type S3Client,
@@ -68,35 +71,46 @@ export function partSizeFor(size: number, configured: number): number {
   return Math.max(configured, Math.ceil(size / S3_MAX_PARTS / mib) * mib);
 }
 
-async function readPart(part: UploadPart): Promise<Buffer> {
-  const buf = Buffer.allocUnsafe(part.length);
+/** Reads a part into `buf` (at least its length) and returns exactly the part's bytes. */
+async function readPart(part: UploadPart, buf: Buffer = Buffer.allocUnsafe(part.length)): Promise<Buffer> {
   let at = 0;
   for await (const chunk of part.data) {
     const c = chunk as Buffer;
-    if (at + c.length > buf.length) throw new IntegrityError(`part ${part.index} is longer than ${part.length} bytes`);
+    if (at + c.length > part.length) throw new IntegrityError(`part ${part.index} is longer than ${part.length} bytes`);
     c.copy(buf, at);
     at += c.length;
   }
   if (at !== part.length) throw new IntegrityError(`part ${part.index} has ${at} of ${part.length} bytes`);
-  return buf;
+  return buf.subarray(0, part.length);
 }
 
 /**
  * One file going up. Up to the part size it is one PutObject, sent at `complete` when the SHA-1
- * is known, so it goes into the metadata (and as S3's own SHA-1 checksum). Above it, a multipart
+ * is known, so it goes into the metadata (and as S3's own SHA-1 checksum). A SHA-1 the source did
+ * not list is taken here, from the bytes sent, with Node's OpenSSL hash: the engine's resumable
+ * hasher (wasm) costs about three times the CPU per byte, and nothing here needs its saved state
+ * except a resumed upload, which reads the object back once it is complete. Above it, a multipart
  * upload: each part is held in memory and sent while the engine reads and hashes the next, up to
  * `concurrency` in flight; `offset` and `state()` count only the unbroken run of parts the server
  * confirmed, so the engine's checkpoint never claims a part still in flight. Nothing is visible
  * under the key before `complete`.
  */
 export class S3Upload implements UploadSession {
-  readonly needsSha1 = true;
+  readonly needsSha1 = false;
+  /** The SHA-1 of every byte sent so far, when the source listed none and the upload began at byte 0. */
+  private readonly hasher: Hash | undefined;
   private readonly done = new Map<number, string>();
   private prefix = 0;
   private readonly inflight = new Set<Promise<void>>();
   private failure: unknown;
   private single: Buffer | undefined;
   private next: number;
+  /**
+   * Part buffers no send holds any more. At most `concurrency` + 1 are ever made (the parts in
+   * flight and the one being read), so a big file allocates them once instead of a fresh
+   * part-sized buffer per part, which the garbage collector reclaims late and RSS shows.
+   */
+  private readonly spare: Buffer[] = [];
 
   private constructor(
     private readonly target: S3UploadTarget,
@@ -110,6 +124,7 @@ export class S3Upload implements UploadSession {
     for (const p of parts) this.done.set(p.n, p.etag);
     this.advance();
     this.next = this.offset;
+    this.hasher = request.sha1 === undefined && this.next === 0 ? createHash('sha1') : undefined;
   }
 
   static async begin(target: S3UploadTarget, request: UploadRequest, configuredPartSize: number, concurrency: number): Promise<S3Upload> {
@@ -179,12 +194,22 @@ export class S3Upload implements UploadSession {
     if (part.offset !== this.next) {
       throw new IntegrityError(`${this.target.path}: part at ${part.offset} does not follow byte ${this.next}`);
     }
-    const body = await readPart(part);
-    this.next += part.length;
     if (this.uploadId === undefined) {
-      this.single = body;
+      this.single = await readPart(part);
+      this.hasher?.update(this.single);
+      this.next += part.length;
       return;
     }
+    const buffer = this.spare.pop() ?? Buffer.allocUnsafe(this.partSize);
+    let body: Buffer;
+    try {
+      body = await readPart(part, buffer);
+    } catch (err) {
+      this.spare.push(buffer);
+      throw err;
+    }
+    this.hasher?.update(body);
+    this.next += part.length;
     while (this.inflight.size >= this.concurrency) await Promise.race(this.inflight);
     this.rethrow();
     const n = part.index + 1;
@@ -197,7 +222,10 @@ export class S3Upload implements UploadSession {
         this.failure ??= this.target.fail(err);
       },
     );
-    const tracked = send.finally(() => this.inflight.delete(tracked));
+    const tracked = send.finally(() => {
+      this.inflight.delete(tracked);
+      this.spare.push(buffer);
+    });
     this.inflight.add(tracked);
   }
 
@@ -219,9 +247,9 @@ export class S3Upload implements UploadSession {
     if (this.next !== this.request.size) {
       throw new IntegrityError(`${this.target.path}: sent ${this.next} bytes, expected ${this.request.size}`);
     }
-    const sha1 = this.request.sha1 ?? final.sha1;
+    let sha1 = this.request.sha1 ?? final.sha1 ?? this.hasher?.digest('hex');
     const { client, bucket, key } = this.target;
-    const metadata = encodeMetadata(this.request.mtime, sha1);
+    let metadata = encodeMetadata(this.request.mtime, sha1);
     const storage = this.target.storageClass ? { StorageClass: this.target.storageClass as StorageClass } : {};
     try {
       if (this.uploadId === undefined) {
@@ -241,6 +269,11 @@ export class S3Upload implements UploadSession {
       } else {
         const parts = [...this.done.entries()].sort((a, b) => a[0] - b[0]).map(([n, etag]) => ({ PartNumber: n, ETag: etag }));
         await client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: this.uploadId, MultipartUpload: { Parts: parts } }));
+        if (!sha1 && this.request.size <= S3_MAX_COPY_SIZE) {
+          // Resumed with no SHA-1 listed: the bytes sent before the break passed no hasher here.
+          sha1 = await this.sha1OfObject();
+          metadata = encodeMetadata(this.request.mtime, sha1);
+        }
         if (sha1 && !this.sha1InMetadata && this.request.size <= S3_MAX_COPY_SIZE) {
           // The SHA-1 was known only once every byte had passed: the object's metadata is
           // rewritten in place, server-side, so later syncs compare without reading.
@@ -267,6 +300,15 @@ export class S3Upload implements UploadSession {
       ...(this.request.mtime !== undefined ? { mtime: this.request.mtime } : {}),
       ...(sha1 ? { sha1 } : {}),
     };
+  }
+
+  /** The SHA-1 of the object as stored, read back in full. */
+  private async sha1OfObject(): Promise<string> {
+    const { client, bucket, key } = this.target;
+    const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const hash = createHash('sha1');
+    for await (const chunk of answer.Body as Readable) hash.update(chunk as Buffer);
+    return hash.digest('hex');
   }
 
   async abort(): Promise<void> {
