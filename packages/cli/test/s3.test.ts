@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AliyunEmulator, type Emulator115, type S3Emulator, start115Emulator, startAliyunEmulator, startS3Emulator } from '@ferry/emulators';
+import { type AliyunEmulator, type Emulator115, type S3Emulator, p115EmulatorRemote, start115Emulator, startAliyunEmulator, startS3Emulator } from '@ferry/emulators';
 import { type Sandbox, aliyunArgs, ferry, finished, listFiles, s3Args, sandbox, startFerry, summaryOf, waitFor, writeRandomFile, writeSmallTree } from './helpers.js';
-import { p115RemoteFor } from '../src/emulator-remotes.js';
 
 let s3: S3Emulator;
 let box: Sandbox;
@@ -89,7 +88,7 @@ describe('ferry and S3', () => {
         files.set(i % 2 ? `Films/sub/f${i}.bin` : `Films/f${i}.bin`, data);
       }
       for (const [rel, data] of files) p115.putFile(user.name, rel, data);
-      const { type, ...options } = p115RemoteFor(p115, user);
+      const { type, ...options } = p115EmulatorRemote(p115, user.cookie);
       const args = Object.entries(options).map(([k, v]) => `${k}=${v}`);
       expect((await ferry(['remote', 'add', 'p115', type, ...args, 'qps=50'], box)).code).toBe(0);
       const copy = await ferry(['copy', 'p115:/Films', 's3:/films', '--json'], box);

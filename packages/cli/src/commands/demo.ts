@@ -5,9 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigStore, type RunEvent, resolveLocation, runTransfer } from '@ferry/core';
-import { startAliyunEmulator, start115Emulator } from '@ferry/emulators';
+import { aliyunEmulatorRemote, p115EmulatorRemote, startAliyunEmulator, start115Emulator } from '@ferry/emulators';
 import '../context.js';
-import { aliyunRemoteFor, p115RemoteFor } from '../emulator-remotes.js';
 import { formatBytes, formatDuration } from '../format.js';
 import { ProgressReporter } from '../progress.js';
 
@@ -79,8 +78,8 @@ async function runDemo(keep: string | undefined): Promise<void> {
       remotes: {
         // 115's own pace (2 calls a second) would turn the demo into a wait; the emulator sets
         // no request budget, so the client may go faster here.
-        demo115: { ...p115RemoteFor(p115, user), qps: 50 },
-        demoali: aliyunRemoteFor(aliyun),
+        demo115: { ...p115EmulatorRemote(p115, user.cookie), qps: 50 },
+        demoali: aliyunEmulatorRemote(aliyun),
       },
       defaults: {},
     });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { format115EmulatorJson, share115LinkOf, start115Emulator } from '@ferry/emulators';
-import { p115RemoteFor, remoteAddLine } from '../emulator-remotes.js';
+import { format115EmulatorJson, p115EmulatorRemote, share115LinkOf, start115Emulator } from '@ferry/emulators';
+import { remoteAddLine } from '../emulator-remotes.js';
 import { UsageError } from '../output.js';
 
 /**
@@ -48,7 +48,7 @@ export function addEmulate115Command(program: Command): void {
         process.stdout.write(`${format115EmulatorJson(emu, shares, expired)}\n`);
       } else {
         process.stdout.write(`115 emulator on ${emu.baseUrl} (stop with Ctrl-C or SIGTERM). Remotes for its users:\n`);
-        for (const u of emu.users) process.stdout.write(`${remoteAddLine(u.name, p115RemoteFor(emu, u))}\n`);
+        for (const u of emu.users) process.stdout.write(`${remoteAddLine(u.name, p115EmulatorRemote(emu, u.cookie))}\n`);
         for (const s of shares) process.stdout.write(`share ${s.url} (share_code ${s.share_code}, receive_code ${s.receive_code})\n`);
         for (const s of expired) process.stdout.write(`expired share ${s.url} (share_code ${s.share_code}, receive_code ${s.receive_code})\n`);
         if (phoneUser !== undefined) process.stdout.write(`QR login codes are scanned and confirmed as '${phoneUser}' about a second after they are issued\n`);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { formatAliyunEmulatorJson, startAliyunEmulator } from '@ferry/emulators';
-import { aliyunRemoteFor, remoteAddLine } from '../emulator-remotes.js';
+import { aliyunEmulatorRemote, formatAliyunEmulatorJson, startAliyunEmulator } from '@ferry/emulators';
+import { remoteAddLine } from '../emulator-remotes.js';
 import { wholeNumber } from '../transfer-settings.js';
 
 /**
@@ -37,7 +37,7 @@ export function addEmulateAliyunCommand(program: Command): void {
         process.stdout.write(
           `Aliyun Drive Open emulator on ${emu.base}, drive ${emu.drive_id} (stop with Ctrl-C or SIGTERM).\n` +
             `The refresh token is single use and rotates; Ferry saves each new one in its config.\n` +
-            `${remoteAddLine('aliyun', aliyunRemoteFor(emu))}\n` +
+            `${remoteAddLine('aliyun', aliyunEmulatorRemote(emu))}\n` +
             (flags.qrAutoConfirm ? 'QR authorizations are scanned and confirmed about a second after they are issued\n' : ''),
         );
       }

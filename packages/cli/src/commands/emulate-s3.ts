@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { formatS3EmulatorJson, startS3Emulator } from '@ferry/emulators';
-import { remoteAddLine, s3RemoteFor } from '../emulator-remotes.js';
+import { formatS3EmulatorJson, s3EmulatorRemote, startS3Emulator } from '@ferry/emulators';
+import { remoteAddLine } from '../emulator-remotes.js';
 
 /**
  * `ferry emulate s3 [--bucket NAME] [--dir DIR] [--json]`: s3rver, an S3 server written
@@ -23,7 +23,7 @@ export function addEmulateS3Command(program: Command): void {
       } else {
         process.stdout.write(
           `S3 server (s3rver) on ${emu.endpoint}, bucket ${emu.bucket} (stop with Ctrl-C or SIGTERM).\n` +
-            `${remoteAddLine('s3', s3RemoteFor(emu))}\n`,
+            `${remoteAddLine('s3', s3EmulatorRemote(emu))}\n`,
         );
       }
       await new Promise<void>((resolve) => {

@@ -184,5 +184,5 @@ export function formatAliyunEmulatorJson(emulator: AliyunEmulator): string {
   return JSON.stringify({ base, client_id, client_secret, refresh_token, drive_id });
 }
 
-export { aliyunEmulatorOptions } from './remote-options.js';
+export { aliyunEmulatorOptions, aliyunEmulatorRemote } from './remote-options.js';
 export type { AliyunEmulatorEndpoints } from './remote-options.js';

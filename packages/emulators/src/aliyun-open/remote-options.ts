@@ -1,3 +1,5 @@
+import type { EmulatorRemote } from '../remote-entry.js';
+
 /** The Aliyun emulator as started in-process or as its `ferry emulate aliyun --json` line prints it. */
 export interface AliyunEmulatorEndpoints {
   base: string;
@@ -20,4 +22,9 @@ export function aliyunEmulatorOptions(e: AliyunEmulatorEndpoints, refreshToken: 
     client_secret: e.client_secret,
     endpoint: e.base,
   };
+}
+
+/** An aliyun-open remote that reaches this emulator with its start-up refresh token. */
+export function aliyunEmulatorRemote(e: AliyunEmulatorEndpoints): EmulatorRemote {
+  return { type: 'aliyun-open', ...aliyunEmulatorOptions(e) };
 }

@@ -6,5 +6,5 @@ export { WAF_405_PAGE as WAF_405_PAGE_115 } from './risk.js';
 export type { Node as Emulator115Node, UserTree as Emulator115Tree } from './store.js';
 export type { UploadOptions as Upload115Options } from './upload-state.js';
 export type { CookieBoundRoutes as CookieBound115Routes } from './cdn.js';
-export { p115EmulatorOptions } from './remote-options.js';
+export { p115EmulatorOptions, p115EmulatorRemote } from './remote-options.js';
 export type { Emulator115Endpoints } from './remote-options.js';

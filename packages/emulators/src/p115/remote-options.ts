@@ -1,3 +1,4 @@
+import type { EmulatorRemote } from '../remote-entry.js';
 import type { Emulator115 } from './server.js';
 
 /** The 115 emulator as started in-process (`ossConnect`) or as its `ferry emulate 115 --json` line prints it (`oss_connect`). */
@@ -23,4 +24,9 @@ export function p115EmulatorOptions(e: Emulator115Endpoints): Record<string, str
     oss_scheme: 'http',
     connect_to: `*.aliyuncs.com=${'ossConnect' in e ? e.ossConnect : e.oss_connect}`,
   };
+}
+
+/** A p115 remote that reaches this emulator with `cookie` (one of its users'). */
+export function p115EmulatorRemote(e: Emulator115Endpoints, cookie: string): EmulatorRemote {
+  return { type: 'p115', cookie, ...p115EmulatorOptions(e) };
 }

@@ -219,5 +219,5 @@ export function formatS3EmulatorJson(emulator: S3Emulator): string {
   return JSON.stringify({ endpoint, bucket, access_key_id, secret_access_key, region });
 }
 
-export { s3EmulatorOptions } from './remote-options.js';
+export { s3EmulatorOptions, s3EmulatorRemote } from './remote-options.js';
 export type { S3EmulatorEndpoints } from './remote-options.js';

@@ -1,3 +1,5 @@
+import type { EmulatorRemote } from '../remote-entry.js';
+
 /** The S3 emulator as started in-process or as its `ferry emulate s3 --json` line prints it. */
 export interface S3EmulatorEndpoints {
   endpoint: string;
@@ -20,4 +22,9 @@ export function s3EmulatorOptions(e: S3EmulatorEndpoints): Record<string, string
     secret_access_key: e.secret_access_key,
     force_path_style: true,
   };
+}
+
+/** An s3 remote that reaches this emulator's bucket. */
+export function s3EmulatorRemote(e: S3EmulatorEndpoints): EmulatorRemote {
+  return { type: 's3', ...s3EmulatorOptions(e) };
 }
