@@ -13,10 +13,13 @@ const PACKAGES = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SCANNED = ['cli/src', 'worker/src'];
 
 /**
- * Named on purpose. `emulate s3` is the S3 emulator's command and the remote name it suggests.
+ * Named on purpose. Each emulator's command is its provider's type id (`emulate s3`, `emulate
+ * p115`), and `emulate s3` also suggests that remote name.
  * emulator-remotes.ts holds the emulator-to-remote mappings until they move into @ferry/emulators.
  */
 const ALLOWED: Record<string, readonly string[] | 'all'> = {
+  'cli/src/commands/emulate-aliyun.ts': ['aliyun-open'],
+  'cli/src/commands/emulate-115.ts': ['p115'],
   'cli/src/commands/emulate-s3.ts': ['s3'],
   'cli/src/emulator-remotes.ts': 'all',
 };

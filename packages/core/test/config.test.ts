@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BadInput, ConfigStore, registerProvider, resolveLocation } from '../src/index.js';
+import { BadInput, ConfigStore, knownProviderTypes, registerProvider, resolveLocation } from '../src/index.js';
 import { MemoryProvider } from '../src/testing/index.js';
 
 beforeAll(() => {
@@ -13,6 +13,14 @@ beforeAll(() => {
     description: 'test',
     options: z.object({ token: z.string().describe('secret token'), page: z.number().default(100) }),
     secrets: ['token'],
+    create: (remote) => new MemoryProvider(remote),
+  });
+  registerProvider({
+    type: 'mem-renamed',
+    legacyTypes: ['memold'],
+    description: 'test',
+    options: z.object({ token: z.string() }),
+    secrets: [],
     create: (remote) => new MemoryProvider(remote),
   });
 });
@@ -50,6 +58,27 @@ describe('config store', () => {
     expect(() => resolveLocation('num:/', config)).toThrow(/^remote 'num': token: .*string/);
     expect(() => resolveLocation('none:/', config)).toThrow(/^remote 'none': token: required option is missing/);
     expect(() => resolveLocation('odd:/', config)).toThrow(/^remote 'odd' has unknown type 'nosuch' \(known types: .*memtest.*\)/);
+  });
+
+  it('reads a remote of a legacy type name under the current one, and saves it so', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ferry-cfg-'));
+    const store = new ConfigStore(join(dir, 'c.json'));
+    await fs.writeFile(store.path, JSON.stringify({ remotes: { old: { type: 'memold', token: 't' }, other: { type: 'memtest', token: 'u' } } }));
+    const config = await store.load();
+    expect(config.remotes).toEqual({ old: { type: 'mem-renamed', token: 't' }, other: { type: 'memtest', token: 'u' } });
+    expect(resolveLocation('old:/a', config).provider.remote).toBe('old');
+    await store.updateRemote('other', { token: 'v' });
+    expect(JSON.parse(await fs.readFile(store.path, 'utf8')).remotes.old).toEqual({ type: 'mem-renamed', token: 't' });
+    expect(knownProviderTypes()).not.toContain('memold');
+  });
+
+  it('resolves an inline remote of a hyphenated type, and of its legacy name (as queued jobs carry it)', () => {
+    const config = { remotes: {}, defaults: {} };
+    for (const arg of [':mem-renamed,token=t:/a', ':memold,token=t:/a']) {
+      const loc = resolveLocation(arg, config);
+      expect(loc.path, arg).toBe('/a');
+      expect(loc.provider.remote, arg).toBe(arg.slice(0, arg.lastIndexOf(':')));
+    }
   });
 
   it('resolves remotes and names unknown ones', () => {
