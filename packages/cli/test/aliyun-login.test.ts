@@ -162,7 +162,7 @@ describe('ferry login aliyun against ferry emulate aliyun --qr-auto-confirm', ()
     const help = await ferry(['login', '--help'], box);
     expect(help.code).toBe(0);
     for (const flag of ['--client-id <id>', '--client-secret <secret>', '--drive <drive>', '--endpoint <url>', '--qr-png <file>', '--app <app>']) expect(help.stdout).toContain(flag);
-    expect(help.stdout).toMatch(/115 or\s+aliyun/);
+    expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/\(service: (p115 or aliyun-open|aliyun-open or p115)\)/);
     expect(help.stdout).toContain('ferry login aliyun ali --client-id ID --client-secret SECRET');
     const emulate = await ferry(['emulate', 'aliyun', '--help'], box);
     expect(emulate.stdout).toContain('--qr-auto-confirm');
@@ -172,7 +172,7 @@ describe('ferry login aliyun against ferry emulate aliyun --qr-auto-confirm', ()
   it('refuses flags of another service and a missing client id as usage errors', async () => {
     const app = await ferry(['login', 'aliyun', 'X', '--client-id', info.client_id, '--app', 'tv'], box);
     expect(app.code).toBe(2);
-    expect(app.stderr.trim()).toBe('ferry: --app does not apply to aliyun logins');
+    expect(app.stderr.trim()).toBe('ferry: --app does not apply to aliyun-open logins');
     const noId = await ferry(['login', 'aliyun', 'X', '--endpoint', info.base], box);
     expect(noId.code).toBe(2);
     expect(noId.stderr).toContain('--client-id is required');

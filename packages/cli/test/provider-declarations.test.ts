@@ -45,7 +45,7 @@ describe('what providers declare, in the help', () => {
   it('ferry login --help lists every declared login flow with its flags and examples', async () => {
     const box = await sandbox();
     const flows = listLoginFlows();
-    expect(flows.map(({ flow }) => flow.name)).toEqual(['115', 'aliyun']);
+    expect(flows.map(({ flow }) => flow.name)).toEqual(['aliyun-open', 'p115']);
     const help = await helpOf(['login'], box);
     expect(help).toContain(`(service: ${flows.map(({ flow }) => flow.name).join(' or ')})`);
     for (const { type, flow } of flows) {

@@ -12,8 +12,13 @@ const PACKAGES = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Where no provider may be named: what the CLI and the workers do, they do for any provider. */
 const SCANNED = ['cli/src', 'worker/src'];
 
-/** Named on purpose. `emulate s3` is the S3 emulator's command and the remote name it suggests. */
+/**
+ * Named on purpose. Each emulator's command is its provider's type id (`emulate s3`, `emulate
+ * p115`), and `emulate s3` also suggests that remote name.
+ */
 const ALLOWED: Record<string, readonly string[]> = {
+  'cli/src/commands/emulate-aliyun.ts': ['aliyun-open'],
+  'cli/src/commands/emulate-115.ts': ['p115'],
   'cli/src/commands/emulate-s3.ts': ['s3'],
 };
 

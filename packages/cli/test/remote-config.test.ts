@@ -112,3 +112,41 @@ describe('remotes in the config', () => {
     }
   });
 });
+
+describe('names from before each provider had one name', () => {
+  it('a legacy remote type reads, shows and is added under its current name', async () => {
+    const box = await sandbox();
+    const legacyShareType = '115share';
+    await fs.writeFile(box.env.FERRY_CONFIG!, JSON.stringify({ remotes: { films: { type: legacyShareType, share_code: 'sw6pw793wfp' } } }));
+    expect((await ferry(['remote', 'list'], box)).stdout).toBe('films: 115share\n');
+    expect((await ferry(['remote', 'show', 'films'], box)).stdout).toContain('type = 115share\n');
+
+    const add = await ferry(['remote', 'add', 'series', legacyShareType, 'share_code=abc'], box);
+    expect(add.code, add.stderr).toBe(0);
+    expect(add.stderr).toContain("remote 'series' (115share)");
+    expect((await readConfig(box.env.FERRY_CONFIG!)).remotes.series).toEqual({ type: '115share', share_code: 'abc' });
+  });
+
+  it('the legacy words of login and emulate still run the current ones', async () => {
+    const box = await sandbox();
+    const legacyWord = { p115: '115', aliyunOpen: 'aliyun' };
+    const legacyLogins = [
+      [['login', legacyWord.p115, 'R', '--client-id', 'x'], '--client-id does not apply to p115 logins'],
+      [['login', legacyWord.aliyunOpen, 'R', '--app', 'tv'], '--app does not apply to aliyun-open logins'],
+    ] as const;
+    for (const [args, message] of legacyLogins) {
+      const r = await ferry([...args], box);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(message);
+    }
+    const legacyEmulates = [
+      [['emulate', legacyWord.p115, '--help'], 'Run the 115 emulator'],
+      [['emulate', legacyWord.aliyunOpen, '--help'], 'Run the Aliyun Drive Open API emulator'],
+    ] as const;
+    for (const [args, help] of legacyEmulates) {
+      const r = await ferry([...args], box);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout).toContain(help);
+    }
+  });
+});

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { BadInput } from './errors.js';
 import { withFileLock } from './file-lock.js';
 import { upgradeOptions } from './former-options.js';
-import { type ProviderFactory, describeOptions, findProviderFactory, knownProviderTypes } from './registry.js';
+import { type ProviderFactory, canonicalProviderType, describeOptions, findProviderFactory, knownProviderTypes } from './registry.js';
 
 const REMOTE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
@@ -100,6 +100,8 @@ export class ConfigStore {
     }
     const parsed = configSchema.safeParse(raw);
     if (!parsed.success) throw new BadInput(`config ${this.path}: ${describeZodError(parsed.error)}`);
+    // A remote written under a type's legacy name reads (and is next saved) under its current one.
+    for (const remote of Object.values(parsed.data.remotes)) remote.type = canonicalProviderType(remote.type);
     return parsed.data;
   }
 

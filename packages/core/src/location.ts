@@ -24,7 +24,7 @@ export type ParsedPath =
  */
 export function parseRemotePath(arg: string): ParsedPath {
   if (arg === '') throw new BadInput('empty path');
-  const inline = /^:([a-z0-9]+)((?:,[A-Za-z0-9_]+=[^,:]*)*):(.*)$/.exec(arg);
+  const inline = /^:([a-z0-9][a-z0-9-]*)((?:,[A-Za-z0-9_]+=[^,:]*)*):(.*)$/.exec(arg);
   if (inline) {
     const options = (inline[2] ?? '').split(',').filter(Boolean);
     return { remote: `:${inline[1]!}${inline[2] ?? ''}`, path: normalizePath(inline[3] ?? ''), inline: { type: inline[1]!, options } };

@@ -54,8 +54,10 @@ export interface LoginOutcome {
  * declaring type (created when missing).
  */
 export interface LoginFlow {
-  /** The word after `login`: `115`, `aliyun`. */
+  /** The word after `login`: the declaring provider's type id. */
   name: string;
+  /** Words this flow answered to before it took its type's name; scripts written then still use them. */
+  legacyNames?: readonly string[];
   /** One line for the help: what it logs in to and how. */
   description: string;
   flags: readonly CommandFlag[];

@@ -20,6 +20,11 @@ export interface ProviderFactory<S extends z.ZodObject = z.ZodObject> {
   barePaths?: boolean;
   /** Options earlier versions took, so their configs keep loading (see upgradeOptions). */
   formerOptions?: Readonly<Record<string, FormerOption>>;
+  /**
+   * Names this type went by in earlier versions: configs and queued jobs written then still carry
+   * them, so they resolve to this type (and a config is saved under the current name).
+   */
+  legacyTypes?: readonly string[];
   create(remote: string, options: z.infer<S>, context: ProviderContext): Provider;
   /** An interactive login that fills in a remote of this type (`ferry login NAME REMOTE`). */
   login?: LoginFlow;
@@ -64,13 +69,20 @@ export interface ProviderContext {
 }
 
 const factories = new Map<string, ProviderFactory>();
+const currentTypeOf = new Map<string, string>();
 
 export function registerProvider<S extends z.ZodObject>(factory: ProviderFactory<S>): void {
   factories.set(factory.type, factory as unknown as ProviderFactory);
+  for (const legacy of factory.legacyTypes ?? []) currentTypeOf.set(legacy, factory.type);
+}
+
+/** The type's current name: itself, unless it is a registered type's legacy name. */
+export function canonicalProviderType(type: string): string {
+  return factories.has(type) ? type : (currentTypeOf.get(type) ?? type);
 }
 
 export function findProviderFactory(type: string): ProviderFactory | undefined {
-  return factories.get(type);
+  return factories.get(canonicalProviderType(type));
 }
 
 /** "aliyun-open, local, p115", for messages about a type that is not among them. */
@@ -79,7 +91,7 @@ export function knownProviderTypes(): string {
 }
 
 export function getProviderFactory(type: string): ProviderFactory {
-  const factory = factories.get(type);
+  const factory = findProviderFactory(type);
   if (!factory) throw new BadInput(`unknown remote type '${type}' (known types: ${knownProviderTypes()})`);
   return factory;
 }

@@ -10,6 +10,7 @@ import {
   byteSize,
   describeOptions,
   getProviderFactory,
+  knownProviderTypes,
   parseOptionArgs,
   parseRemote,
   registerProvider,
@@ -32,6 +33,14 @@ beforeAll(() => {
     options: z.object({ chunk_size: byteSize().min(1024).default(8 * 1024 * 1024).describe('bytes per chunk'), page: z.number().default(100) }),
     secrets: [],
     formerOptions: { chunk_mib: renamedFromMib('chunk_size'), policy: { retired: 'the engine decides' } },
+    create: (remote) => new MemoryProvider(remote),
+  });
+  registerProvider({
+    type: 'mem-renamed',
+    legacyTypes: ['memold'],
+    description: 'test',
+    options: z.object({ token: z.string() }),
+    secrets: [],
     create: (remote) => new MemoryProvider(remote),
   });
 });
@@ -69,6 +78,27 @@ describe('config store', () => {
     expect(() => resolveLocation('num:/', config)).toThrow(/^remote 'num': token: .*string/);
     expect(() => resolveLocation('none:/', config)).toThrow(/^remote 'none': token: required option is missing/);
     expect(() => resolveLocation('odd:/', config)).toThrow(/^remote 'odd' has unknown type 'nosuch' \(known types: .*memtest.*\)/);
+  });
+
+  it('reads a remote of a legacy type name under the current one, and saves it so', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ferry-cfg-'));
+    const store = new ConfigStore(join(dir, 'c.json'));
+    await fs.writeFile(store.path, JSON.stringify({ remotes: { old: { type: 'memold', token: 't' }, other: { type: 'memtest', token: 'u' } } }));
+    const config = await store.load();
+    expect(config.remotes).toEqual({ old: { type: 'mem-renamed', token: 't' }, other: { type: 'memtest', token: 'u' } });
+    expect(resolveLocation('old:/a', config).provider.remote).toBe('old');
+    await store.updateRemote('other', { token: 'v' });
+    expect(JSON.parse(await fs.readFile(store.path, 'utf8')).remotes.old).toEqual({ type: 'mem-renamed', token: 't' });
+    expect(knownProviderTypes()).not.toContain('memold');
+  });
+
+  it('resolves an inline remote of a hyphenated type, and of its legacy name (as queued jobs carry it)', () => {
+    const config = { remotes: {}, defaults: {} };
+    for (const arg of [':mem-renamed,token=t:/a', ':memold,token=t:/a']) {
+      const loc = resolveLocation(arg, config);
+      expect(loc.path, arg).toBe('/a');
+      expect(loc.provider.remote, arg).toBe(arg.slice(0, arg.lastIndexOf(':')));
+    }
   });
 
   it('resolves remotes and names unknown ones', () => {

@@ -377,6 +377,13 @@ describe('share links as locations', () => {
     const entry = await location.provider.stat(location.path);
     expect((await readAll(await location.provider.openRead(entry))).toString()).toBe('located');
     await location.provider.close?.();
+
+    // Queued jobs written before the type took its current name carry the old one.
+    const legacyInline = `:115share,share_code=${share.share_code},receive_code=${share.receive_code},account=acct:/a.txt`;
+    const queued = resolveLocation(legacyInline, config);
+    expect(queued.provider.type).toBe('115share');
+    expect((await readAll(await queued.provider.openRead(await queued.provider.stat(queued.path)))).toString()).toBe('located');
+    await queued.provider.close?.();
   });
 });
 

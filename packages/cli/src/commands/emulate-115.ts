@@ -13,7 +13,8 @@ export function addEmulate115Command(program: Command): void {
   const emulate = program.commands.find((c) => c.name() === 'emulate') ?? program.command('emulate').description('Run a protocol-faithful fake cloud locally, for tests and demos');
   const repeat = (v: string, all: string[]) => [...all, v];
   emulate
-    .command('115')
+    .command('p115')
+    .alias('115') // the word before the provider's type id became its name; scripts still use it
     .description('Run the 115 emulator on 127.0.0.1 and print a ready remote config (or, with --json, one JSON line)')
     .option('--seed <dir>', "folder loaded into the first user's drive")
     .option('--users <names>', 'comma-separated user names', 'alice')

@@ -15,7 +15,8 @@ export function addEmulateAliyunCommand(program: Command): void {
     program.commands.find((c) => c.name() === 'emulate') ??
     program.command('emulate').description('Run a protocol-faithful fake cloud locally, for tests and demos');
   emulate
-    .command('aliyun')
+    .command('aliyun-open')
+    .alias('aliyun') // the word before the provider's type id became its name; scripts still use it
     .description('Run the Aliyun Drive Open API emulator on 127.0.0.1 and print a ready remote config (or, with --json, one JSON line)')
     .option('--seed <dir>', 'folder loaded into the default drive')
     .option('--no-rate-limits', 'answer every call, without the documented per-second limits')

@@ -77,9 +77,10 @@ ${flows.map(({ type, flow }) => `  ${flow.name.padEnd(width)}  ${flow.descriptio
 Examples:
 ${flows.flatMap(({ flow }) => flow.examples.map((e) => `  ${e}`)).join('\n')}`,
   );
-  cmd.action(async (service: string, remote: string, given: LoginFlags) => {
-    const found = flows.find(({ flow }) => flow.name === service);
-    if (!found) throw new UsageError(`login supports ${names.join(' and ')}, got '${service}'`);
+  cmd.action(async (word: string, remote: string, given: LoginFlags) => {
+    const found = flows.find(({ flow }) => flow.name === word || flow.legacyNames?.includes(word));
+    if (!found) throw new UsageError(`login supports ${names.join(' and ')}, got '${word}'`);
+    const service = found.flow.name;
     const own: Record<string, string | undefined> = {};
     for (const [long, { option, flows: takers }] of flags) {
       const value = given[option.attributeName()];

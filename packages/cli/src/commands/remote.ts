@@ -47,9 +47,9 @@ export function addRemoteCommands(program: Command): void {
       let existed = false;
       await store.update((config) => {
         existed = name in config.remotes;
-        config.remotes[name] = { type, ...storedOptions(factory, given) };
+        config.remotes[name] = { type: factory.type, ...storedOptions(factory, given) };
       });
-      process.stderr.write(`${existed ? 'Updated' : 'Added'} remote '${name}' (${type}) in ${store.path}\n`);
+      process.stderr.write(`${existed ? 'Updated' : 'Added'} remote '${name}' (${factory.type}) in ${store.path}\n`);
     });
 
   remote

@@ -62,7 +62,8 @@ function expiryNote(result: AliyunQrLoginResult, pkce: boolean): string {
  * stored: options equal to their default are left out.
  */
 export const aliyunOpenLoginFlow: LoginFlow = {
-  name: 'aliyun',
+  name: 'aliyun-open',
+  legacyNames: ['aliyun'],
   description: 'QR authorization of your Aliyun Drive Open Platform app; saves its tokens and drive choice',
   flags: [
     { flag: '--client-id <id>', description: 'app id of your Open Platform app (kept from the remote when logging in again)' },

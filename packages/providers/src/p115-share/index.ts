@@ -7,6 +7,7 @@ import { P115ShareProvider } from './provider.js';
 export function registerP115Share(): void {
   registerProvider({
     type: '115share',
+    legacyTypes: ['115share'],
     description: 'A 115 share link (分享链接), read-only; a p115 target receives it server-side (转存)',
     options: p115ShareOptions,
     // receive_code is part of the link, not an account credential (see options.ts).
