@@ -5,19 +5,20 @@ import { registerAllProviders } from '../src/index.js';
 const MiB = 1024 * 1024;
 
 describe("providers' options", () => {
-  it('every size is a byteSize in bytes named *_size; no option names another unit', () => {
+  it('every size is a byteSize in bytes named *_size (or *_cutoff, as rclone names it); no option names another unit', () => {
     registerAllProviders();
     const sizes = listProviderFactories().flatMap((f) => describeOptions(f).map((o) => ({ ...o, at: `${f.type}.${o.name}` })));
     for (const o of sizes) {
       expect(o.name, o.at).not.toMatch(/_(mib|kib|mb|kb|gb|bytes)$/);
-      if (o.type === 'size') expect(o.name, o.at).toMatch(/_size$/);
-      if (/part|segment|chunk|download_max/.test(o.name)) expect(o.type, o.at).toBe('size');
+      if (o.type === 'size') expect(o.name, o.at).toMatch(/_(size|cutoff)$/);
+      if (/part|segment|chunk|download_max|cutoff/.test(o.name)) expect(o.type, o.at).toBe('size');
     }
     expect(sizes.filter((o) => o.type === 'size').map((o) => o.at).sort()).toEqual([
       '115share.web_download_max_size',
       'aliyun-open.part_size',
       'p115.download_segment_size',
       'p115.part_size',
+      's3.copy_cutoff',
       's3.part_size',
     ]);
   });
