@@ -8,9 +8,9 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigStore, resolveLocation, runTransfer } from '@ferry/core';
-import { start115Emulator, startAliyunEmulator } from '@ferry/emulators';
+import { startP115Emulator, startAliyunOpenEmulator } from '@ferry/emulators';
 import { registerAllProviders } from '@ferry/providers';
-import { aliyunRemoteFor, p115RemoteFor } from '../packages/cli/dist/emulator-remotes.js';
+import { aliyunOpenRemoteFor, p115RemoteFor } from '../packages/cli/dist/emulator-remotes.js';
 import { formatTable } from './report.mjs';
 
 const FILES = Number(process.env.BENCH_RAPID_FILES ?? 1000);
@@ -27,7 +27,7 @@ async function remotes(dir, p115, aliyun) {
       // 115's own pace (2 calls a second) would make this a benchmark of the throttle; the
       // emulator has no request budget, so the client may go faster.
       src: { ...p115RemoteFor(p115, p115.users[0]), qps: 100 },
-      dst: aliyunRemoteFor(aliyun),
+      dst: aliyunOpenRemoteFor(aliyun),
     },
     defaults: {},
   });
@@ -49,9 +49,9 @@ async function copyOnce(label, dir, p115, aliyun) {
 
 async function main() {
   const dir = await fs.mkdtemp(join(tmpdir(), 'ferry-bench-rapid-'));
-  const p115 = await start115Emulator({ users: ['bench'] });
-  const held = await startAliyunEmulator();
-  const empty = await startAliyunEmulator();
+  const p115 = await startP115Emulator({ users: ['bench'] });
+  const held = await startAliyunOpenEmulator();
+  const empty = await startAliyunOpenEmulator();
   try {
     console.log(`115 -> Aliyun, ${FILES} files of ${FILE_BYTES / 1024} KiB, emulators in process`);
     for (let i = 0; i < FILES; i++) {

@@ -33,8 +33,8 @@ const COMMANDS: Record<string, () => Promise<AddCommands[]>> = {
   remote: async () => [(await import('./commands/remote.js')).addRemoteCommands],
   login: async () => [(await import('./commands/login.js')).addLoginCommands],
   emulate: async () => [
-    (await import('./commands/emulate-115.js')).addEmulate115Command,
-    (await import('./commands/emulate-aliyun.js')).addEmulateAliyunCommand,
+    (await import('./commands/emulate-p115.js')).addEmulateP115Command,
+    (await import('./commands/emulate-aliyun-open.js')).addEmulateAliyunOpenCommand,
     (await import('./commands/emulate-s3.js')).addEmulateS3Command,
   ],
   worker: async () => [(await import('./commands/worker.js')).addWorkerCommand],

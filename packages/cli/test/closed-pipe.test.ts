@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Emulator115, start115Emulator } from '@ferry/emulators';
+import { type P115Emulator, startP115Emulator } from '@ferry/emulators';
 import { openQueues, submitTransfer } from '@ferry/worker';
 import { CLI, type Sandbox, ferry, finished, listFiles, p115EndpointArgs, sandbox, startFerry } from './helpers.js';
 import { REDIS_URL, withQueuePrefix } from './queue-sandbox.js';
@@ -16,7 +16,7 @@ const SIGPIPE_STATUS = 128 + 13;
 
 let box: Sandbox;
 let tree: string;
-let emu: Emulator115;
+let emu: P115Emulator;
 const cleanups: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
@@ -24,7 +24,7 @@ beforeAll(async () => {
   tree = join(box.dir, 'tree');
   await fs.mkdir(tree);
   for (let i = 0; i < FILES; i++) await fs.writeFile(join(tree, `f-${String(i).padStart(5, '0')}-${LONG}`), `file ${i}\n`);
-  emu = await start115Emulator({ seedDir: tree, offlineQuota: 2 * FILES });
+  emu = await startP115Emulator({ seedDir: tree, offlineQuota: 2 * FILES });
   expect((await ferry(['remote', 'add', 'em', 'p115', `cookie=${emu.users[0]!.cookie}`, ...p115EndpointArgs(emu)], box)).code).toBe(0);
 });
 afterAll(async () => {

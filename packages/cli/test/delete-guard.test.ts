@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Emulator115, start115Emulator } from '@ferry/emulators';
+import { type P115Emulator, startP115Emulator } from '@ferry/emulators';
 import { type Sandbox, ferry, finished, listFiles, p115EndpointArgs, sandbox, startFerry, summaryOf } from './helpers.js';
 import { withQueuePrefix } from './queue-sandbox.js';
 
@@ -155,12 +155,12 @@ describe('sync --delete: the deletion guard', () => {
 });
 
 describe('a 115 source that did not list never counts as empty', () => {
-  let emu: Emulator115;
+  let emu: P115Emulator;
   let b: Sandbox;
   let cookie: string;
 
   beforeAll(async () => {
-    emu = await start115Emulator({ users: ['alice'] });
+    emu = await startP115Emulator({ users: ['alice'] });
     b = await sandbox();
     cookie = `cookie=${emu.users[0]!.cookie}`;
     expect((await ferry(['remote', 'add', 'em', 'p115', cookie, ...p115EndpointArgs(emu)], b)).code).toBe(0);

@@ -2,21 +2,21 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AliyunEmulator, type Emulator115, start115Emulator, startAliyunEmulator } from '@ferry/emulators';
-import { type Sandbox, aliyunArgs, ferry, listFiles, p115EndpointArgs, sandbox, summaryOf } from './helpers.js';
+import { type AliyunOpenEmulator, type P115Emulator, startP115Emulator, startAliyunOpenEmulator } from '@ferry/emulators';
+import { type Sandbox, aliyunOpenArgs, ferry, listFiles, p115EndpointArgs, sandbox, summaryOf } from './helpers.js';
 
-let emu: Emulator115;
-let ali: AliyunEmulator;
+let emu: P115Emulator;
+let ali: AliyunOpenEmulator;
 let box: Sandbox;
 
 const sha1 = (data: Buffer | string) => createHash('sha1').update(data).digest('hex');
 
 beforeAll(async () => {
-  emu = await start115Emulator({ users: ['alice'] });
-  ali = await startAliyunEmulator({ rateLimits: false });
+  emu = await startP115Emulator({ users: ['alice'] });
+  ali = await startAliyunOpenEmulator({ rateLimits: false });
   box = await sandbox();
   expect((await ferry(['remote', 'add', 'em', 'p115', `cookie=${emu.users[0]!.cookie}`, ...p115EndpointArgs(emu)], box)).code).toBe(0);
-  const aliArgs = aliyunArgs(ali);
+  const aliArgs = aliyunOpenArgs(ali);
   expect((await ferry(['remote', 'add', 'ali', 'aliyun-open', ...aliArgs], box)).code).toBe(0);
 });
 afterAll(async () => {
@@ -128,7 +128,7 @@ describe('move', () => {
     refused(await ferry(['move', join(box.dir, 'nowhere'), 'ali:/q', '--queue'], box), 2, '--queue is not supported');
     emu.putFile('alice', 'shared/s.txt', Buffer.from('shared'));
     const share = emu.createShare('alice', ['/shared'], { receiveCode: 'abcd' });
-    const link = `:115share,share_code=${share.share_code},receive_code=abcd,account=em:/`;
+    const link = `:p115-share,share_code=${share.share_code},receive_code=abcd,account=em:/`;
     refused(await ferry(['move', link, join(box.dir, 'from-share')], box), 2, 'cannot delete files or folders');
     refused(await ferry(['delete', link], box), 2, 'cannot delete files or folders');
     refused(await ferry(['mkdir', `${link.slice(0, -1)}/new`], box), 2, 'cannot make folders');
@@ -295,6 +295,6 @@ describe('about', () => {
     expect(local.used).toBeGreaterThan(0);
 
     const share = emu.createShare('alice', ['/about'], { receiveCode: '' });
-    refused(await ferry(['about', `:115share,share_code=${share.share_code}:/`], box), 2, 'has no quota to report');
+    refused(await ferry(['about', `:p115-share,share_code=${share.share_code}:/`], box), 2, 'has no quota to report');
   });
 });

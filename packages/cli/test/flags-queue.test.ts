@@ -2,8 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { type AliyunEmulator, startAliyunEmulator } from '@ferry/emulators';
-import { type Sandbox, aliyunArgs, ferry, finished, sandbox, startFerry, summaryOf } from './helpers.js';
+import { type AliyunOpenEmulator, startAliyunOpenEmulator } from '@ferry/emulators';
+import { type Sandbox, aliyunOpenArgs, ferry, finished, sandbox, startFerry, summaryOf } from './helpers.js';
 import { withQueuePrefix } from './queue-sandbox.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -11,9 +11,9 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-let ali: AliyunEmulator;
+let ali: AliyunOpenEmulator;
 beforeAll(async () => {
-  ali = await startAliyunEmulator({ rateLimits: false });
+  ali = await startAliyunOpenEmulator({ rateLimits: false });
 });
 afterAll(async () => {
   await ali.close();
@@ -25,7 +25,7 @@ async function queueSandbox(): Promise<Sandbox> {
   cleanups.push(() => fs.rm(box.dir, { recursive: true, force: true }));
   const queued = withQueuePrefix(box, cleanups);
   const added = await ferry(
-    ['remote', 'add', 'ali', 'aliyun-open', ...aliyunArgs(ali, ali.issueRefreshToken())],
+    ['remote', 'add', 'ali', 'aliyun-open', ...aliyunOpenArgs(ali, ali.issueRefreshToken())],
     queued,
   );
   expect(added.code, added.stderr).toBe(0);

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AliyunEmulator, type Emulator115, start115Emulator, startAliyunEmulator } from '@ferry/emulators';
-import { type Sandbox, aliyunArgs, ferry, listFiles, p115EndpointArgs, sandbox, summaryOf } from './helpers.js';
+import { type AliyunOpenEmulator, type P115Emulator, startP115Emulator, startAliyunOpenEmulator } from '@ferry/emulators';
+import { type Sandbox, aliyunOpenArgs, ferry, listFiles, p115EndpointArgs, sandbox, summaryOf } from './helpers.js';
 
 let box: Sandbox;
 
@@ -137,16 +137,16 @@ describe('--bwlimit and --log-file', () => {
 });
 
 describe('--rapid-only and --from-report, 115 to Aliyun Drive', () => {
-  let e115: Emulator115;
-  let ali: AliyunEmulator;
+  let e115: P115Emulator;
+  let ali: AliyunOpenEmulator;
 
   beforeAll(async () => {
-    e115 = await start115Emulator();
-    ali = await startAliyunEmulator({ rateLimits: false });
+    e115 = await startP115Emulator();
+    ali = await startAliyunOpenEmulator({ rateLimits: false });
     const a = await ferry(['remote', 'add', 'src115', 'p115', `cookie=${e115.users[0]!.cookie}`, ...p115EndpointArgs(e115)], box);
     expect(a.code, a.stderr).toBe(0);
     const b = await ferry(
-      ['remote', 'add', 'ali', 'aliyun-open', ...aliyunArgs(ali)],
+      ['remote', 'add', 'ali', 'aliyun-open', ...aliyunOpenArgs(ali)],
       box,
     );
     expect(b.code, b.stderr).toBe(0);

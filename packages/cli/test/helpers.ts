@@ -8,10 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 import type { RunSummary } from '@ferry/core';
 import {
-  type AliyunEmulatorEndpoints,
-  type Emulator115Endpoints,
+  type AliyunOpenEmulatorEndpoints,
+  type P115EmulatorEndpoints,
   type S3EmulatorEndpoints,
-  aliyunEmulatorOptions,
+  aliyunOpenEmulatorOptions,
   p115EmulatorOptions,
   s3EmulatorOptions,
 } from '@ferry/emulators';
@@ -161,13 +161,13 @@ export function optionArgs(options: Record<string, string | number | boolean>): 
 }
 
 /** key=value options pointing a p115 remote at the emulator, with a test-friendly request rate. */
-export function p115EndpointArgs(e: Emulator115Endpoints): string[] {
+export function p115EndpointArgs(e: P115EmulatorEndpoints): string[] {
   return [...optionArgs(p115EmulatorOptions(e)), 'qps=50'];
 }
 
-/** key=value options of an aliyun-open remote on the emulator; `refreshToken` as aliyunEmulatorOptions takes it. */
-export function aliyunArgs(e: AliyunEmulatorEndpoints, refreshToken?: string): string[] {
-  return optionArgs(aliyunEmulatorOptions(e, refreshToken));
+/** key=value options of an aliyun-open remote on the emulator; `refreshToken` as aliyunOpenEmulatorOptions takes it. */
+export function aliyunOpenArgs(e: AliyunOpenEmulatorEndpoints, refreshToken?: string): string[] {
+  return optionArgs(aliyunOpenEmulatorOptions(e, refreshToken));
 }
 
 /** key=value options of an s3 remote on the emulator's bucket. */

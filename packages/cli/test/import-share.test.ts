@@ -2,23 +2,23 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Emulator115, start115Emulator } from '@ferry/emulators';
+import { type P115Emulator, startP115Emulator } from '@ferry/emulators';
 import { type Sandbox, cleanupAfterEach, ferry, finished, p115EndpointArgs, sandbox, startFerry, summaryOf } from './helpers.js';
 import { withQueuePrefix } from './queue-sandbox.js';
 
-let emu: Emulator115;
+let emu: P115Emulator;
 let box: Sandbox;
 let link: string;
 const film = randomBytes(300_000);
 const notes = Buffer.from('shared notes\n');
 
 /** key=value options pointing a p115 remote at the emulator, logged in as `user`. */
-function remoteArgs(e: Emulator115, user: string): string[] {
+function remoteArgs(e: P115Emulator, user: string): string[] {
   return [`cookie=${e.users.find((u) => u.name === user)!.cookie}`, ...p115EndpointArgs(e)];
 }
 
 beforeAll(async () => {
-  emu = await start115Emulator({ users: ['alice', 'bob'] });
+  emu = await startP115Emulator({ users: ['alice', 'bob'] });
   emu.putFile('alice', 'Films/Season 1/e01.mkv', film);
   emu.putFile('alice', 'Films/poster.jpg', Buffer.from('jpeg bytes'));
   emu.putFile('alice', 'notes.txt', notes);

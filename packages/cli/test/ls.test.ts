@@ -1,14 +1,14 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Emulator115, start115Emulator } from '@ferry/emulators';
+import { type P115Emulator, startP115Emulator } from '@ferry/emulators';
 import { type Sandbox, ferry, p115EndpointArgs, sandbox } from './helpers.js';
 
-let emu: Emulator115;
+let emu: P115Emulator;
 let box: Sandbox;
 
 beforeAll(async () => {
-  emu = await start115Emulator();
+  emu = await startP115Emulator();
   box = await sandbox();
   const added = await ferry(['remote', 'add', 'em', 'p115', `cookie=${emu.users[0]!.cookie}`, ...p115EndpointArgs(emu)], box);
   expect(added.code, added.stderr).toBe(0);

@@ -1,10 +1,10 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Emulator115, type AliyunEmulator, aliyunEmulatorOptions, start115Emulator, startAliyunEmulator } from '@ferry/emulators';
+import { type P115Emulator, type AliyunOpenEmulator, aliyunOpenEmulatorOptions, startP115Emulator, startAliyunOpenEmulator } from '@ferry/emulators';
 import { getProviderFactory } from '@ferry/core';
 import { registerAllProviders } from '@ferry/providers';
-import { type RunResult, type Sandbox, aliyunArgs, cleanupAfterEach, ferry, listFiles, p115EndpointArgs, summaryOf, tempSandbox } from './helpers.js';
+import { type RunResult, type Sandbox, aliyunOpenArgs, cleanupAfterEach, ferry, listFiles, p115EndpointArgs, summaryOf, tempSandbox } from './helpers.js';
 import { withQueuePrefix } from './queue-sandbox.js';
 
 const cleanups = cleanupAfterEach();
@@ -71,9 +71,9 @@ describe('source and destination that are the same place under other names', () 
 });
 
 describe('on 115: two remotes of one account', () => {
-  let emu: Emulator115;
+  let emu: P115Emulator;
   beforeAll(async () => {
-    emu = await start115Emulator();
+    emu = await startP115Emulator();
   });
   afterAll(() => emu.close());
 
@@ -100,9 +100,9 @@ describe('on 115: two remotes of one account', () => {
 });
 
 describe('on Aliyun Drive: two remotes of one drive', () => {
-  let emu: AliyunEmulator;
+  let emu: AliyunOpenEmulator;
   beforeAll(async () => {
-    emu = await startAliyunEmulator({ rateLimits: false });
+    emu = await startAliyunOpenEmulator({ rateLimits: false });
     registerAllProviders();
   });
   afterAll(() => emu.close());
@@ -111,9 +111,9 @@ describe('on Aliyun Drive: two remotes of one drive', () => {
     const b = await box();
     emu.put('backup/src/a.txt', Buffer.from('a'));
     emu.put('backup/other/keep.txt', Buffer.from('keep'));
-    const credentials = (token: string) => aliyunArgs(emu, token);
+    const credentials = (token: string) => aliyunOpenArgs(emu, token);
     const factory = getProviderFactory('aliyun-open');
-    const probe = factory.create('probe', factory.options.parse(aliyunEmulatorOptions(emu, emu.issueRefreshToken())), {});
+    const probe = factory.create('probe', factory.options.parse(aliyunOpenEmulatorOptions(emu, emu.issueRefreshToken())), {});
     const backupId = (await probe.stat('/backup')).id!;
     expect((await ferry(['remote', 'add', 'ali', 'aliyun-open', ...credentials(emu.refresh_token)], b)).code).toBe(0);
     expect((await ferry(['remote', 'add', 'bak', 'aliyun-open', ...credentials(emu.issueRefreshToken()), `root_id=${backupId}`], b)).code).toBe(0);

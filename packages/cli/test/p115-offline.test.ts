@@ -2,16 +2,16 @@ import { promises as fs } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Emulator115, start115Emulator } from '@ferry/emulators';
+import { type P115Emulator, startP115Emulator } from '@ferry/emulators';
 import { type RunResult, type Sandbox, ferry, p115EndpointArgs, sandbox } from './helpers.js';
 
-let emu: Emulator115;
+let emu: P115Emulator;
 let box: Sandbox;
 let origin: Server;
 let base: string;
 
 beforeAll(async () => {
-  emu = await start115Emulator();
+  emu = await startP115Emulator();
   box = await sandbox();
   expect((await ferry(['remote', 'add', 'em', 'p115', `cookie=${emu.users[0]!.cookie}`, ...p115EndpointArgs(emu)], box)).code).toBe(0);
   // A file at /pub/*, and 404 for anything else: 115 (the emulator) fetches loopback links itself.

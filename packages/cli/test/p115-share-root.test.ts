@@ -1,10 +1,10 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Emulator115, start115Emulator } from '@ferry/emulators';
+import { type P115Emulator, startP115Emulator } from '@ferry/emulators';
 import { type Sandbox, ferry, p115EndpointArgs, sandbox } from './helpers.js';
 
-let emu: Emulator115;
+let emu: P115Emulator;
 let box: Sandbox;
 let share: { share_code: string; receive_code: string };
 
@@ -18,7 +18,7 @@ async function folderCid(cid: string, name: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  emu = await start115Emulator({ users: ['alice', 'bob'] });
+  emu = await startP115Emulator({ users: ['alice', 'bob'] });
   emu.putFile('alice', 'Films/poster.jpg', Buffer.from('poster'));
   emu.putFile('alice', 'Films/Series/ep1.mkv', Buffer.from('episode one'));
   emu.putFile('alice', 'Films/Series/S2/ep2.mkv', Buffer.from('episode two'));
@@ -31,10 +31,10 @@ afterAll(async () => {
   await fs.rm(box.dir, { recursive: true, force: true });
 });
 
-describe('115share root_id', () => {
+describe('p115-share root_id', () => {
   it('shows the share folder it names as "/", with paths inside it, configured or inline', async () => {
     const series = await folderCid(await folderCid('0', 'Films'), 'Series');
-    const added = await ferry(['remote', 'add', 'series', '115share', `share_code=${share.share_code}`, `receive_code=${share.receive_code}`, 'account=bob115', `root_id=${series}`], box);
+    const added = await ferry(['remote', 'add', 'series', 'p115-share', `share_code=${share.share_code}`, `receive_code=${share.receive_code}`, 'account=bob115', `root_id=${series}`], box);
     expect(added.code).toBe(0);
 
     const ls = await ferry(['ls', '-R', 'series:/'], box);
@@ -48,13 +48,13 @@ describe('115share root_id', () => {
     expect(copy.code).toBe(0);
     expect(await fs.readFile(join(dst, 'ep2.mkv'), 'utf8')).toBe('episode two');
 
-    const inline = await ferry(['ls', `:115share,share_code=${share.share_code},receive_code=${share.receive_code},account=bob115,root_id=${series}:/S2`], box);
+    const inline = await ferry(['ls', `:p115-share,share_code=${share.share_code},receive_code=${share.receive_code},account=bob115,root_id=${series}:/S2`], box);
     expect(inline.code).toBe(0);
     expect(inline.stdout).toContain('ep2.mkv');
   });
 
   it('a root_id that is no folder of the share fails with one line naming it', async () => {
-    const r = await ferry(['ls', `:115share,share_code=${share.share_code},receive_code=${share.receive_code},account=bob115,root_id=999:/`], box);
+    const r = await ferry(['ls', `:p115-share,share_code=${share.share_code},receive_code=${share.receive_code},account=bob115,root_id=999:/`], box);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('root_id 999 is not a folder of this share');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);

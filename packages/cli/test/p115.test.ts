@@ -4,14 +4,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Emulator115, start115Emulator } from '@ferry/emulators';
+import { type P115Emulator, startP115Emulator } from '@ferry/emulators';
 import { type Sandbox, ferry, finished, p115EndpointArgs, sandbox, startFerry, summaryOf, waitFor } from './helpers.js';
 
-let emu: Emulator115;
+let emu: P115Emulator;
 let box: Sandbox;
 
 beforeAll(async () => {
-  emu = await start115Emulator();
+  emu = await startP115Emulator();
   box = await sandbox();
   const added = await ferry(['remote', 'add', 'em', 'p115', ...p115EndpointArgs(emu)], box);
   expect(added.code).toBe(0);
@@ -23,8 +23,8 @@ afterAll(async () => {
 
 /** Resolves with the first stderr/stdout text matching `re` from a running child. */
 describe('ferry and 115', () => {
-  it('login 115 shows the QR code and its status, saves the cookie, and ls works with it', async () => {
-    const child = startFerry(['login', '115', 'em', '--app', 'tv', '--poll-ms', '20'], box);
+  it('login p115 shows the QR code and its status, saves the cookie, and ls works with it', async () => {
+    const child = startFerry(['login', 'p115', 'em', '--app', 'tv', '--poll-ms', '20'], box);
     const done = finished(child);
     const [, uid] = await waitFor(child.stderr!, /QR code content: \S+dg-([0-9a-f]+)/);
     emu.scanQr(uid!);
@@ -49,7 +49,7 @@ describe('ferry and 115', () => {
   });
 
   it('login refuses the withdrawn desktop apps with 115\'s reason', async () => {
-    const r = await ferry(['login', '115', 'em', '--app', 'linux'], box);
+    const r = await ferry(['login', 'p115', 'em', '--app', 'linux'], box);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('系统已下架');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -120,8 +120,8 @@ describe('ferry and 115', () => {
     expect((await fs.readFile(join(back, 'big.bin'))).equals(data)).toBe(true);
   });
 
-  it('emulate 115 prints a remote line whose uploads go to the real OSS host names, routed by connect_to', async () => {
-    const child = startFerry(['emulate', '115'], box);
+  it('emulate p115 prints a remote line whose uploads go to the real OSS host names, routed by connect_to', async () => {
+    const child = startFerry(['emulate', 'p115'], box);
     const done = finished(child);
     const [line] = await waitFor(child.stdout!, /^ferry remote add alice p115 .*\n/m);
     expect(line).toMatch(/ oss_scheme=http 'connect_to=\*\.aliyuncs\.com=127\.0\.0\.1:\d+'/);
@@ -148,14 +148,14 @@ describe('ferry and 115', () => {
     expect(r.stderr).toContain('connect_to');
   });
 
-  it('emulate 115 --json prints one line any client can use, and stops on SIGTERM', async () => {
+  it('emulate p115 --json prints one line any client can use, and stops on SIGTERM', async () => {
     const seed = join(box.dir, 'seed');
     await fs.mkdir(join(seed, 'a'), { recursive: true });
     await fs.writeFile(join(seed, 'a', 'x.txt'), 'seeded');
-    const child = startFerry(['emulate', '115', '--seed', seed, '--json'], box);
+    const child = startFerry(['emulate', 'p115', '--seed', seed, '--json'], box);
     const done = finished(child);
     const [line] = await waitFor(child.stdout!, /^\{.*\}\n/);
-    const info = JSON.parse(line!) as { hosts: Emulator115['hosts']; users: { cookie: string }[]; rsa_n: string; rsa_e: string; ecdh_pub: string; oss_connect: string };
+    const info = JSON.parse(line!) as { hosts: P115Emulator['hosts']; users: { cookie: string }[]; rsa_n: string; rsa_e: string; ecdh_pub: string; oss_connect: string };
     expect(info.oss_connect).toMatch(/^127\.0\.0\.1:\d+$/);
     const other = await sandbox();
     await ferry(['remote', 'add', 'seeded', 'p115', `cookie=${info.users[0]!.cookie}`, ...p115EndpointArgs(info)], other);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Emulator115, start115Emulator } from '@ferry/emulators';
+import { type P115Emulator, startP115Emulator } from '@ferry/emulators';
 import { type RunResult, type Sandbox, ferry, finished, p115EndpointArgs, sandbox, startFerry } from './helpers.js';
 import { withQueuePrefix } from './queue-sandbox.js';
 
@@ -11,11 +11,11 @@ function progressLines(r: RunResult): string[] {
   return r.stderr.split('\n').filter((l) => /^Transferred: .* \/ .*; files \d+\/\d+$/.test(l));
 }
 
-let emu: Emulator115;
+let emu: P115Emulator;
 let box: Sandbox;
 
 beforeAll(async () => {
-  emu = await start115Emulator();
+  emu = await startP115Emulator();
   box = await sandbox();
   const user = emu.users[0]!;
   // 115's own pace, 2 calls a second: the calls, not the bytes, set the time of a rapid upload.

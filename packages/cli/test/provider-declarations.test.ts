@@ -58,7 +58,7 @@ describe('what providers declare, in the help', () => {
   it('commands taking paths name the declared links and their account in --account', async () => {
     const box = await sandbox();
     const [declared] = listPathLinks();
-    expect(declared?.type).toBe('115share');
+    expect(declared?.type).toBe('p115-share');
     const { noun, account } = declared!.links;
     for (const command of ['ls', 'hash', 'copy', 'sync', 'check', 'move']) {
       expect(await helpOf([command], box)).toContain(`--account <remote> the ${account.type} remote whose login reads ${noun}`);

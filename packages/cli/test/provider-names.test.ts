@@ -17,8 +17,8 @@ const SCANNED = ['cli/src', 'worker/src'];
  * p115`), and `emulate s3` also suggests that remote name.
  */
 const ALLOWED: Record<string, readonly string[]> = {
-  'cli/src/commands/emulate-aliyun.ts': ['aliyun-open'],
-  'cli/src/commands/emulate-115.ts': ['p115'],
+  'cli/src/commands/emulate-aliyun-open.ts': ['aliyun-open'],
+  'cli/src/commands/emulate-p115.ts': ['p115'],
   'cli/src/commands/emulate-s3.ts': ['s3'],
 };
 
@@ -78,7 +78,7 @@ async function namedProviders(): Promise<string[]> {
 
 describe('provider names', () => {
   it('the CLI and the workers name no provider type, class, option schema or other provider export', async () => {
-    expect(listProviderFactories().map((f) => f.type)).toEqual(expect.arrayContaining(['local', 'p115', '115share', 'aliyun-open']));
+    expect(listProviderFactories().map((f) => f.type)).toEqual(expect.arrayContaining(['local', 'p115', 'p115-share', 'aliyun-open']));
     expect(Object.keys(providers)).toEqual(expect.arrayContaining(['P115Provider', 'p115Options', 'AliyunOpenProvider']));
     expect(await namedProviders()).toEqual([]);
   });

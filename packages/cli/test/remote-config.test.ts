@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { aliyunEmulatorOptions, p115EmulatorOptions, start115Emulator, startAliyunEmulator } from '@ferry/emulators';
+import { aliyunOpenEmulatorOptions, p115EmulatorOptions, startP115Emulator, startAliyunOpenEmulator } from '@ferry/emulators';
 import { ferry, sandbox } from './helpers.js';
 
 async function readConfig(path: string): Promise<{ remotes: Record<string, Record<string, unknown>> }> {
@@ -47,7 +47,7 @@ describe('remotes in the config', () => {
     expect((await ferry(['ls', 'disk:/'], box)).code).toBe(0);
 
     await fs.writeFile(box.env.FERRY_CONFIG!, JSON.stringify({ remotes: { cloud: { type: 'p115', qps: 'fast' } } }));
-    const login = await ferry(['login', '115', 'cloud'], box);
+    const login = await ferry(['login', 'p115', 'cloud'], box);
     expect(login.code).toBe(1);
     expect(login.stderr).toMatch(/^ferry: remote 'cloud': qps: .*number/);
     expect(login.stderr.trim().split('\n')).toHaveLength(1);
@@ -73,13 +73,13 @@ describe('remotes in the config', () => {
 
   it('a config written with options since renamed or retired keeps working, with one notice line per option', async () => {
     const box = await sandbox();
-    const [e115, ali] = await Promise.all([start115Emulator(), startAliyunEmulator()]);
+    const [e115, ali] = await Promise.all([startP115Emulator(), startAliyunOpenEmulator()]);
     try {
       e115.putFile('alice', 'lib/a.txt', Buffer.from('a'));
       ali.put('/in/b.txt', Buffer.from('b'));
       const remotes = {
         old115: { type: 'p115', cookie: e115.users[0]!.cookie, ...p115EmulatorOptions(e115), upload_part_mib: 4, download_segment_mib: 2 },
-        oldali: { type: 'aliyun-open', ...aliyunEmulatorOptions(ali), on_conflict: 'skip' },
+        oldali: { type: 'aliyun-open', ...aliyunOpenEmulatorOptions(ali), on_conflict: 'skip' },
       };
       await fs.writeFile(box.env.FERRY_CONFIG!, JSON.stringify({ remotes }));
       const written = await fs.readFile(box.env.FERRY_CONFIG!, 'utf8');
@@ -118,13 +118,13 @@ describe('names from before each provider had one name', () => {
     const box = await sandbox();
     const legacyShareType = '115share';
     await fs.writeFile(box.env.FERRY_CONFIG!, JSON.stringify({ remotes: { films: { type: legacyShareType, share_code: 'sw6pw793wfp' } } }));
-    expect((await ferry(['remote', 'list'], box)).stdout).toBe('films: 115share\n');
-    expect((await ferry(['remote', 'show', 'films'], box)).stdout).toContain('type = 115share\n');
+    expect((await ferry(['remote', 'list'], box)).stdout).toBe('films: p115-share\n');
+    expect((await ferry(['remote', 'show', 'films'], box)).stdout).toContain('type = p115-share\n');
 
     const add = await ferry(['remote', 'add', 'series', legacyShareType, 'share_code=abc'], box);
     expect(add.code, add.stderr).toBe(0);
-    expect(add.stderr).toContain("remote 'series' (115share)");
-    expect((await readConfig(box.env.FERRY_CONFIG!)).remotes.series).toEqual({ type: '115share', share_code: 'abc' });
+    expect(add.stderr).toContain("remote 'series' (p115-share)");
+    expect((await readConfig(box.env.FERRY_CONFIG!)).remotes.series).toEqual({ type: 'p115-share', share_code: 'abc' });
   });
 
   it('the legacy words of login and emulate still run the current ones', async () => {

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AliyunEmulator, type Emulator115, type S3Emulator, p115EmulatorRemote, start115Emulator, startAliyunEmulator, startS3Emulator } from '@ferry/emulators';
-import { type Sandbox, aliyunArgs, ferry, finished, listFiles, s3Args, sandbox, startFerry, summaryOf, waitFor, writeRandomFile, writeSmallTree } from './helpers.js';
+import { type AliyunOpenEmulator, type P115Emulator, type S3Emulator, p115EmulatorRemote, startP115Emulator, startAliyunOpenEmulator, startS3Emulator } from '@ferry/emulators';
+import { type Sandbox, aliyunOpenArgs, ferry, finished, listFiles, s3Args, sandbox, startFerry, summaryOf, waitFor, writeRandomFile, writeSmallTree } from './helpers.js';
 
 let s3: S3Emulator;
 let box: Sandbox;
@@ -79,7 +79,7 @@ describe('ferry and S3', () => {
   });
 
   it('115 -> S3: a seeded tree lands with its SHA-1s, checked on the S3 side', async () => {
-    const p115: Emulator115 = await start115Emulator();
+    const p115: P115Emulator = await startP115Emulator();
     try {
       const user = p115.users[0]!;
       const files = new Map<string, Buffer>();
@@ -110,14 +110,14 @@ describe('ferry and S3', () => {
   });
 
   it('S3 -> Aliyun: a rapid hit reads only proof bytes from S3, the SHA-1 taken from the metadata', async () => {
-    const ali: AliyunEmulator = await startAliyunEmulator({ rateLimits: false });
+    const ali: AliyunOpenEmulator = await startAliyunOpenEmulator({ rateLimits: false });
     try {
       const local = join(box.dir, 'rapid-src', 'movie.mkv');
       await writeRandomFile(local, 3 * 1024 * 1024);
       const data = await fs.readFile(local);
       ali.addBlob(data);
       expect(summaryOf(await ferry(['copy', join(box.dir, 'rapid-src'), 's3:/rapid', '--json'], box))).toMatchObject({ copied: 1 });
-      const added = await ferry(['remote', 'add', 'ali', 'aliyun-open', ...aliyunArgs(ali)], box);
+      const added = await ferry(['remote', 'add', 'ali', 'aliyun-open', ...aliyunOpenArgs(ali)], box);
       expect(added.code).toBe(0);
       const copy = await ferry(['copy', 's3:/rapid', 'ali:/rapid', '--json'], box);
       expect(copy.code, copy.stderr).toBe(0);

@@ -2,19 +2,19 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AliyunEmulator, type Emulator115, start115Emulator, startAliyunEmulator } from '@ferry/emulators';
-import { type Sandbox, aliyunArgs, ferry, finished, listFiles, p115EndpointArgs, sandbox, startFerry, summaryOf } from './helpers.js';
+import { type AliyunOpenEmulator, type P115Emulator, startP115Emulator, startAliyunOpenEmulator } from '@ferry/emulators';
+import { type Sandbox, aliyunOpenArgs, ferry, finished, listFiles, p115EndpointArgs, sandbox, startFerry, summaryOf } from './helpers.js';
 import { withQueuePrefix } from './queue-sandbox.js';
 
-let emu: Emulator115;
-let ali: AliyunEmulator;
+let emu: P115Emulator;
+let ali: AliyunOpenEmulator;
 let box: Sandbox;
 const short = Buffer.from('v1 a\n');
 const long = Buffer.from('v1, the other one\n');
 
 beforeAll(async () => {
-  emu = await start115Emulator({ users: ['alice'] });
-  ali = await startAliyunEmulator({ rateLimits: false });
+  emu = await startP115Emulator({ users: ['alice'] });
+  ali = await startAliyunOpenEmulator({ rateLimits: false });
   // As uploads and offline downloads leave it on 115: five files, two of them "notes v1.md".
   emu.putFile('alice', 'lib/a.txt', Buffer.from('a'));
   emu.putFile('alice', 'lib/b.txt', Buffer.from('bb'));
@@ -24,7 +24,7 @@ beforeAll(async () => {
   box = await sandbox();
   const cookie = `cookie=${emu.users[0]!.cookie}`;
   expect((await ferry(['remote', 'add', 'em', 'p115', cookie, ...p115EndpointArgs(emu)], box)).code).toBe(0);
-  const aliArgs = aliyunArgs(ali);
+  const aliArgs = aliyunOpenArgs(ali);
   expect((await ferry(['remote', 'add', 'ali', 'aliyun-open', ...aliArgs], box)).code).toBe(0);
 });
 afterAll(async () => {
@@ -104,7 +104,7 @@ describe('files of one name in a 115 folder', () => {
 
   it('a 115 share holding them: copied to local disk renamed, received by 115 beside each other', async () => {
     const share = emu.createShare('alice', ['/lib'], { receiveCode: 'ab12' });
-    const source = `:115share,share_code=${share.share_code},receive_code=${share.receive_code},account=em:/lib`;
+    const source = `:p115-share,share_code=${share.share_code},receive_code=${share.receive_code},account=em:/lib`;
     const dst = join(box.dir, 'from-share');
     const local = await ferry(['copy', source, dst, '--json'], box);
     expect(local.code, local.stderr).toBe(0);

@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { type AliyunEmulator, type Emulator115, start115Emulator, startAliyunEmulator } from '@ferry/emulators';
-import { type RunResult, type Sandbox, aliyunArgs, ferry, finished, p115EndpointArgs, sandbox, startFerry, waitFor } from './helpers.js';
+import { type AliyunOpenEmulator, type P115Emulator, startP115Emulator, startAliyunOpenEmulator } from '@ferry/emulators';
+import { type RunResult, type Sandbox, aliyunOpenArgs, ferry, finished, p115EndpointArgs, sandbox, startFerry, waitFor } from './helpers.js';
 import { withQueuePrefix } from './queue-sandbox.js';
 
 /**
@@ -12,8 +12,8 @@ import { withQueuePrefix } from './queue-sandbox.js';
  */
 export interface ServeScenario {
   box: Sandbox;
-  emu: Emulator115;
-  ali: AliyunEmulator;
+  emu: P115Emulator;
+  ali: AliyunOpenEmulator;
   base: string;
   token: string;
   url: string;
@@ -30,9 +30,9 @@ export async function startServeScenario(): Promise<ServeScenario> {
   const plain = await sandbox();
   cleanups.push(() => fs.rm(plain.dir, { recursive: true, force: true }));
   const box = withQueuePrefix(plain, cleanups);
-  const emu = await start115Emulator({ users: ['alice'] });
+  const emu = await startP115Emulator({ users: ['alice'] });
   cleanups.push(() => emu.close());
-  const ali = await startAliyunEmulator({ rateLimits: false });
+  const ali = await startAliyunOpenEmulator({ rateLimits: false });
   cleanups.push(() => ali.close());
   const rapid = randomBytes(400_000);
   emu.putFile('alice', 'Films/rapid.bin', rapid);
@@ -48,7 +48,7 @@ export async function startServeScenario(): Promise<ServeScenario> {
   must(await ferry(['remote', 'add', 'my115', 'p115', `cookie=${cookie}`, ...p115EndpointArgs(emu)], box));
   must(
     await ferry(
-      ['remote', 'add', 'ali', 'aliyun-open', ...aliyunArgs(ali)],
+      ['remote', 'add', 'ali', 'aliyun-open', ...aliyunOpenArgs(ali)],
       box,
     ),
   );

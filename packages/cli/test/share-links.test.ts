@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunResult, type Sandbox, cleanupAfterEach, ferry, finished, p115EndpointArgs, sandbox, startFerry, summaryOf, waitFor } from './helpers.js';
 import { withQueuePrefix } from './queue-sandbox.js';
 
-/** A share as `ferry emulate 115 --json` prints it. */
+/** A share as `ferry emulate p115 --json` prints it. */
 interface ShareLine {
   url: string;
   share_code: string;
@@ -55,7 +55,7 @@ beforeAll(async () => {
   await fs.writeFile(join(seed, 'notes.txt'), notes);
   await fs.writeFile(join(seed, 'old', 'gone.txt'), Buffer.from('gone\n'));
   emulator = startFerry(
-    ['emulate', '115', '--seed', seed, '--users', 'alice,bob', '--share', '/Films', '--share', '/notes.txt', '--share-expired', '/old', '--json'],
+    ['emulate', 'p115', '--seed', seed, '--users', 'alice,bob', '--share', '/Films', '--share', '/notes.txt', '--share-expired', '/old', '--json'],
     box,
   );
   emulatorDone = finished(emulator);
@@ -75,7 +75,7 @@ afterAll(async () => {
   await fs.rm(box.dir, { recursive: true, force: true });
 });
 
-describe('ferry emulate 115 --share-expired', () => {
+describe('ferry emulate p115 --share-expired', () => {
   it('prints expired_shares beside shares, each a link 115 answers as expired', async () => {
     expect(info.shares).toHaveLength(2);
     expect(info.expired_shares).toHaveLength(1);
@@ -202,7 +202,7 @@ describe('a share link queued with --queue', () => {
     const run = await ferry(['copy', films.url, join(box.dir, 'queued'), '--queue'], qbox);
     expect(run.code, run.stderr).toBe(0);
     const list = await ferry(['jobs', 'list'], qbox);
-    expect(list.stdout).toContain(`:115share,share_code=${films.share_code},receive_code=${films.receive_code},account=bob115:/`);
+    expect(list.stdout).toContain(`:p115-share,share_code=${films.share_code},receive_code=${films.receive_code},account=bob115:/`);
     const bob = info.users.find((u) => u.name === 'bob')!;
     expect(list.stdout).not.toContain(bob.cookie);
   });

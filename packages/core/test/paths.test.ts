@@ -11,10 +11,10 @@ describe('remote paths', () => {
   });
 
   it('reads :type,key=value:/path as a remote given inline', () => {
-    expect(parseRemotePath(':115share,share_code=sw6pw793wfp,receive_code=ab12:/Films')).toEqual({
-      remote: ':115share,share_code=sw6pw793wfp,receive_code=ab12',
+    expect(parseRemotePath(':p115-share,share_code=sw6pw793wfp,receive_code=ab12:/Films')).toEqual({
+      remote: ':p115-share,share_code=sw6pw793wfp,receive_code=ab12',
       path: '/Films',
-      inline: { type: '115share', options: ['share_code=sw6pw793wfp', 'receive_code=ab12'] },
+      inline: { type: 'p115-share', options: ['share_code=sw6pw793wfp', 'receive_code=ab12'] },
     });
     expect(parseRemotePath(':memory:')).toEqual({ remote: ':memory', path: '/', inline: { type: 'memory', options: [] } });
     expect(() => parseRemotePath(':no colon after')).toThrow(BadInput);

@@ -1,23 +1,23 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { aliyunPreHash, aliyunProofCode } from '@ferry/protocols';
-import { type AliyunEmulator, type AliyunEmulatorOptions, formatAliyunEmulatorJson, startAliyunEmulator } from '../src/index.js';
+import { type AliyunOpenEmulator, type AliyunOpenEmulatorOptions, formatAliyunOpenEmulatorJson, startAliyunOpenEmulator } from '../src/index.js';
 
 const P = '/adrive/v1.0/openFile';
-let open: AliyunEmulator[] = [];
+let open: AliyunOpenEmulator[] = [];
 
 afterEach(async () => {
   await Promise.all(open.map((e) => e.close()));
   open = [];
 });
 
-async function start(options: AliyunEmulatorOptions = { rateLimits: false }): Promise<AliyunEmulator> {
-  const emulator = await startAliyunEmulator(options);
+async function start(options: AliyunOpenEmulatorOptions = { rateLimits: false }): Promise<AliyunOpenEmulator> {
+  const emulator = await startAliyunOpenEmulator(options);
   open.push(emulator);
   return emulator;
 }
 
-async function grant(em: AliyunEmulator, refreshToken: string, secret = em.client_secret) {
+async function grant(em: AliyunOpenEmulator, refreshToken: string, secret = em.client_secret) {
   const res = await fetch(`${em.base}/oauth/access_token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -26,11 +26,11 @@ async function grant(em: AliyunEmulator, refreshToken: string, secret = em.clien
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 
-async function token(em: AliyunEmulator): Promise<string> {
+async function token(em: AliyunOpenEmulator): Promise<string> {
   return (await grant(em, em.issueRefreshToken())).body.access_token as string;
 }
 
-async function call(em: AliyunEmulator, accessToken: string, path: string, body: unknown = {}) {
+async function call(em: AliyunOpenEmulator, accessToken: string, path: string, body: unknown = {}) {
   const res = await fetch(`${em.base}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
@@ -90,7 +90,7 @@ describe('aliyun-open emulator: OAuth', () => {
 
   it('prints the --json line with exactly the five fields', async () => {
     const em = await start();
-    expect(Object.keys(JSON.parse(formatAliyunEmulatorJson(em)))).toEqual(['base', 'client_id', 'client_secret', 'refresh_token', 'drive_id']);
+    expect(Object.keys(JSON.parse(formatAliyunOpenEmulatorJson(em)))).toEqual(['base', 'client_id', 'client_secret', 'refresh_token', 'drive_id']);
   });
 });
 

@@ -1,19 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { m115DecodeResponse, m115EncodeRequest, rsaPublicKey } from '@ferry/protocols';
-import { type Emulator115, format115EmulatorJson, start115Emulator } from '../src/index.js';
+import { type P115Emulator, formatP115EmulatorJson, startP115Emulator } from '../src/index.js';
 
-let emu: Emulator115;
+let emu: P115Emulator;
 let cookie: string;
 const UA = 'Mozilla/5.0 test';
 
 beforeAll(async () => {
-  emu = await start115Emulator({ users: ['alice', 'bob'] });
+  emu = await startP115Emulator({ users: ['alice', 'bob'] });
   cookie = emu.users[0]!.cookie;
 });
 afterAll(() => emu.close());
 
-async function api(host: keyof Emulator115['hosts'], path: string, form?: Record<string, string>, headers: Record<string, string> = {}): Promise<Record<string, any>> {
+async function api(host: keyof P115Emulator['hosts'], path: string, form?: Record<string, string>, headers: Record<string, string> = {}): Promise<Record<string, any>> {
   const res = await fetch(`${emu.hosts[host]}${path}`, {
     method: form ? 'POST' : 'GET',
     headers: { cookie, 'user-agent': UA, ...headers },
@@ -33,7 +33,7 @@ async function downloadUrl(pickCode: string, ua = UA): Promise<string> {
 
 describe('115 emulator', () => {
   it('prints the --json line with hosts, users and keys', () => {
-    const line = JSON.parse(format115EmulatorJson(emu)) as Record<string, any>;
+    const line = JSON.parse(formatP115EmulatorJson(emu)) as Record<string, any>;
     expect(Object.keys(line).sort()).toEqual(['ecdh_pub', 'hosts', 'oss_connect', 'rsa_e', 'rsa_n', 'users']);
     expect(line['oss_connect']).toBe(`127.0.0.1:${new URL(emu.baseUrl).port}`);
     expect(line['hosts']).toMatchObject({ webapi: `${emu.baseUrl}/webapi`, cdn: `${emu.baseUrl}/cdn`, uplb: `${emu.baseUrl}/uplb` });

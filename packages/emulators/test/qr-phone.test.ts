@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Emulator115, start115Emulator } from '../src/index.js';
+import { type P115Emulator, startP115Emulator } from '../src/index.js';
 
-let emu: Emulator115;
+let emu: P115Emulator;
 
 beforeAll(async () => {
-  emu = await start115Emulator({ users: ['alice', 'bob'] });
+  emu = await startP115Emulator({ users: ['alice', 'bob'] });
 });
 afterAll(() => emu.close());
 
@@ -69,7 +69,7 @@ describe('115 emulator: the phone side of a QR login over HTTP', () => {
   });
 
   it('with qrAutoConfirm, a phone confirms every new code by itself', async () => {
-    const auto = await start115Emulator({ users: ['alice', 'bob'], qrAutoConfirm: { user: 'bob', afterMs: 200 } });
+    const auto = await startP115Emulator({ users: ['alice', 'bob'], qrAutoConfirm: { user: 'bob', afterMs: 200 } });
     try {
       const token = (await (await fetch(`${auto.hosts.qrcodeapi}/api/1.0/web/1.0/token/`)).json()) as Reply;
       const { uid, time, sign } = token['data'] as { uid: string; time: number; sign: string };

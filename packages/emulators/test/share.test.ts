@@ -4,23 +4,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cookieHeaderOf, m115DecodeResponse, m115EncodeRequest, rsaPublicKey } from '@ferry/protocols';
-import { type Emulator115, type Emulator115Options, format115EmulatorJson, share115LinkOf, start115Emulator } from '../src/index.js';
+import { type P115Emulator, type P115EmulatorOptions, formatP115EmulatorJson, p115ShareLinkOf, startP115Emulator } from '../src/index.js';
 
 const UA = 'Mozilla/5.0 115Browser/27.0.5.7';
 type Json = Record<string, any>;
 
-const started: Emulator115[] = [];
+const started: P115Emulator[] = [];
 afterAll(() => Promise.all(started.map((e) => e.close())));
 
-async function emulator(options: Emulator115Options = {}): Promise<Emulator115> {
-  const emu = await start115Emulator({ users: ['alice', 'bob'], ...options });
+async function emulator(options: P115EmulatorOptions = {}): Promise<P115Emulator> {
+  const emu = await startP115Emulator({ users: ['alice', 'bob'], ...options });
   started.push(emu);
   return emu;
 }
 
 /** Fixtures of alice's drive: Films/{a.mkv, b.txt, Sub/c.bin, Empty/}, Docs/d.txt. */
 const A = randomBytes(10_000);
-function seed(emu: Emulator115): void {
+function seed(emu: P115Emulator): void {
   emu.putFile('alice', 'Films/a.mkv', A);
   emu.putFile('alice', 'Films/b.txt', Buffer.from('hello'));
   emu.putFile('alice', 'Films/Sub/c.bin', Buffer.from('ccc'));
@@ -29,7 +29,7 @@ function seed(emu: Emulator115): void {
   emu.putFile('alice', 'Docs/d.txt', Buffer.from('ddd'));
 }
 
-function client(emu: Emulator115) {
+function client(emu: P115Emulator) {
   const cookieOf = (user?: 'alice' | 'bob') => (user ? emu.users.find((u) => u.name === user)!.cookie : undefined);
   /** The reply; `cdnCookie` beside it holds the cookies the reply set, as a Cookie header. */
   const get = async (path: string, params: Record<string, string>, user?: 'alice' | 'bob', ua = UA): Promise<Json> => {
@@ -79,7 +79,7 @@ async function waitFor<T>(probe: () => T | undefined, timeoutMs = 15_000): Promi
 }
 
 describe('115 share links: snap', () => {
-  let emu: Emulator115;
+  let emu: P115Emulator;
   let c: ReturnType<typeof client>;
   let share: { share_code: string; receive_code: string };
   beforeAll(async () => {
@@ -205,7 +205,7 @@ describe('115 share links: snap', () => {
 });
 
 describe('115 share links: lifecycle states', () => {
-  let emu: Emulator115;
+  let emu: P115Emulator;
   let c: ReturnType<typeof client>;
   beforeAll(async () => {
     emu = await emulator();
@@ -279,7 +279,7 @@ describe('115 share links: lifecycle states', () => {
 });
 
 describe('115 share links: downurl', () => {
-  let emu: Emulator115;
+  let emu: P115Emulator;
   let c: ReturnType<typeof client>;
   let share: { share_code: string; receive_code: string };
   let aFid: string;
@@ -387,7 +387,7 @@ describe('115 share links: downurl', () => {
 });
 
 describe('115 share links: receive and send', () => {
-  let emu: Emulator115;
+  let emu: P115Emulator;
   let c: ReturnType<typeof client>;
   let share: { share_code: string; receive_code: string };
   let items: Record<string, Json>;
@@ -477,9 +477,9 @@ describe('115 share links: receive and send', () => {
   });
 
   it('prints shares in the --json line when asked', () => {
-    const line = JSON.parse(format115EmulatorJson(emu, [share115LinkOf(share)])) as Json;
+    const line = JSON.parse(formatP115EmulatorJson(emu, [p115ShareLinkOf(share)])) as Json;
     expect(line['shares']).toEqual([{ ...share, url: `https://115.com/s/${share.share_code}?password=${share.receive_code}` }]);
-    expect(JSON.parse(format115EmulatorJson(emu))).not.toHaveProperty('shares');
+    expect(JSON.parse(formatP115EmulatorJson(emu))).not.toHaveProperty('shares');
   });
 });
 
@@ -516,7 +516,7 @@ describe('115 share links: receive limits and delay', () => {
 });
 
 /** The app variant (share notes §5.1): m115 form `data` in, m115 `data` out, with the emulator's own key. */
-function appClient(emu: Emulator115) {
+function appClient(emu: P115Emulator) {
   const pub = rsaPublicKey(emu.rsa_n, emu.rsa_e);
   return async (payload: Record<string, unknown>, user?: 'alice' | 'bob', ua = UA): Promise<{ reply: Json; data?: Json }> => {
     const cookie = user ? emu.users.find((u) => u.name === user)!.cookie : undefined;
@@ -538,7 +538,7 @@ const MiB = 1024 * 1024;
 const CAP = 200 * MiB;
 
 describe('115 share links: app downurl (m115) and the web cap', () => {
-  let emu: Emulator115;
+  let emu: P115Emulator;
   let c: ReturnType<typeof client>;
   let app: ReturnType<typeof appClient>;
   let share: { share_code: string; receive_code: string };

@@ -21,7 +21,7 @@ import {
   rsaPublicKey,
   uploadTarget,
 } from '@ferry/protocols';
-import { type Emulator115, start115Emulator } from '../src/index.js';
+import { type P115Emulator, startP115Emulator } from '../src/index.js';
 
 /**
  * Uploads against the 115 emulator over real HTTP, with the protocols' CLIENT codecs: k_ec init,
@@ -32,13 +32,13 @@ const UA = 'Mozilla/5.0 upload-test';
 /** The endpoint host getuploadinfo names, as 115's does. */
 const OSS_HOST = 'oss-cn-shenzhen.aliyuncs.com';
 const APP_VERSION = '35.6.0.3';
-let emu: Emulator115;
+let emu: P115Emulator;
 let cookie: string;
 let userId: string;
 let userKey: string;
 
 beforeAll(async () => {
-  emu = await start115Emulator({ users: ['alice', 'bob'] });
+  emu = await startP115Emulator({ users: ['alice', 'bob'] });
   cookie = emu.users[0]!.cookie;
   userId = emu.users[0]!.user_id;
 });

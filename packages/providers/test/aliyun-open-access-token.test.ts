@@ -1,16 +1,16 @@
 import { afterEach, expect, it } from 'vitest';
 import { AuthError } from '@ferry/core';
-import { type AliyunEmulator, startAliyunEmulator } from '@ferry/emulators';
+import { type AliyunOpenEmulator, startAliyunOpenEmulator } from '@ferry/emulators';
 import { AccessTokenExpired, AliyunOpenProvider, type AliyunOpenOptions, aliyunOpenOptions, startAliyunQrLogin, waitForAliyunQrLogin } from '../src/index.js';
 
-let emulator: AliyunEmulator | undefined;
+let emulator: AliyunOpenEmulator | undefined;
 afterEach(async () => {
   await emulator?.close();
   emulator = undefined;
 });
 
-async function pkceEmulator(): Promise<{ emu: AliyunEmulator; accessToken: string; expiresAt: Date }> {
-  const emu = await startAliyunEmulator();
+async function pkceEmulator(): Promise<{ emu: AliyunOpenEmulator; accessToken: string; expiresAt: Date }> {
+  const emu = await startAliyunOpenEmulator();
   emulator = emu;
   emu.put('/films/a.mkv', Buffer.from('film'));
   const settings = { endpoint: emu.base, clientId: emu.client_id, clientSecret: '', drive: 'default' as const };
@@ -22,7 +22,7 @@ async function pkceEmulator(): Promise<{ emu: AliyunEmulator; accessToken: strin
   return { emu, accessToken: result.accessToken, expiresAt: result.accessExpiresAt };
 }
 
-function provider(emu: AliyunEmulator, options: Partial<AliyunOpenOptions>, saved: Record<string, unknown>[] = []): AliyunOpenProvider {
+function provider(emu: AliyunOpenEmulator, options: Partial<AliyunOpenOptions>, saved: Record<string, unknown>[] = []): AliyunOpenProvider {
   const parsed = aliyunOpenOptions.parse({ client_id: emu.client_id, endpoint: emu.base, ...options });
   return new AliyunOpenProvider('pk', parsed, {
     saveOptions: async (patch) => {
@@ -54,7 +54,7 @@ it('refuses a stored access token past its expiry, before any call, naming the d
   expect(err).toBeInstanceOf(AccessTokenExpired);
   expect(err).toBeInstanceOf(AuthError);
   expect((err as Error).message).toBe(
-    `the access token of remote 'pk' expired on 2026-01-02T03:04:05Z and a PKCE login has no refresh token: run \`ferry login aliyun pk --client-id ${emu.client_id}\` again (or log in with --client-secret for a token that renews)`,
+    `the access token of remote 'pk' expired on 2026-01-02T03:04:05Z and a PKCE login has no refresh token: run \`ferry login aliyun-open pk --client-id ${emu.client_id}\` again (or log in with --client-secret for a token that renews)`,
   );
   expect((err as Error).message).not.toContain(accessToken);
   expect(Object.values(emu.stats.requests).reduce((a, b) => a + b, 0)).toBe(0);
@@ -92,7 +92,7 @@ it('needs one of refresh_token and access_token, and says so naming both', () =>
   const parsed = aliyunOpenOptions.safeParse({ client_id: 'x' });
   expect(parsed.success).toBe(false);
   expect(parsed.error?.issues.map((i) => i.message)).toEqual([
-    'an aliyun-open remote needs refresh_token or access_token: authorize it with `ferry login aliyun REMOTE --client-id ID`',
+    'an aliyun-open remote needs refresh_token or access_token: authorize it with `ferry login aliyun-open REMOTE --client-id ID`',
   ]);
   expect(aliyunOpenOptions.safeParse({ access_token: 't', access_token_expires: 'soon' }).success).toBe(false);
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
 import type { ProviderContext } from '@ferry/core';
-import { type AliyunEmulator, aliyunEmulatorOptions, startAliyunEmulator } from '@ferry/emulators';
+import { type AliyunOpenEmulator, aliyunOpenEmulatorOptions, startAliyunOpenEmulator } from '@ferry/emulators';
 
 type WithLock = NonNullable<ProviderContext['withLock']>;
 
@@ -35,7 +35,7 @@ function inMemoryLock(): WithLock {
   };
 }
 
-let emulator: AliyunEmulator | undefined;
+let emulator: AliyunOpenEmulator | undefined;
 let dir: string | undefined;
 afterEach(async () => {
   await emulator?.close();
@@ -44,11 +44,11 @@ afterEach(async () => {
 });
 
 async function sharedConfig(options: { client_secret?: string } = {}): Promise<string> {
-  emulator = await startAliyunEmulator();
+  emulator = await startAliyunOpenEmulator();
   emulator.put('/shared/a.txt', Buffer.from('a'));
   dir = mkdtempSync(join(tmpdir(), 'ferry-aliyun-shared-'));
   const path = join(dir, 'ferry.config.json');
-  const ali = { type: 'aliyun-open', ...aliyunEmulatorOptions(emulator, emulator.issueRefreshToken()), ...options };
+  const ali = { type: 'aliyun-open', ...aliyunOpenEmulatorOptions(emulator, emulator.issueRefreshToken()), ...options };
   writeFileSync(path, JSON.stringify({ remotes: { ali } }));
   return path;
 }

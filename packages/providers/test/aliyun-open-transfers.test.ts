@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Conflict, type Entry, Journal, type Location, runTransfer, transferFile } from '@ferry/core';
 import { MemoryProvider } from '@ferry/core/testing';
 import { LocalProvider } from '../src/index.js';
-import { aliyunFixture, bytes } from './aliyun-helpers.js';
+import { aliyunOpenFixture, bytes } from './aliyun-open-helpers.js';
 
 const CREATE = '/adrive/v1.0/openFile/create';
 const sha1 = (data: Buffer) => createHash('sha1').update(data).digest('hex');
@@ -41,7 +41,7 @@ class ListedSha1Local extends LocalProvider {
 
 describe('aliyun-open transfers over the emulator', () => {
   it('asks with the pre_hash of the first KiB when the SHA-1 is unknown: a file with no candidate is read once, by the copy', async () => {
-    const { emulator, provider } = await aliyunFixture();
+    const { emulator, provider } = await aliyunOpenFixture();
     try {
       const unlisted = new MemoryProvider('unlisted');
       const fresh = bytes(2 * 1024 * 1024 + 7, 21);
@@ -66,7 +66,7 @@ describe('aliyun-open transfers over the emulator', () => {
   });
 
   it('lands a local file by rapid upload, reading only the pre_hash KiB and the 8 proof bytes from the source', async () => {
-    const { emulator, provider } = await aliyunFixture();
+    const { emulator, provider } = await aliyunOpenFixture();
     const dir = await mkdtemp(join(tmpdir(), 'ferry-ali-'));
     try {
       const data = bytes(8 * 1024 * 1024 + 5, 11);
@@ -95,7 +95,7 @@ describe('aliyun-open transfers over the emulator', () => {
   });
 
   it('refuses a wrong proof, and the copy falls back to a streamed upload that succeeds', async () => {
-    const { emulator, provider } = await aliyunFixture({}, { part_size: 256 * 1024 });
+    const { emulator, provider } = await aliyunOpenFixture({}, { part_size: 256 * 1024 });
     try {
       const data = bytes(1024 * 1024 + 3, 5);
       emulator.addBlob(data);
@@ -114,7 +114,7 @@ describe('aliyun-open transfers over the emulator', () => {
 
   it('streams a large file whose part URL expires mid-way, resuming from the last part', async () => {
     const partSize = 8 * 1024 * 1024;
-    const { emulator, provider } = await aliyunFixture({}, { part_size: partSize });
+    const { emulator, provider } = await aliyunOpenFixture({}, { part_size: partSize });
     const dir = await mkdtemp(join(tmpdir(), 'ferry-ali-big-'));
     try {
       const size = 300 * 1024 * 1024 + 12345;
@@ -157,7 +157,7 @@ describe('aliyun-open transfers over the emulator', () => {
 
   it('resumes past a listUploadedParts reply that pages (next_part_number_marker)', async () => {
     const partSize = 100 * 1024;
-    const { emulator, provider } = await aliyunFixture({ uploadedPartsPage: 3 }, { part_size: partSize });
+    const { emulator, provider } = await aliyunOpenFixture({ uploadedPartsPage: 3 }, { part_size: partSize });
     const dir = await mkdtemp(join(tmpdir(), 'ferry-ali-pages-'));
     try {
       const data = bytes(10 * partSize + 777, 11);
@@ -186,7 +186,7 @@ describe('aliyun-open transfers over the emulator', () => {
   });
 
   it('refreshes an access token that expires mid-transfer exactly once', async () => {
-    const { emulator, provider, saved } = await aliyunFixture({ rateLimits: false }, { part_size: 100 * 1024 });
+    const { emulator, provider, saved } = await aliyunOpenFixture({ rateLimits: false }, { part_size: 100 * 1024 });
     try {
       const src = new MemoryProvider('src', { listSha1: true });
       for (let i = 0; i < 8; i++) src.put(`/t${i}.bin`, bytes(250_000 + i, 20 + i));
@@ -211,7 +211,7 @@ describe('aliyun-open transfers over the emulator', () => {
     const src = new MemoryProvider('src', { listSha1: true });
     src.put('/x.bin', fresh);
     const srcEntry = await src.stat('/x.bin');
-    const { emulator, provider } = await aliyunFixture();
+    const { emulator, provider } = await aliyunOpenFixture();
     try {
       emulator.put('/o/x.bin', old);
       const replaced = await transferFile({ src, srcEntry, dst: provider, dstPath: '/o/x.bin' });
@@ -241,7 +241,7 @@ describe('aliyun-open transfers over the emulator', () => {
     const fresh = bytes(300_000, 9);
     const src = new MemoryProvider('src', { listSha1: true });
     src.put('/x.bin', fresh);
-    const { emulator, provider } = await aliyunFixture();
+    const { emulator, provider } = await aliyunOpenFixture();
     try {
       for (const dir of ['overwrite', 'skip', 'rename']) emulator.put(`/${dir}/x.bin`, old);
       const run = (onConflict: 'overwrite' | 'skip' | 'rename') =>
@@ -265,7 +265,7 @@ describe('aliyun-open transfers over the emulator', () => {
   });
 
   it('slows down under the documented rate limits and finishes, also after injected 429s', async () => {
-    const { emulator, provider } = await aliyunFixture();
+    const { emulator, provider } = await aliyunOpenFixture();
     try {
       for (let i = 0; i < 40; i++) emulator.put(`/q/f${i}.txt`, Buffer.from(`f${i}`));
       const entries = await Promise.all(Array.from({ length: 40 }, (_, i) => provider.stat(`/q/f${i}.txt`)));
@@ -295,7 +295,7 @@ describe('aliyun-open transfers over the emulator', () => {
   });
 
   it('copies Aliyun to local disk, verified, renewing an expired download URL', async () => {
-    const { emulator, provider } = await aliyunFixture();
+    const { emulator, provider } = await aliyunOpenFixture();
     const dir = await mkdtemp(join(tmpdir(), 'ferry-ali-dl-'));
     try {
       const files: Record<string, Buffer> = { '/lib/a.bin': bytes(3 * 1024 * 1024 + 1, 1), '/lib/sub/b.txt': Buffer.from('bee'), '/lib/empty': Buffer.alloc(0) };

@@ -4,15 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { AuthError, BadInput, IntegrityError } from '@ferry/core';
 import { runConformanceSuite } from '@ferry/core/testing';
 import { ALIYUN_PATHS } from '@ferry/protocols';
-import { aliyunEmulatorOptions } from '@ferry/emulators';
+import { aliyunOpenEmulatorOptions } from '@ferry/emulators';
 import { AliyunOpenProvider, aliyunOpenOptions } from '../src/index.js';
-import { aliyunFixture, bytes, newProvider } from './aliyun-helpers.js';
+import { aliyunOpenFixture, bytes, newProvider } from './aliyun-open-helpers.js';
 
 runConformanceSuite({
   name: 'aliyun-open (over the emulator)',
   async setup() {
     // 1 MiB parts so the suite's 3 MiB upload goes in several parts.
-    const { emulator, provider } = await aliyunFixture({}, { part_size: 1024 * 1024 });
+    const { emulator, provider } = await aliyunOpenFixture({}, { part_size: 1024 * 1024 });
     return {
       provider,
       seed: async (path, data) => emulator.put(path, data),
@@ -31,7 +31,7 @@ runConformanceSuite({
 
 describe('aliyun-open provider', () => {
   it('lists with SHA-1 across marker pages', async () => {
-    const { emulator, provider } = await aliyunFixture();
+    const { emulator, provider } = await aliyunOpenFixture();
     try {
       for (let i = 0; i < 230; i++) emulator.put(`/many/f${String(i).padStart(3, '0')}`, Buffer.from(String(i)));
       const seen = new Map<string, string | undefined>();
@@ -45,7 +45,7 @@ describe('aliyun-open provider', () => {
   });
 
   it('moves under another name: move keeps the name unless it clashes, so a rename follows', async () => {
-    const { emulator, provider } = await aliyunFixture();
+    const { emulator, provider } = await aliyunOpenFixture();
     try {
       emulator.put('/from/x.txt', Buffer.from('x'));
       emulator.put('/to/keep.txt', Buffer.from('k'));
@@ -61,7 +61,7 @@ describe('aliyun-open provider', () => {
   });
 
   it('persists the rotated refresh token, and a spent token is refused as AuthError', async () => {
-    const { emulator } = await aliyunFixture();
+    const { emulator } = await aliyunOpenFixture();
     try {
       const spent = emulator.issueRefreshToken();
       const saved: Record<string, unknown>[] = [];
@@ -73,7 +73,7 @@ describe('aliyun-open provider', () => {
       // The same token in another process: it was spent by the first refresh.
       const other = new AliyunOpenProvider(
         'ali',
-        aliyunOpenOptions.parse(aliyunEmulatorOptions(emulator, spent)),
+        aliyunOpenOptions.parse(aliyunOpenEmulatorOptions(emulator, spent)),
       );
       await expect(other.stat('/a')).resolves.toMatchObject({ isDir: true });
       expect(emulator.stats.refreshGrants).toBe(1);
@@ -83,7 +83,7 @@ describe('aliyun-open provider', () => {
   });
 
   it('reads through the token-refresh service URL', async () => {
-    const { emulator } = await aliyunFixture();
+    const { emulator } = await aliyunOpenFixture();
     try {
       emulator.put('/t.txt', bytes(10));
       const p = newProvider(emulator, { client_id: '', client_secret: '', token_url: emulator.token_url });
@@ -94,7 +94,7 @@ describe('aliyun-open provider', () => {
   });
 
   it('refuses a spent refresh token with AuthError', async () => {
-    const { emulator } = await aliyunFixture();
+    const { emulator } = await aliyunOpenFixture();
     try {
       const token = emulator.issueRefreshToken();
       const res = await fetch(`${emulator.base}/oauth/access_token`, {
@@ -110,7 +110,7 @@ describe('aliyun-open provider', () => {
   });
 
   it('works in the resource drive, and says so when the drive was not granted', async () => {
-    const { emulator } = await aliyunFixture();
+    const { emulator } = await aliyunOpenFixture();
     try {
       emulator.put('/res.txt', Buffer.from('resource'), 'resource');
       const p = newProvider(emulator, { drive: 'resource' });
@@ -119,7 +119,7 @@ describe('aliyun-open provider', () => {
     } finally {
       await emulator.close();
     }
-    const ungranted = await aliyunFixture({ grantResourceDrive: false }, { drive: 'resource' });
+    const ungranted = await aliyunOpenFixture({ grantResourceDrive: false }, { drive: 'resource' });
     try {
       await expect(ungranted.provider.stat('/')).rejects.toBeInstanceOf(BadInput);
     } finally {
@@ -128,7 +128,7 @@ describe('aliyun-open provider', () => {
   });
 
   it('shows a folder given by root_id as "/", walking paths by listing', async () => {
-    const { emulator } = await aliyunFixture();
+    const { emulator } = await aliyunOpenFixture();
     try {
       emulator.put('/outside.txt', Buffer.from('no'));
       emulator.put('/base/in/deep.txt', Buffer.from('deep'));
@@ -152,7 +152,7 @@ describe('aliyun-open provider', () => {
   });
 
   it('fails an upload whose landed SHA-1 differs from the one read, and removes it', async () => {
-    const { emulator, provider } = await aliyunFixture();
+    const { emulator, provider } = await aliyunOpenFixture();
     try {
       const data = bytes(1000, 2);
       const session = await provider.beginUpload('/bad.bin', { size: data.length });

@@ -14,7 +14,7 @@ describe("providers' options", () => {
       if (/part|segment|chunk|download_max|cutoff/.test(o.name)) expect(o.type, o.at).toBe('size');
     }
     expect(sizes.filter((o) => o.type === 'size').map((o) => o.at).sort()).toEqual([
-      '115share.web_download_max_size',
+      'p115-share.web_download_max_size',
       'aliyun-open.part_size',
       'p115.download_segment_size',
       'p115.part_size',
@@ -28,7 +28,7 @@ describe("providers' options", () => {
     const p115 = parseRemote('old115', { type: 'p115', upload_part_mib: 4, download_segment_mib: 2 }).options;
     expect(p115).toMatchObject({ part_size: 4 * MiB, download_segment_size: 2 * MiB });
     expect(p115).not.toHaveProperty('upload_part_mib');
-    const share = parseRemote('oldshare', { type: '115share', share_code: 'abc', web_download_max_mib: 50 }).options;
+    const share = parseRemote('oldshare', { type: 'p115-share', share_code: 'abc', web_download_max_mib: 50 }).options;
     expect(share).toMatchObject({ web_download_max_size: 50 * MiB });
     const ali = parseRemote('oldali', { type: 'aliyun-open', refresh_token: 'r', on_conflict: 'skip' }).options;
     expect(ali).not.toHaveProperty('on_conflict');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runTransfer } from '@ferry/core';
-import { type Emulator115, start115Emulator } from '@ferry/emulators';
+import { type P115Emulator, startP115Emulator } from '@ferry/emulators';
 import { LocalProvider } from '../src/index.js';
 import { emulatorProvider } from './p115-helpers.js';
 
@@ -32,7 +32,7 @@ async function writeBig(path: string, mib: number): Promise<void> {
   }
 }
 
-let emu: Emulator115 | undefined;
+let emu: P115Emulator | undefined;
 afterAll(() => emu?.close());
 
 describe('p115 -> local copy', () => {
@@ -43,7 +43,7 @@ describe('p115 -> local copy', () => {
     await writeBig(join(seed, 'videos', 'big.bin'), BIG_MIB);
     for (let i = 0; i < 12; i++) await fs.writeFile(join(seed, 'videos', 'deep', `small-${i}.txt`), randomBytes(i * 331));
     await fs.writeFile(join(seed, 'readme.txt'), 'hello');
-    emu = await start115Emulator({ seedDir: seed });
+    emu = await startP115Emulator({ seedDir: seed });
     const big = emu.tree('alice').nodeByPath('videos/big.bin')!;
     const size = BIG_MIB * 1024 * 1024;
 

@@ -1,8 +1,8 @@
-import { type Emulator115, p115EmulatorOptions, start115Emulator } from '@ferry/emulators';
+import { type P115Emulator, p115EmulatorOptions, startP115Emulator } from '@ferry/emulators';
 import { P115Provider, type P115Options, p115Options } from '../src/index.js';
 
 /** Options that point the provider at an emulator, with a fast bucket and short pauses for tests. */
-export function emulatorOptions(emu: Emulator115, user = 0, overrides: Partial<P115Options> = {}): P115Options {
+export function emulatorOptions(emu: P115Emulator, user = 0, overrides: Partial<P115Options> = {}): P115Options {
   const u = emu.users[user]!;
   return p115Options.parse({
     cookie: u.cookie,
@@ -13,15 +13,15 @@ export function emulatorOptions(emu: Emulator115, user = 0, overrides: Partial<P
   });
 }
 
-export function emulatorProvider(emu: Emulator115, user = 0, overrides: Partial<P115Options> = {}): P115Provider {
+export function emulatorProvider(emu: P115Emulator, user = 0, overrides: Partial<P115Options> = {}): P115Provider {
   return new P115Provider('em', emulatorOptions(emu, user, overrides));
 }
 
 /** One emulator per test file, started on first use. */
-export function lazyEmulator(users = ['alice', 'bob']): { get(): Promise<Emulator115>; close(): Promise<void> } {
-  let started: Promise<Emulator115> | undefined;
+export function lazyEmulator(users = ['alice', 'bob']): { get(): Promise<P115Emulator>; close(): Promise<void> } {
+  let started: Promise<P115Emulator> | undefined;
   return {
-    get: () => (started ??= start115Emulator({ users })),
+    get: () => (started ??= startP115Emulator({ users })),
     close: async () => {
       if (started) await (await started).close();
     },

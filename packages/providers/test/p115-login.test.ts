@@ -74,7 +74,7 @@ describe('p115 QR login', () => {
     await collect(first.list('/'));
     const second = emulatorProvider(emu, 0, { cookie: await login() });
     await collect(second.list('/'));
-    await expect(collect(first.list('/'))).rejects.toThrow('115 session expired: run `ferry login 115 em`');
+    await expect(collect(first.list('/'))).rejects.toThrow('115 session expired: run `ferry login p115 em`');
     // Another app's slot is untouched.
     const web = emulatorProvider(emu, 0);
     await collect(web.list('/'));

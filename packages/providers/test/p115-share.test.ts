@@ -21,7 +21,7 @@ import {
   runTransfer,
 } from '@ferry/core';
 import { runConformanceSuite } from '@ferry/core/testing';
-import { type Emulator115, type Emulator115Options, start115Emulator } from '@ferry/emulators';
+import { type P115Emulator, type P115EmulatorOptions, startP115Emulator } from '@ferry/emulators';
 import {
   LocalProvider,
   P115ShareProvider,
@@ -33,18 +33,18 @@ import {
   shareProblemOf,
   shareTitle,
 } from '../src/index.js';
-import { aliyunFixture } from './aliyun-helpers.js';
+import { aliyunOpenFixture } from './aliyun-open-helpers.js';
 import { emulatorOptions, emulatorProvider } from './p115-helpers.js';
 
 const MiB = 1024 * 1024;
 const sha1 = (b: Buffer | string) => createHash('sha1').update(b).digest('hex');
 
 /** Emulators by share switches, each started on first use and closed at the end. */
-const started = new Map<string, Promise<Emulator115>>();
-function emulator(share: Emulator115Options['share'] = {}): Promise<Emulator115> {
+const started = new Map<string, Promise<P115Emulator>>();
+function emulator(share: P115EmulatorOptions['share'] = {}): Promise<P115Emulator> {
   const key = JSON.stringify(share);
   let emu = started.get(key);
-  if (!emu) started.set(key, (emu = start115Emulator({ users: ['alice', 'bob'], share })));
+  if (!emu) started.set(key, (emu = startP115Emulator({ users: ['alice', 'bob'], share })));
   return emu;
 }
 afterAll(async () => {
@@ -61,7 +61,7 @@ interface ShareCodes {
  * default: a stranger to the share, as most importers are); null lists anonymously.
  */
 function shareProvider(
-  emu: Emulator115,
+  emu: P115Emulator,
   share: ShareCodes,
   options: Partial<P115ShareOptions> = {},
   account: { user?: number | null; overrides?: Partial<P115Options> } = {},
@@ -74,7 +74,7 @@ function shareProvider(
     qps: 100,
     ...options,
   });
-  return new P115ShareProvider(':115share', parsed, {
+  return new P115ShareProvider(':p115-share', parsed, {
     remoteOptions: (name) => (name === 'acct' && user !== null ? { type: 'p115', ...emulatorOptions(emu, user, account.overrides) } : undefined),
   });
 }
@@ -98,7 +98,7 @@ async function sha1OfFile(path: string): Promise<string> {
 }
 
 /** Shares everything in alice's folder `dir` (its children form the share's root). */
-function shareFolderContent(emu: Emulator115, dir: string, options?: { receiveCode?: string; title?: string }): ShareCodes {
+function shareFolderContent(emu: P115Emulator, dir: string, options?: { receiveCode?: string; title?: string }): ShareCodes {
   const tree = emu.tree('alice');
   const id = tree.folderByPath(dir)!;
   return emu.createShare('alice', tree.children(id).map((n) => `${dir}/${n.name}`), options);
@@ -109,10 +109,10 @@ function shareFolderContent(emu: Emulator115, dir: string, options?: { receiveCo
  * created: this provider creates the share from the seeded folder on its first call.
  */
 class ShareOnFirstUse implements Provider {
-  readonly type = '115share';
+  readonly type = 'p115-share';
   readonly remote = 'conformance-share';
   // What the provider itself declares (constructing one does no I/O), not a copy of it.
-  readonly capabilities: Capabilities = new P115ShareProvider(':115share', p115ShareOptions.parse({ share_code: 'declared' }), {}).capabilities;
+  readonly capabilities: Capabilities = new P115ShareProvider(':p115-share', p115ShareOptions.parse({ share_code: 'declared' }), {}).capabilities;
   private real: P115ShareProvider | undefined;
 
   constructor(private readonly make: () => P115ShareProvider) {}
@@ -139,7 +139,7 @@ class ShareOnFirstUse implements Provider {
 
 let conformanceRoots = 0;
 runConformanceSuite({
-  name: '115share (emulator, bob reading alice\'s share)',
+  name: 'p115-share (emulator, bob reading alice\'s share)',
   readOnly: true,
   async setup() {
     const emu = await emulator();
@@ -174,9 +174,9 @@ runConformanceSuite({
   },
 });
 
-describe('115share listing', () => {
+describe('p115-share listing', () => {
   it('declares a read-only source with SHA-1s and range reads', () => {
-    const p = new P115ShareProvider(':115share', p115ShareOptions.parse({ share_code: 'sw6pw793wfp' }), {});
+    const p = new P115ShareProvider(':p115-share', p115ShareOptions.parse({ share_code: 'sw6pw793wfp' }), {});
     expect(p.capabilities).toMatchObject({ read: true, write: false, rapidUpload: false, hashes: ['sha1'], rangeRead: true });
     expect((p as Provider).beginUpload).toBeUndefined();
     // The conformance suite runs a wrapper (ShareOnFirstUse); the provider itself must agree too.
@@ -234,8 +234,8 @@ describe('115share listing', () => {
   });
 });
 
-describe('115share errors', () => {
-  let emu: Emulator115;
+describe('p115-share errors', () => {
+  let emu: P115Emulator;
   let share: ShareCodes;
   beforeAll(async () => {
     emu = await emulator();
@@ -350,7 +350,7 @@ describe('115share errors', () => {
   it('an account that is missing, not p115 or without a cookie -> a clear error naming it', () => {
     const base = { share_code: 'sw6pw793wfp', account: 'acct' };
     const make = (raw: ({ type: string } & Record<string, unknown>) | undefined) =>
-      () => new P115ShareProvider(':115share', p115ShareOptions.parse(base), { remoteOptions: () => raw });
+      () => new P115ShareProvider(':p115-share', p115ShareOptions.parse(base), { remoteOptions: () => raw });
     expect(make(undefined)).toThrow(/account 'acct' is not a configured remote/);
     expect(make(undefined)).toThrow(BadInput);
     expect(make({ type: 'local', root: '/tmp' })).toThrow(/account 'acct' is a 'local' remote/);
@@ -365,15 +365,15 @@ describe('share links as locations', () => {
     emu.putFile('alice', 'loc/a.txt', Buffer.from('located'));
     const share = emu.createShare('alice', ['loc/a.txt']);
     const link = `链接：https://115cdn.com/s/${share.share_code.toUpperCase()}?password=${share.receive_code}# 复制这段内容打开115`;
-    expect(shareLocationArg(link, 'acct')).toBe(`:115share,share_code=${share.share_code},receive_code=${share.receive_code},account=acct:/`);
-    expect(shareLocationArg(`${share.share_code}`, undefined, 'a/b')).toBe(`:115share,share_code=${share.share_code}:/a/b`);
+    expect(shareLocationArg(link, 'acct')).toBe(`:p115-share,share_code=${share.share_code},receive_code=${share.receive_code},account=acct:/`);
+    expect(shareLocationArg(`${share.share_code}`, undefined, 'a/b')).toBe(`:p115-share,share_code=${share.share_code}:/a/b`);
     expect(() => shareLocationArg('https://example.com/s/abc')).toThrow(BadInput);
     expect(() => shareLocationArg(share.share_code, 'a,b')).toThrow(BadInput);
 
     registerAllProviders();
     const config: FerryConfig = { remotes: { acct: { type: 'p115', ...emulatorOptions(emu, 1) } }, defaults: {} };
     const location = resolveLocation(shareLocationArg(link, 'acct', '/a.txt'), config);
-    expect(location.provider.type).toBe('115share');
+    expect(location.provider.type).toBe('p115-share');
     const entry = await location.provider.stat(location.path);
     expect((await readAll(await location.provider.openRead(entry))).toString()).toBe('located');
     await location.provider.close?.();
@@ -381,13 +381,13 @@ describe('share links as locations', () => {
     // Queued jobs written before the type took its current name carry the old one.
     const legacyInline = `:115share,share_code=${share.share_code},receive_code=${share.receive_code},account=acct:/a.txt`;
     const queued = resolveLocation(legacyInline, config);
-    expect(queued.provider.type).toBe('115share');
+    expect(queued.provider.type).toBe('p115-share');
     expect((await readAll(await queued.provider.openRead(await queued.provider.stat(queued.path)))).toString()).toBe('located');
     await queued.provider.close?.();
   });
 });
 
-describe('115share as a source of copies', () => {
+describe('p115-share as a source of copies', () => {
   it('copies a tree to local disk, verified by SHA-1, across URL renewals', async () => {
     const emu = await emulator();
     const files: Record<string, Buffer> = {
@@ -425,7 +425,7 @@ describe('115share as a source of copies', () => {
     const small = randomBytes(100 * 1024);
     emu.putFile('alice', 'media/notes.txt', small);
     const share = emu.createShare('alice', ['media']);
-    const ali = await aliyunFixture();
+    const ali = await aliyunOpenFixture();
     ali.emulator.addBlob(film);
     ali.emulator.addBlob(track);
     const source = shareProvider(emu, share);
@@ -458,9 +458,9 @@ describe('115share as a source of copies', () => {
  * endpoint (share notes §5.1, quirk 9.7). The emulator's cap and the client's are lowered to 1 MiB so
  * a file "over the cap" is a little over 1 MiB.
  */
-describe('115share files over the web download cap', () => {
+describe('p115-share files over the web download cap', () => {
   const capped = () => emulator({ downurlMaxBytes: MiB });
-  const delta = (emu: Emulator115, before: { web: number; app: number }) => ({
+  const delta = (emu: P115Emulator, before: { web: number; app: number }) => ({
     web: emu.shareDownurls.web - before.web,
     app: emu.shareDownurls.app - before.app,
   });
@@ -536,7 +536,7 @@ describe('115share files over the web download cap', () => {
     const film = randomBytes(3 * MiB + 5);
     emu.putFile('alice', 'capped3/film.mkv', film);
     const share = emu.createShare('alice', ['capped3/film.mkv']);
-    const ali = await aliyunFixture();
+    const ali = await aliyunOpenFixture();
     ali.emulator.addBlob(film);
     const source = shareProvider(emu, share, { web_download_max_size: 1 * MiB });
     const cdnBefore = emu.cdnBytesServed;
@@ -566,8 +566,8 @@ describe('115share files over the web download cap', () => {
   });
 });
 
-describe('115share -> p115: received server-side (转存)', () => {
-  function seedLibrary(emu: Emulator115, dir: string): Record<string, Buffer> {
+describe('p115-share -> p115: received server-side (转存)', () => {
+  function seedLibrary(emu: P115Emulator, dir: string): Record<string, Buffer> {
     const files: Record<string, Buffer> = {
       [`${dir}/lib/a.txt`]: Buffer.from(`a of ${dir}`),
       [`${dir}/lib/sub/b.bin`]: randomBytes(5000),
@@ -580,7 +580,7 @@ describe('115share -> p115: received server-side (转存)', () => {
   }
 
   /** Bob's copy of each seeded file, found by path below `targetDir`, must hold the same SHA-1. */
-  function expectLanded(emu: Emulator115, files: Record<string, Buffer>, fromDir: string, targetDir: string): void {
+  function expectLanded(emu: P115Emulator, files: Record<string, Buffer>, fromDir: string, targetDir: string): void {
     for (const [path, data] of Object.entries(files)) {
       const at = `${targetDir}/${path.slice(fromDir.length + 1)}`;
       const node = emu.tree('bob').nodeByPath(at);
@@ -589,7 +589,7 @@ describe('115share -> p115: received server-side (转存)', () => {
     }
   }
 
-  function liveNames(emu: Emulator115, user: string, dir: string): string[] {
+  function liveNames(emu: P115Emulator, user: string, dir: string): string[] {
     const tree = emu.tree(user);
     const id = dir === '' ? '0' : tree.folderByPath(dir)!;
     return tree.children(id).map((n) => n.name).sort();

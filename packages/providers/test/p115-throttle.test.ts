@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Entry, RateLimited } from '@ferry/core';
-import { type Emulator115, start115Emulator } from '@ferry/emulators';
+import { type P115Emulator, startP115Emulator } from '@ferry/emulators';
 import { emulatorProvider } from './p115-helpers.js';
 
-const started: Emulator115[] = [];
+const started: P115Emulator[] = [];
 afterAll(() => Promise.all(started.map((e) => e.close())));
 
 async function collect(entries: AsyncIterable<Entry>): Promise<Entry[]> {
@@ -12,8 +12,8 @@ async function collect(entries: AsyncIterable<Entry>): Promise<Entry[]> {
   return out;
 }
 
-async function emulatorWith(answer: 'waf405' | 'errno911' | 'errno590075', budget = 4): Promise<Emulator115> {
-  const emu = await start115Emulator({ riskControl: { budget, windowMs: 60_000, coolDownMs: 150, answer } });
+async function emulatorWith(answer: 'waf405' | 'errno911' | 'errno590075', budget = 4): Promise<P115Emulator> {
+  const emu = await startP115Emulator({ riskControl: { budget, windowMs: 60_000, coolDownMs: 150, answer } });
   started.push(emu);
   for (let i = 0; i < 30; i++) emu.putFile('alice', `many/f${i}.txt`, Buffer.from(String(i)));
   return emu;

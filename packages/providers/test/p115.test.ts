@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AuthError, type Entry, NotFound, type Provider } from '@ferry/core';
 import { runConformanceSuite } from '@ferry/core/testing';
-import { type Emulator115Endpoints, format115EmulatorJson, p115EmulatorOptions } from '@ferry/emulators';
+import { type P115EmulatorEndpoints, formatP115EmulatorJson, p115EmulatorOptions } from '@ferry/emulators';
 import { P115Provider, p115Options } from '../src/index.js';
 import { emulatorProvider, lazyEmulator } from './p115-helpers.js';
 
@@ -64,7 +64,7 @@ describe('p115 provider against the emulator', () => {
   it('is configured by the emulator\'s own account of its endpoints, in-process or as its --json line', async () => {
     const emu = await emulator.get();
     emu.putFile('alice', 'described/one.txt', Buffer.from('one'));
-    const fromJson = p115EmulatorOptions(JSON.parse(format115EmulatorJson(emu)) as Emulator115Endpoints);
+    const fromJson = p115EmulatorOptions(JSON.parse(formatP115EmulatorJson(emu)) as P115EmulatorEndpoints);
     expect(fromJson).toEqual(p115EmulatorOptions(emu));
     // Every name the emulator gives is an option the provider declares: a renamed option breaks here.
     expect(Object.keys(fromJson).filter((k) => !(k in p115Options.shape))).toEqual([]);
@@ -169,7 +169,7 @@ describe('p115 provider against the emulator', () => {
   it('an unknown cookie says how to log in again', async () => {
     const emu = await emulator.get();
     const provider = emulatorProvider(emu, 0, { cookie: 'UID=1_A1_1; CID=x; SEID=y' });
-    await expect(collect(provider.list('/'))).rejects.toThrow(/115 session expired: run `ferry login 115 em`/);
+    await expect(collect(provider.list('/'))).rejects.toThrow(/115 session expired: run `ferry login p115 em`/);
     await expect(collect(provider.list('/'))).rejects.toBeInstanceOf(AuthError);
     await provider.close();
   });

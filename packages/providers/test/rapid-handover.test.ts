@@ -16,7 +16,7 @@ import {
 } from '@ferry/core';
 import { MemoryProvider, bytes } from '@ferry/core/testing';
 import { ALIYUN_PATHS } from '@ferry/protocols';
-import { aliyunFixture, newProvider } from './aliyun-helpers.js';
+import { aliyunOpenFixture, newProvider } from './aliyun-open-helpers.js';
 import { emulatorProvider, lazyEmulator } from './p115-helpers.js';
 
 /**
@@ -150,7 +150,7 @@ describe('115: a rapid miss hands its upload target over', () => {
 });
 
 describe('Aliyun: a rapid miss hands its upload session over', () => {
-  const fixture = aliyunFixture();
+  const fixture = aliyunOpenFixture();
   afterAll(async () => (await fixture).emulator.close());
   const creates = async () => (await fixture).emulator.stats.requests[ALIYUN_PATHS.create] ?? 0;
   const deletes = async () => (await fixture).emulator.stats.requests[ALIYUN_PATHS.delete] ?? 0;

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { MemoryPacerStore, type PacerStore, effectiveRate } from '@ferry/core';
-import { type AliyunEmulator, p115EmulatorOptions, startAliyunEmulator, start115Emulator } from '@ferry/emulators';
+import { type AliyunOpenEmulator, p115EmulatorOptions, startAliyunOpenEmulator, startP115Emulator } from '@ferry/emulators';
 import { AliyunOpenProvider, P115Provider, aliyunOpenOptions, p115Options } from '@ferry/providers';
 import { type FerryQueues, followTransfer, openQueues, submitTransfer } from '../src/index.js';
 import { RedisPacerStore } from '../src/redis-pacer-store.js';
@@ -66,7 +66,7 @@ it('the Redis store answers as the memory store does: burst, refusal, queued slo
 
 it('two remotes on one 115 cookie are one account: one request budget, one job budget, one pause', async () => {
   const [queues, other] = await twoProcesses();
-  const emulator = await start115Emulator();
+  const emulator = await startP115Emulator();
   cleanups.push(() => emulator.close());
   const options = p115Options.parse({ cookie: emulator.users[0]!.cookie, ...p115EmulatorOptions(emulator), qps: 0.5 });
   // In two processes, under two names.
@@ -92,7 +92,7 @@ it('two remotes on one 115 cookie are one account: one request budget, one job b
 
 it('two Aliyun remotes of one user share one account once getDriveInfo named the user', async () => {
   const [queues] = await twoProcesses();
-  const emulator: AliyunEmulator = await startAliyunEmulator({ rateLimits: false });
+  const emulator: AliyunOpenEmulator = await startAliyunOpenEmulator({ rateLimits: false });
   cleanups.push(() => emulator.close());
   const remote = (name: string) =>
     new AliyunOpenProvider(
@@ -112,7 +112,7 @@ it('two worker processes on one Aliyun account stay within its documented reques
   mkdirSync(src);
   const rels = makeTree(src, 90, 30);
   // The emulator answers 429 over the documented per-second rates (15/s for file calls).
-  const emulator: AliyunEmulator = await startAliyunEmulator();
+  const emulator: AliyunOpenEmulator = await startAliyunOpenEmulator();
   const ali = {
     type: 'aliyun-open',
     refresh_token: emulator.issueRefreshToken(),
@@ -134,7 +134,7 @@ it('two worker processes on one 115 account keep to its qps together, so risk co
   const dir = tempDir('shared-gate-115');
   const dst = join(dir, 'dst');
   mkdirSync(dst);
-  const emulator = await start115Emulator();
+  const emulator = await startP115Emulator();
   for (let i = 0; i < 80; i++) emulator.putFile('alice', `lib/d${i % 4}/f${i}.txt`, Buffer.from(`file ${i}\n`));
   // 10 calls a second for the account; one process alone never exceeds 20 in a second's window.
   emulator.setRiskControl({ budget: 24, windowMs: 1000, coolDownMs: 2000, answer: 'errno590075' });

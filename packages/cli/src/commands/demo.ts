@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigStore, type RunEvent, resolveLocation, runTransfer } from '@ferry/core';
-import { aliyunEmulatorRemote, p115EmulatorRemote, startAliyunEmulator, start115Emulator } from '@ferry/emulators';
+import { aliyunOpenEmulatorRemote, p115EmulatorRemote, startAliyunOpenEmulator, startP115Emulator } from '@ferry/emulators';
 import '../context.js';
 import { formatBytes, formatDuration } from '../format.js';
 import { ProgressReporter } from '../progress.js';
@@ -59,8 +59,8 @@ SHA-1 check of every file that landed. Nothing is left behind unless --keep is g
 
 async function runDemo(keep: string | undefined): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'ferry-demo-'));
-  const p115 = await start115Emulator({ users: ['demo'] });
-  const aliyun = await startAliyunEmulator();
+  const p115 = await startP115Emulator({ users: ['demo'] });
+  const aliyun = await startAliyunOpenEmulator();
   try {
     const user = p115.users[0]!;
     const contents = new Map<string, Buffer>();
@@ -79,7 +79,7 @@ async function runDemo(keep: string | undefined): Promise<void> {
         // 115's own pace (2 calls a second) would turn the demo into a wait; the emulator sets
         // no request budget, so the client may go faster here.
         demo115: { ...p115EmulatorRemote(p115, user.cookie), qps: 50 },
-        demoali: aliyunEmulatorRemote(aliyun),
+        demoali: aliyunOpenEmulatorRemote(aliyun),
       },
       defaults: {},
     });

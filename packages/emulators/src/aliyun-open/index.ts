@@ -8,15 +8,15 @@ import { QrAuthorizations, QrAutoPhone } from './qr-auth.js';
 import { seedFromFolder } from './seed.js';
 import { RELAY_TOKEN_PATH, listen, newSecret } from './server.js';
 import { UrlSigner } from './signing.js';
-import { type AliyunEmulatorStats, type EmulatorState, emptyStats } from './state.js';
+import { type AliyunOpenEmulatorStats, type EmulatorState, emptyStats } from './state.js';
 import { DriveStore } from './store.js';
 import { TokenAuthority } from './tokens.js';
 import { UploadSessions } from './uploads.js';
 
-export type { Fault as AliyunFault, FaultKind as AliyunFaultKind, FaultTarget as AliyunFaultTarget } from './faults.js';
-export type { AliyunEmulatorStats } from './state.js';
+export type { Fault as AliyunOpenFault, FaultKind as AliyunOpenFaultKind, FaultTarget as AliyunOpenFaultTarget } from './faults.js';
+export type { AliyunOpenEmulatorStats } from './state.js';
 
-export interface AliyunEmulatorOptions {
+export interface AliyunOpenEmulatorOptions {
   /** A folder whose files are copied into the default drive at start. */
   seed?: string;
   /** Lifetime of access tokens in seconds (7200 as commonly reported). */
@@ -42,7 +42,7 @@ export interface AliyunEmulatorOptions {
 
 export type DriveKind = 'default' | 'resource';
 
-export interface AliyunEmulator {
+export interface AliyunOpenEmulator {
   base: string;
   client_id: string;
   client_secret: string;
@@ -53,7 +53,7 @@ export interface AliyunEmulator {
   resource_drive_id: string;
   /** URL of the token-refresh service (same body as /oauth/access_token, no client_secret needed). */
   token_url: string;
-  readonly stats: AliyunEmulatorStats;
+  readonly stats: AliyunOpenEmulatorStats;
   resetStats(): void;
   /** Another refresh token for the same user, as a second authorization would give. */
   issueRefreshToken(): string;
@@ -86,7 +86,7 @@ export interface AliyunEmulator {
 }
 
 /** Starts an Aliyun Drive Open API emulator on 127.0.0.1 at a random port. */
-export async function startAliyunEmulator(options: AliyunEmulatorOptions = {}): Promise<AliyunEmulator> {
+export async function startAliyunOpenEmulator(options: AliyunOpenEmulatorOptions = {}): Promise<AliyunOpenEmulator> {
   let clockOffset = 0;
   const now = () => Date.now() + clockOffset;
   const config = {
@@ -178,11 +178,11 @@ export async function startAliyunEmulator(options: AliyunEmulatorOptions = {}): 
   };
 }
 
-/** The one JSON line `ferry emulate aliyun --json` prints, for any outside client. */
-export function formatAliyunEmulatorJson(emulator: AliyunEmulator): string {
+/** The one JSON line `ferry emulate aliyun-open --json` prints, for any outside client. */
+export function formatAliyunOpenEmulatorJson(emulator: AliyunOpenEmulator): string {
   const { base, client_id, client_secret, refresh_token, drive_id } = emulator;
   return JSON.stringify({ base, client_id, client_secret, refresh_token, drive_id });
 }
 
-export { aliyunEmulatorOptions, aliyunEmulatorRemote } from './remote-options.js';
-export type { AliyunEmulatorEndpoints } from './remote-options.js';
+export { aliyunOpenEmulatorOptions, aliyunOpenEmulatorRemote } from './remote-options.js';
+export type { AliyunOpenEmulatorEndpoints } from './remote-options.js';

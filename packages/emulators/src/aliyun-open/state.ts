@@ -8,7 +8,7 @@ import type { TokenAuthority } from './tokens.js';
 import type { UploadSessions } from './uploads.js';
 
 /** Counters tests read to prove what crossed the wire. */
-export interface AliyunEmulatorStats {
+export interface AliyunOpenEmulatorStats {
   /** API calls by path, throttled and faulted ones included. */
   requests: Record<string, number>;
   /** Body bytes sent by download URLs. */
@@ -27,7 +27,7 @@ export interface AliyunEmulatorStats {
   throttled: number;
 }
 
-export function emptyStats(): Omit<AliyunEmulatorStats, 'refreshGrants'> {
+export function emptyStats(): Omit<AliyunOpenEmulatorStats, 'refreshGrants'> {
   return { requests: {}, downloadBytes: 0, putBytes: 0, preHashMatches: 0, rapidHits: 0, proofRejected: 0, uploadUrlRenewals: 0, expiredUrls: 0, throttled: 0 };
 }
 

@@ -10,7 +10,7 @@ import type { ShareOptions, ShareStore } from './shares.js';
 import type { UploadState } from './upload-state.js';
 
 /** Everything the route handlers share: the state of the emulated 115. */
-export interface Emu115Context {
+export interface P115EmulatorContext {
   baseUrl: string;
   users: Map<string, UserTree>;
   sessions: Sessions;
@@ -29,7 +29,7 @@ export interface Emu115Context {
 }
 
 export interface Call {
-  ctx: Emu115Context;
+  ctx: P115EmulatorContext;
   req: IncomingMessage;
   res: ServerResponse;
   url: URL;

@@ -1,16 +1,16 @@
 import type { EmulatorRemote } from '../remote-entry.js';
-import type { Emulator115 } from './server.js';
+import type { P115Emulator } from './server.js';
 
-/** The 115 emulator as started in-process (`ossConnect`) or as its `ferry emulate 115 --json` line prints it (`oss_connect`). */
-export type Emulator115Endpoints = Pick<Emulator115, 'hosts' | 'rsa_n' | 'rsa_e' | 'ecdh_pub'> & ({ ossConnect: string } | { oss_connect: string });
+/** The 115 emulator as started in-process (`ossConnect`) or as its `ferry emulate p115 --json` line prints it (`oss_connect`). */
+export type P115EmulatorEndpoints = Pick<P115Emulator, 'hosts' | 'rsa_n' | 'rsa_e' | 'ecdh_pub'> & ({ ossConnect: string } | { oss_connect: string });
 
 /**
  * The p115 remote options, all but the cookie, that point a client at this emulator: the one place
- * that knows which option names which of its hosts and keys (the CLI's `emulate 115` and demo remotes
+ * that knows which option names which of its hosts and keys (the CLI's `emulate p115` and demo remotes
  * and every test build on it). Plain strings, so the emulator needs no provider to say it. OSS keeps
  * its real host names, as getuploadinfo hands them out; `connect_to` routes them here, over plain HTTP.
  */
-export function p115EmulatorOptions(e: Emulator115Endpoints): Record<string, string> {
+export function p115EmulatorOptions(e: P115EmulatorEndpoints): Record<string, string> {
   return {
     webapi_url: e.hosts.webapi,
     proapi_url: e.hosts.proapi,
@@ -27,6 +27,6 @@ export function p115EmulatorOptions(e: Emulator115Endpoints): Record<string, str
 }
 
 /** A p115 remote that reaches this emulator with `cookie` (one of its users'). */
-export function p115EmulatorRemote(e: Emulator115Endpoints, cookie: string): EmulatorRemote {
+export function p115EmulatorRemote(e: P115EmulatorEndpoints, cookie: string): EmulatorRemote {
   return { type: 'p115', cookie, ...p115EmulatorOptions(e) };
 }

@@ -3,7 +3,7 @@ import { type IncomingMessage, type ServerResponse, createServer } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { type App115, ERR, type RsaPrivateKey } from '@ferry/protocols';
 import { Cdn, type CookieBoundRoutes } from './cdn.js';
-import { type AuthedCall, type Call, type Emu115Context, type MaybeAuthedCall, apiError } from './context.js';
+import { type AuthedCall, type Call, type P115EmulatorContext, type MaybeAuthedCall, apiError } from './context.js';
 import { androidDownload, chromeDownurl } from './download-routes.js';
 import { batchRename, categoryGet, copy, getId, getInfo, listFiles, mkdir, move, recycle } from './files-routes.js';
 import { sendJson, sendText } from './http-io.js';
@@ -47,7 +47,7 @@ import { type UploadOptions, UploadState } from './upload-state.js';
  *   GET  /qrcodeapi/api/2.0/slogin.php?key=UID&uid=UID&client=0 login; confirm a scanned code (1 -> 2), same user
  *   GET  /qrcodeapi/api/2.0/cancel.php?key=UID&uid=UID&client=0 login; cancel a waiting or scanned code (-> -2)
  *
- * With `qrAutoConfirm` (`ferry emulate 115 --qr-auto-confirm`) a phone of that user scans each new
+ * With `qrAutoConfirm` (`ferry emulate p115 --qr-auto-confirm`) a phone of that user scans each new
  * code half a second after it is issued and confirms it after one second.
  *
  * A client configured with these base URLs calls `${base}/files` exactly where it would call
@@ -78,7 +78,7 @@ import { type UploadOptions, UploadState } from './upload-state.js';
 export const HOST_NAMES = ['webapi', 'proapi', 'passportapi', 'qrcodeapi', 'lixian', 'my', 'uplb', 'cdn'] as const;
 export type HostName = (typeof HOST_NAMES)[number];
 
-export interface Emulator115Options {
+export interface P115EmulatorOptions {
   /** User names; each gets a numeric user id, an empty tree and a `web` session. Default ['alice']. */
   users?: string[];
   /** A folder loaded into the first user's tree (bytes stay on disk). */
@@ -101,17 +101,17 @@ export interface Emulator115Options {
   port?: number;
 }
 
-export interface Emulator115User {
+export interface P115EmulatorUser {
   name: string;
   cookie: string;
   user_id: string;
   root_cid: string;
 }
 
-export interface Emulator115 {
+export interface P115Emulator {
   baseUrl: string;
   hosts: Record<HostName, string>;
-  users: Emulator115User[];
+  users: P115EmulatorUser[];
   /** The emulator's own RSA-1024 key (hex); clients take `rsa_n` in place of 115's modulus. */
   rsa_n: string;
   rsa_e: string;
@@ -252,10 +252,10 @@ function refuse(res: ServerResponse, answer: RiskControlOptions['answer']): void
   sendJson(res, apiError(ERR.tooFrequent, '操作太频繁，请稍候再试'));
 }
 
-export async function start115Emulator(options: Emulator115Options = {}): Promise<Emulator115> {
+export async function startP115Emulator(options: P115EmulatorOptions = {}): Promise<P115Emulator> {
   const faults = new Faults();
   const userNames = options.users?.length ? options.users : ['alice'];
-  const ctx: Emu115Context = {
+  const ctx: P115EmulatorContext = {
     baseUrl: '',
     users: new Map(),
     sessions: new Sessions(),
@@ -339,7 +339,7 @@ export async function start115Emulator(options: Emulator115Options = {}): Promis
   ctx.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   ctx.cdn.baseUrl = ctx.baseUrl;
 
-  const users: Emulator115User[] = [...byName.values()].map((tree) => ({
+  const users: P115EmulatorUser[] = [...byName.values()].map((tree) => ({
     name: tree.name,
     cookie: cookieOf(ctx.sessions.login(tree.userId, 'web')),
     user_id: tree.userId,
@@ -438,23 +438,23 @@ export async function start115Emulator(options: Emulator115Options = {}): Promis
   };
 }
 
-/** A share as `ferry emulate 115 --share` prints it. */
-export interface Emulator115ShareLine {
+/** A share as `ferry emulate p115 --share` prints it. */
+export interface P115EmulatorShareLine {
   share_code: string;
   receive_code: string;
   url: string;
 }
 
 /** The public link of a share, in 115's own form (share notes §1). */
-export function shareLinkOf(share: { share_code: string; receive_code: string }): Emulator115ShareLine {
+export function shareLinkOf(share: { share_code: string; receive_code: string }): P115EmulatorShareLine {
   return { ...share, url: `https://115.com/s/${share.share_code}?password=${share.receive_code}` };
 }
 
 /**
- * The `ferry emulate 115 --json` line: everything an outside client needs to talk to the emulator;
+ * The `ferry emulate p115 --json` line: everything an outside client needs to talk to the emulator;
  * `shares` and `expired_shares` only when some were created (--share, --share-expired).
  */
-export function format115EmulatorJson(emu: Emulator115, shares: Emulator115ShareLine[] = [], expiredShares: Emulator115ShareLine[] = []): string {
+export function formatP115EmulatorJson(emu: P115Emulator, shares: P115EmulatorShareLine[] = [], expiredShares: P115EmulatorShareLine[] = []): string {
   const { hosts, users, rsa_n, rsa_e, ecdh_pub, ossConnect } = emu;
   return JSON.stringify({
     hosts,

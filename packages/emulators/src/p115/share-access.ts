@@ -1,4 +1,4 @@
-import { type Emu115Context, apiError } from './context.js';
+import { type P115EmulatorContext, apiError } from './context.js';
 import type { Share, ShareState } from './shares.js';
 
 /**
@@ -52,7 +52,7 @@ export type Opened = { ok: true; share: Share; owner: boolean; state: Exclude<Sh
  * differently. Choice: the code is checked before expiry, so a stranger learns nothing about a
  * coded share without its code.
  */
-export function openShare(ctx: Emu115Context, shareCode: string, receiveCode: string | null, callerId: string | undefined): Opened {
+export function openShare(ctx: P115EmulatorContext, shareCode: string, receiveCode: string | null, callerId: string | undefined): Opened {
   const share = shareCode ? ctx.shares.get(shareCode.trim()) : undefined;
   if (!share) return { ok: false, body: apiError(SHARE_ERR.notFound, '该文件分享链接不存在或已被删除', { errtype: '' }) };
   if (share.state === 'cancelled') {
@@ -87,7 +87,7 @@ export function notReadable(opened: Extract<Opened, { ok: true }>, action: 'down
  * create_time and downurl's fs every reader takes either way), encoded as the share (or the emulator)
  * says. Fields a working client reads as a plain int (count, s, fc, expire_time) never pass here.
  */
-export function numberEncoder(ctx: Emu115Context, share: Share): (n: number) => number | string {
+export function numberEncoder(ctx: P115EmulatorContext, share: Share): (n: number) => number | string {
   const asStrings = share.numbersAsStrings ?? ctx.shareOptions.numbersAsStrings ?? false;
   return asStrings ? (n) => String(n) : (n) => n;
 }

@@ -1,4 +1,4 @@
-import type { Emu115Context, MaybeAuthedCall } from './context.js';
+import type { P115EmulatorContext, MaybeAuthedCall } from './context.js';
 import { apiError } from './context.js';
 import { sendJson } from './http-io.js';
 import { BANNED_REASON, SHARE_ERR, SHARE_STATE_CODE, numberEncoder, openShare } from './share-access.js';
@@ -58,7 +58,7 @@ function shareInfo(share: Share, stateCode: number, banned: boolean, n: Encode):
   };
 }
 
-function snapData(ctx: Emu115Context, share: Share, stateCode: number, banned: boolean, count: number, list: Record<string, unknown>[]): Record<string, unknown> {
+function snapData(ctx: P115EmulatorContext, share: Share, stateCode: number, banned: boolean, count: number, list: Record<string, unknown>[]): Record<string, unknown> {
   const n = numberEncoder(ctx, share);
   const owner = ctx.users.get(share.ownerId);
   return {

@@ -1,4 +1,4 @@
-import type { Emu115Context } from './context.js';
+import type { P115EmulatorContext } from './context.js';
 import { type Content, type Node, ROOT_ID, type UserTree } from './store.js';
 import type { PendingUpload } from './upload-state.js';
 
@@ -50,7 +50,7 @@ export type LandResult = { ok: true; body: Record<string, unknown> } | { ok: fal
  * empty `sha1` is unknown; refusing it (OSS then answers 203 CallbackFailed) catches clients that
  * upload other bytes than they declared, or a multipart upload OSS computed no SHA-1 for.
  */
-export function landUpload(ctx: Emu115Context, body: URLSearchParams, bucket: string, object: string, content: Content, size: number, sha1: string): LandResult {
+export function landUpload(ctx: P115EmulatorContext, body: URLSearchParams, bucket: string, object: string, content: Content, size: number, sha1: string): LandResult {
   const pickCode = body.get('pick_code') ?? '';
   const pending: PendingUpload | undefined = ctx.upload.pending.get(pickCode);
   if (!pending) return { ok: false, why: `pick_code '${pickCode}' is not a pending upload` };

@@ -16,7 +16,7 @@ const TOKEN_REFUSED = Symbol('token refused');
  * A call refused for its access token renews the token and is sent again (an explicit protocol
  * step); every other failure is a typed error for the pacer and the engine to decide on.
  */
-export class AliyunApi {
+export class AliyunOpenApi {
   constructor(
     readonly endpoint: string,
     private readonly account: Account,

@@ -1,6 +1,6 @@
 import { type ConflictPolicy, Conflict, NotFound } from '@ferry/core';
 import { ALIYUN_PATHS, type AliyunCheckNameMode, type AliyunCreateResponse, aliyunCreateResponseSchema, aliyunFileRefResponseSchema } from '@ferry/protocols';
-import type { AliyunApi, Body } from './api.js';
+import type { AliyunOpenApi, Body } from './api.js';
 
 /**
  * How creates of one target name treat a name already taken, as the engine's --on-conflict says:
@@ -19,7 +19,7 @@ export class NamePolicy {
 }
 
 export interface FileCreate {
-  api: AliyunApi;
+  api: AliyunOpenApi;
   driveId: string;
   parentId: string;
   name: string;

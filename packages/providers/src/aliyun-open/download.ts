@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { NotFound, TransientError } from '@ferry/core';
 import { ALIYUN_PATHS, aliyunDownloadUrlResponseSchema } from '@ferry/protocols';
 import { request } from '../http/undici.js';
-import type { AliyunApi } from './api.js';
+import type { AliyunOpenApi } from './api.js';
 import { networkError } from './errors.js';
 
 /** Long-lived links spare the 1-per-second getDownloadUrl budget; the service allows up to 4 h. */
@@ -23,7 +23,7 @@ export class Downloads {
   private readonly urls = new Map<string, CachedUrl>();
 
   constructor(
-    private readonly api: AliyunApi,
+    private readonly api: AliyunOpenApi,
     private readonly driveId: string,
   ) {}
 

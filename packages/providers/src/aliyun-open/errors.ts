@@ -11,7 +11,7 @@ import {
 import { aliyunErrorSchema } from '@ferry/protocols';
 
 /** What the service answered, kept as the `cause` of the typed error so callers can read the code. */
-export class AliyunApiFailure extends Error {
+export class AliyunOpenApiFailure extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
@@ -24,10 +24,10 @@ export class AliyunApiFailure extends Error {
 /** The service's error code behind a typed error, if the service answered one. */
 export function apiCode(err: unknown): string | undefined {
   const cause = (err as { cause?: unknown } | null)?.cause;
-  return cause instanceof AliyunApiFailure ? cause.code : undefined;
+  return cause instanceof AliyunOpenApiFailure ? cause.code : undefined;
 }
 
-export function parseFailure(status: number, text: string): AliyunApiFailure {
+export function parseFailure(status: number, text: string): AliyunOpenApiFailure {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -35,8 +35,8 @@ export function parseFailure(status: number, text: string): AliyunApiFailure {
     json = undefined;
   }
   const body = aliyunErrorSchema.safeParse(json);
-  if (body.success) return new AliyunApiFailure(status, body.data.code, body.data.message ?? '');
-  return new AliyunApiFailure(status, `HTTP${status}`, text.slice(0, 200));
+  if (body.success) return new AliyunOpenApiFailure(status, body.data.code, body.data.message ?? '');
+  return new AliyunOpenApiFailure(status, `HTTP${status}`, text.slice(0, 200));
 }
 
 const NOT_FOUND = new Set(['NotFound.File', 'NotFound.FileId', 'NotFound.UploadId', 'ForbiddenFileInTheRecycleBin']);
@@ -53,7 +53,7 @@ const AUTH = new Set([
 ]);
 
 /** Turns an answer of the service into Ferry's typed error, naming where and what to do. */
-export function typedError(failure: AliyunApiFailure, where: string, retryAfterHeader?: string): FerryError {
+export function typedError(failure: AliyunOpenApiFailure, where: string, retryAfterHeader?: string): FerryError {
   const { status, code } = failure;
   const options = { cause: failure };
   if (status === 429 || code === 'TooManyRequests') {
@@ -64,7 +64,7 @@ export function typedError(failure: AliyunApiFailure, where: string, retryAfterH
   if (NOT_FOUND.has(code)) return new NotFound(`${where}: not found (${code})`, options);
   if (AUTH.has(code)) {
     return new AuthError(
-      `${where}: Aliyun Drive refused the credentials (${code}); authorize again with \`ferry login aliyun REMOTE\``,
+      `${where}: Aliyun Drive refused the credentials (${code}); authorize again with \`ferry login aliyun-open REMOTE\``,
       options,
     );
   }

@@ -57,7 +57,7 @@ function expiryNote(result: AliyunQrLoginResult, pkce: boolean): string {
 }
 
 /**
- * `ferry login aliyun REMOTE --client-id ID [--client-secret S]`: the Open Platform's QR
+ * `ferry login aliyun-open REMOTE --client-id ID [--client-secret S]`: the Open Platform's QR
  * authorization, its tokens and drive choice saved into the remote. Only what the user chose is
  * stored: options equal to their default are left out.
  */
@@ -71,7 +71,7 @@ export const aliyunOpenLoginFlow: LoginFlow = {
     { flag: '--drive <drive>', description: 'the drive the remote uses: default|resource (default: default)' },
     { flag: '--endpoint <url>', description: 'API base URL, for an emulator or a compatible server (default https://openapi.alipan.com)' },
   ],
-  examples: ['ferry login aliyun ali --client-id ID --client-secret SECRET   # --drive resource for the resource drive'],
+  examples: ['ferry login aliyun-open ali --client-id ID --client-secret SECRET   # --drive resource for the resource drive'],
   async run({ remote, saved = {}, flags, pollMs, emit }) {
     const settings = settingsOf(saved, flags);
     const ticket = await startAliyunQrLogin(settings);

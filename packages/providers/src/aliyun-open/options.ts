@@ -8,12 +8,12 @@ export const aliyunOpenOptions = z
       .string()
       .min(1)
       .optional()
-      .describe('Refresh token from the Aliyun Drive Open authorization (`ferry login aliyun REMOTE --client-secret S` sets it by QR code); it rotates at every refresh and Ferry saves the new one. This or access_token is required'),
+      .describe('Refresh token from the Aliyun Drive Open authorization (`ferry login aliyun-open REMOTE --client-secret S` sets it by QR code); it rotates at every refresh and Ferry saves the new one. This or access_token is required'),
     access_token: z
       .string()
       .min(1)
       .optional()
-      .describe('Access token, used as it is until access_token_expires: what `ferry login aliyun REMOTE` without a secret (PKCE) saves, since Aliyun gives such a login no refresh token. This or refresh_token is required'),
+      .describe('Access token, used as it is until access_token_expires: what `ferry login aliyun-open REMOTE` without a secret (PKCE) saves, since Aliyun gives such a login no refresh token. This or refresh_token is required'),
     access_token_expires: z.iso
       .datetime({ offset: true })
       .optional()
@@ -33,7 +33,7 @@ export const aliyunOpenOptions = z
       .describe('Upload part size in bytes (20M, 64M, ...); grown so 10,000 parts cover the file'),
   })
   .refine((o) => o.refresh_token !== undefined || o.access_token !== undefined, {
-    message: 'an aliyun-open remote needs refresh_token or access_token: authorize it with `ferry login aliyun REMOTE --client-id ID`',
+    message: 'an aliyun-open remote needs refresh_token or access_token: authorize it with `ferry login aliyun-open REMOTE --client-id ID`',
   });
 
 export type AliyunOpenOptions = z.infer<typeof aliyunOpenOptions>;

@@ -28,14 +28,14 @@ import {
   aliyunPartNumbers,
   aliyunPartSize,
 } from '@ferry/protocols';
-import { AliyunApi } from './api.js';
+import { AliyunOpenApi } from './api.js';
 import { type FileCreate, NamePolicy, createFile } from './create-file.js';
 import { Downloads } from './download.js';
 import type { AliyunOpenOptions } from './options.js';
 import { tryRapid } from './rapid.js';
 import { Account } from './token.js';
 import { Tree, joinRemote, pathNames, toEntry } from './tree.js';
-import { AliyunUpload, dropUpload, handoverIn, isAliyunUploadState } from './upload.js';
+import { AliyunOpenUpload, dropUpload, handoverIn, isAliyunOpenUploadState } from './upload.js';
 
 /**
  * Aliyun Drive through its Open Platform API, as a source (lazy listing with SHA-1, ranged reads)
@@ -52,7 +52,7 @@ export class AliyunOpenProvider implements Provider {
     rangeRead: true,
     sameNameFiles: false,
   };
-  private readonly api: AliyunApi;
+  private readonly api: AliyunOpenApi;
   private drive: Promise<{ tree: Tree; downloads: Downloads }> | undefined;
 
   constructor(
@@ -78,7 +78,7 @@ export class AliyunOpenProvider implements Provider {
       tokenUrl: options.token_url,
       context,
     });
-    this.api = new AliyunApi(endpoint, account);
+    this.api = new AliyunOpenApi(endpoint, account);
   }
 
   private display = (path: string): string => `${this.remote}:${path}`;
@@ -185,11 +185,11 @@ export class AliyunOpenProvider implements Provider {
     const names = new NamePolicy(request.onConflict ?? 'overwrite');
     const handover = handoverIn(request.resume);
     if (handover && handover.drive_id === target.driveId && handover.path === joinRemote(target.dir, target.name)) {
-      if (handover.size === request.size && Date.now() < handover.expires_at) return AliyunUpload.fromHandover(target, names, handover);
+      if (handover.size === request.size && Date.now() < handover.expires_at) return AliyunOpenUpload.fromHandover(target, names, handover);
       // A stale session is deleted, so no half-made file of it outlives the fresh one.
       await dropUpload(this.api, handover.drive_id, handover.created.file_id, target.where);
-    } else if (isAliyunUploadState(request.resume) && request.resume.drive_id === target.driveId) {
-      const resumed = await AliyunUpload.resume(target, names, request.size, request.resume);
+    } else if (isAliyunOpenUploadState(request.resume) && request.resume.drive_id === target.driveId) {
+      const resumed = await AliyunOpenUpload.resume(target, names, request.size, request.resume);
       if (resumed) return resumed;
     }
     const partSize = this.partSize(request.size);
@@ -199,7 +199,7 @@ export class AliyunOpenProvider implements Provider {
       part_info_list: aliyunPartNumbers(1, parts),
       ...(request.mtime !== undefined ? { local_modified_at: new Date(request.mtime).toISOString() } : {}),
     });
-    return AliyunUpload.fromCreate(target, names, request.size, partSize, created, parts);
+    return AliyunOpenUpload.fromCreate(target, names, request.size, partSize, created, parts);
   }
 
   /**

@@ -14,7 +14,7 @@ import {
   aliyunQrStatusResponseSchema,
 } from '@ferry/protocols';
 import { request } from '../http/undici.js';
-import { type AliyunApiFailure, networkError, parseFailure } from './errors.js';
+import { type AliyunOpenApiFailure, networkError, parseFailure } from './errors.js';
 
 export interface AliyunQrLoginSettings {
   /** API base URL (the real service or an emulator). */
@@ -49,7 +49,7 @@ export type AliyunQrStatus = string;
 /** QR codes shown before giving up when each one expires unconfirmed. */
 export const ALIYUN_QR_CODES = 3;
 
-/** What `ferry login aliyun` prints for each state the status call names. */
+/** What `ferry login aliyun-open` prints for each state the status call names. */
 export const ALIYUN_QR_STATUS_TEXT: Record<string, string> = {
   [ALIYUN_QR_STATUS.waiting]: 'waiting for the QR code to be scanned with the Aliyun Drive app',
   [ALIYUN_QR_STATUS.scanned]: 'scanned: allow the access on the phone',
@@ -64,7 +64,7 @@ function base(url: string): string {
 }
 
 /** The refusal of an OAuth call as one line naming what to fix. */
-function refusal(settings: AliyunQrLoginSettings, failure: AliyunApiFailure): Error {
+function refusal(settings: AliyunQrLoginSettings, failure: AliyunOpenApiFailure): Error {
   const { clientId, clientSecret } = settings;
   const cause = { cause: failure };
   if (CLIENT_ID_CODES.has(failure.code)) return new BadInput(`Aliyun Drive does not know client id '${clientId}' (${failure.code}): check --client-id`, cause);

@@ -2,7 +2,7 @@ import { AuthError, type Pacer, type ProviderContext, TransientError, pacerFor }
 import { ALIYUN_PATHS, aliyunTokenResponseSchema } from '@ferry/protocols';
 import { request } from '../http/undici.js';
 import { z } from 'zod';
-import { type AliyunApiFailure, networkError, parseFailure } from './errors.js';
+import { type AliyunOpenApiFailure, networkError, parseFailure } from './errors.js';
 import { aliyunAccount, aliyunRequestClasses } from './pacing.js';
 
 export interface TokenSettings {
@@ -87,7 +87,7 @@ export class Account {
 
   static for(tokens: StoredTokens, settings: TokenSettings): Account {
     const key = tokens.refreshToken ?? tokens.accessToken;
-    if (key === undefined) throw new AuthError(`remote '${settings.remote}' holds neither a refresh token nor an access token: \`ferry login aliyun ${settings.remote}\``);
+    if (key === undefined) throw new AuthError(`remote '${settings.remote}' holds neither a refresh token nor an access token: \`ferry login aliyun-open ${settings.remote}\``);
     let account = Account.byToken.get(key);
     if (!account) {
       account = new Account(tokens, settings);
@@ -158,15 +158,15 @@ export class Account {
       ? `the access token of remote '${remote}' expired on ${new Date(this.storedExpiry!).toISOString().replace(/\.000Z$/, 'Z')}`
       : `Aliyun Drive refused the access token of remote '${remote}' (expired or revoked)`;
     return new AccessTokenExpired(
-      `${what} and a PKCE login has no refresh token: run \`ferry login aliyun ${remote} --client-id ${clientId || 'ID'}\` again (or log in with --client-secret for a token that renews)`,
+      `${what} and a PKCE login has no refresh token: run \`ferry login aliyun-open ${remote} --client-id ${clientId || 'ID'}\` again (or log in with --client-secret for a token that renews)`,
     );
   }
 
-  private refusal(failure: AliyunApiFailure): AuthError {
+  private refusal(failure: AliyunOpenApiFailure): AuthError {
     const { remote } = this.settings;
     if (DEAD_REFRESH_TOKEN.has(failure.code)) {
       return new AuthError(
-        `remote '${remote}': Aliyun Drive refused the refresh token (${failure.code}) and the config holds no newer one; it was spent elsewhere, expired or revoked. Authorize again: \`ferry login aliyun ${remote}\``,
+        `remote '${remote}': Aliyun Drive refused the refresh token (${failure.code}) and the config holds no newer one; it was spent elsewhere, expired or revoked. Authorize again: \`ferry login aliyun-open ${remote}\``,
         { cause: failure },
       );
     }
@@ -177,7 +177,7 @@ export class Account {
   }
 
   /** The new access token, or the service's refusal of the refresh token (4xx). */
-  private async grant(): Promise<string | AliyunApiFailure> {
+  private async grant(): Promise<string | AliyunOpenApiFailure> {
     const { remote, endpoint, clientId, clientSecret, tokenUrl } = this.settings;
     const viaService = !clientSecret && tokenUrl !== '';
     const url = viaService ? tokenUrl : `${endpoint}${ALIYUN_PATHS.token}`;

@@ -6,7 +6,7 @@ import {
   aliyunFileSchema,
   aliyunListResponseSchema,
 } from '@ferry/protocols';
-import type { AliyunApi } from './api.js';
+import type { AliyunOpenApi } from './api.js';
 
 const LIST_LIMIT = 100;
 
@@ -46,7 +46,7 @@ export class Tree {
   private readonly folders = new Map<string, string>();
 
   constructor(
-    private readonly api: AliyunApi,
+    private readonly api: AliyunOpenApi,
     readonly driveId: string,
     readonly rootId: string,
     private readonly display: (path: string) => string,

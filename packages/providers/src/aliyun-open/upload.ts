@@ -21,13 +21,13 @@ import {
 } from '@ferry/protocols';
 import { z } from 'zod';
 import { request } from '../http/undici.js';
-import type { AliyunApi } from './api.js';
+import type { AliyunOpenApi } from './api.js';
 import { type FileCreate, type NamePolicy, trashReplaced } from './create-file.js';
 import { apiCode, networkError } from './errors.js';
 import { joinRemote, toEntry } from './tree.js';
 
 /** What a checkpoint keeps so any process can continue the upload. */
-export interface AliyunUploadState extends UploadState {
+export interface AliyunOpenUploadState extends UploadState {
   drive_id: string;
   file_id: string;
   upload_id: string;
@@ -38,7 +38,7 @@ export interface AliyunUploadState extends UploadState {
   replaces?: string;
 }
 
-export function isAliyunUploadState(s: UploadState | undefined): s is AliyunUploadState {
+export function isAliyunOpenUploadState(s: UploadState | undefined): s is AliyunOpenUploadState {
   return (
     !!s &&
     typeof s.drive_id === 'string' &&
@@ -118,7 +118,7 @@ const RENEW_WINDOW = 1000;
  * one that expires in flight fails the part as temporary, and the engine resumes from the last
  * checkpoint, where `resume` asks for fresh URLs.
  */
-export class AliyunUpload implements UploadSession {
+export class AliyunOpenUpload implements UploadSession {
   readonly needsSha1 = true;
   private readonly urls = new Map<number, PartUrl>();
 
@@ -136,24 +136,24 @@ export class AliyunUpload implements UploadSession {
   }
 
   /** A session from a create answer (fresh, or the one a rapid-upload miss left open). */
-  static fromCreate(target: FileCreate & { dir: string }, names: NamePolicy, size: number, partSize: number, created: AliyunCreateResponse, parts: number): AliyunUpload {
+  static fromCreate(target: FileCreate & { dir: string }, names: NamePolicy, size: number, partSize: number, created: AliyunCreateResponse, parts: number): AliyunOpenUpload {
     if (!created.upload_id) throw new TransientError(`${target.where}: the create answered no upload_id`);
-    const upload = new AliyunUpload(target, names, size, partSize, { file_id: created.file_id, upload_id: created.upload_id, parts }, 0);
+    const upload = new AliyunOpenUpload(target, names, size, partSize, { file_id: created.file_id, upload_id: created.upload_id, parts }, 0);
     upload.remember(created.part_info_list ?? []);
     return upload;
   }
 
   /** The session a rapid miss handed over, before any part was sent. */
-  static fromHandover(target: FileCreate & { dir: string }, names: NamePolicy, handover: AliyunHandover): AliyunUpload {
+  static fromHandover(target: FileCreate & { dir: string }, names: NamePolicy, handover: AliyunHandover): AliyunOpenUpload {
     if (handover.replaces) names.replaces = handover.replaces;
-    return AliyunUpload.fromCreate(target, names, handover.size, handover.part_size, handover.created, handover.parts);
+    return AliyunOpenUpload.fromCreate(target, names, handover.size, handover.part_size, handover.created, handover.parts);
   }
 
   /**
    * A session continued from a checkpoint, if the service still holds it with at least the parts
    * the checkpoint counts; undefined means start over.
    */
-  static async resume(target: FileCreate & { dir: string }, names: NamePolicy, size: number, state: AliyunUploadState): Promise<AliyunUpload | undefined> {
+  static async resume(target: FileCreate & { dir: string }, names: NamePolicy, size: number, state: AliyunOpenUploadState): Promise<AliyunOpenUpload | undefined> {
     const held = new Set<number>();
     try {
       // The reply pages: `next_part_number_marker` is empty on the last page (tickstep
@@ -177,12 +177,12 @@ export class AliyunUpload implements UploadSession {
     while (held.has(prefix + 1)) prefix++;
     if (prefix < state.done) return undefined;
     if (state.replaces) names.replaces = state.replaces;
-    const upload = new AliyunUpload(target, names, size, state.part_size, { file_id: state.file_id, upload_id: state.upload_id, parts: state.parts }, state.done);
+    const upload = new AliyunOpenUpload(target, names, size, state.part_size, { file_id: state.file_id, upload_id: state.upload_id, parts: state.parts }, state.done);
     if (state.done < state.parts) await upload.renew(state.done + 1);
     return upload;
   }
 
-  state(): AliyunUploadState {
+  state(): AliyunOpenUploadState {
     return {
       drive_id: this.target.driveId,
       file_id: this.session.file_id,
@@ -280,7 +280,7 @@ export class AliyunUpload implements UploadSession {
 }
 
 /** Deletes the file an upload session was creating: nothing of it remains. */
-export async function dropUpload(api: AliyunApi, driveId: string, fileId: string, where: string): Promise<void> {
+export async function dropUpload(api: AliyunOpenApi, driveId: string, fileId: string, where: string): Promise<void> {
   try {
     await api.call(ALIYUN_PATHS.delete, { drive_id: driveId, file_id: fileId }, aliyunFileRefResponseSchema, where);
   } catch (err) {

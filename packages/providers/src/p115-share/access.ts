@@ -1,5 +1,5 @@
 import { BadInput, type ProviderContext, describeZodError } from '@ferry/core';
-import { Api115 } from '../p115/api.js';
+import { P115Api } from '../p115/api.js';
 import { type P115Options, p115Options } from '../p115/options.js';
 import type { P115ShareOptions } from './options.js';
 
@@ -8,7 +8,7 @@ export interface ShareAccess {
   /** The p115 remote whose login is borrowed; undefined when anonymous. */
   account: string | undefined;
   /** Cookie-less for anonymous access; the account's (its pacer included) otherwise. */
-  api: Api115;
+  api: P115Api;
   /** The effective 115 options: the account's, or this share remote's own for anonymous access. */
   options: P115Options;
 }
@@ -26,15 +26,15 @@ export function shareAccess(label: string, options: P115ShareOptions, context: P
       qps: options.qps,
       page_size: options.page_size,
     });
-    return { account: undefined, api: new Api115(label, anonymous, 'anonymous', context.pacing), options: anonymous };
+    return { account: undefined, api: new P115Api(label, anonymous, 'anonymous', context.pacing), options: anonymous };
   }
   const name = options.account;
   const raw = context.remoteOptions?.(name);
-  if (!raw) throw new BadInput(`${label}: account '${name}' is not a configured remote; add it with \`ferry login 115 ${name}\``);
+  if (!raw) throw new BadInput(`${label}: account '${name}' is not a configured remote; add it with \`ferry login p115 ${name}\``);
   const { type, ...rest } = raw;
   if (type !== 'p115') throw new BadInput(`${label}: account '${name}' is a '${type}' remote; a 115 share needs a p115 remote's login`);
   const parsed = p115Options.safeParse(rest);
   if (!parsed.success) throw new BadInput(`${label}: account '${name}': ${describeZodError(parsed.error)}`);
-  // Api115 refuses a missing or malformed cookie with a message that names the account remote.
-  return { account: name, api: new Api115(name, parsed.data, 'cookie', context.pacing), options: parsed.data };
+  // P115Api refuses a missing or malformed cookie with a message that names the account remote.
+  return { account: name, api: new P115Api(name, parsed.data, 'cookie', context.pacing), options: parsed.data };
 }

@@ -1,4 +1,4 @@
-import type { Api115 } from '../p115/api.js';
+import type { P115Api } from '../p115/api.js';
 import type { UrlSource } from '../p115/download.js';
 import { appDownurl } from './downurl-app.js';
 import { webDownurl } from './downurl-web.js';
@@ -11,7 +11,7 @@ import type { ShareRef } from './snap.js';
  * one refuses them (50028, quirk 9.7); smaller ones use the web variant, and a file it still
  * refuses with 50028 uses the app variant from then on, renewals included.
  */
-export function shareUrlSource(api: Api115, share: ShareRef, account: string, webMaxBytes: number): UrlSource {
+export function shareUrlSource(api: P115Api, share: ShareRef, account: string, webMaxBytes: number): UrlSource {
   const app = appDownurl(api, share, account);
   const tooBigForWeb = new Set<string>();
   return async (fileId, where, size) => {

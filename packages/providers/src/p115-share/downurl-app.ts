@@ -1,6 +1,6 @@
 import { BadInput, NotFound, TransientError } from '@ferry/core';
 import { m115DecodeResponse, m115EncodeRequest, m115Envelope, rsaPublicKey } from '@ferry/protocols';
-import { type Api115, failureIn } from '../p115/api.js';
+import { type P115Api, failureIn } from '../p115/api.js';
 import { type CdnUrl, replyCookie } from '../p115/download.js';
 import { downurlError, downurlOf } from './downurl-reply.js';
 import { type ShareRef, checkMargin } from './snap.js';
@@ -15,7 +15,7 @@ const ENDPOINT = '/app/share/downurl';
  * and User-Agent are the account's, so the URL is bound to the UA the reads send; a cookie the
  * reply sets goes with the URL.
  */
-export function appDownurl(api: Api115, share: ShareRef, account: string): (fileId: string, where: string) => Promise<CdnUrl> {
+export function appDownurl(api: P115Api, share: ShareRef, account: string): (fileId: string, where: string) => Promise<CdnUrl> {
   const pub = rsaPublicKey(api.options.rsa_n, api.options.rsa_e);
   return async (fileId, where) => {
     const payload = { share_code: share.share_code, receive_code: share.receive_code, file_id: fileId };

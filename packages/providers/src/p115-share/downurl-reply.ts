@@ -1,6 +1,6 @@
 import { BadInput, NotFound, TransientError } from '@ferry/core';
 import { NOT_FOUND_CODES, SHARE_ERR, type Failure115, shareDownloadUrl, shareDownurlData115 } from '@ferry/protocols';
-import type { Api115 } from '../p115/api.js';
+import type { P115Api } from '../p115/api.js';
 import { shareFailure } from '../p115/share-errors.js';
 import type { ShareRef } from './snap.js';
 
@@ -10,7 +10,7 @@ import type { ShareRef } from './snap.js';
  */
 
 /** The typed error for a failed downurl call of either variant; `account` names the p115 remote in advice. */
-export function downurlError(api: Api115, failure: Failure115, share: ShareRef, account: string, where: string): Error {
+export function downurlError(api: P115Api, failure: Failure115, share: ShareRef, account: string, where: string): Error {
   const shareError = shareFailure(failure, share.label);
   if (shareError) return shareError;
   switch (failure.code) {

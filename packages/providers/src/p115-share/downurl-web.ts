@@ -1,6 +1,6 @@
 import { TransientError } from '@ferry/core';
 import { SHARE_ERR, shareDownurl115 } from '@ferry/protocols';
-import { type Api115, failureIn } from '../p115/api.js';
+import { type P115Api, failureIn } from '../p115/api.js';
 import { type CdnUrl, replyCookie } from '../p115/download.js';
 import { downurlError, downurlOf } from './downurl-reply.js';
 import { type ShareRef, checkMargin, shareReferer } from './snap.js';
@@ -13,7 +13,7 @@ export type WebDownurl = ({ kind: 'url' } & CdnUrl) | { kind: 'too-big' };
  * account's cookie and User-Agent (the URL is bound to that UA, and with `f=3` to the cookie the
  * reply sets, which goes with it).
  */
-export async function webDownurl(api: Api115, share: ShareRef, account: string, fileId: string, where: string): Promise<WebDownurl> {
+export async function webDownurl(api: P115Api, share: ShareRef, account: string, fileId: string, where: string): Promise<WebDownurl> {
   const cookie = replyCookie();
   const json = await api.callRaw('webapi', '/share/downurl', {
     query: { share_code: share.share_code, receive_code: share.receive_code, file_id: fileId, dl: 1 },

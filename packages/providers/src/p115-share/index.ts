@@ -6,7 +6,7 @@ import { P115ShareProvider } from './provider.js';
 
 export function registerP115Share(): void {
   registerProvider({
-    type: '115share',
+    type: 'p115-share',
     legacyTypes: ['115share'],
     description: 'A 115 share link (分享链接), read-only; a p115 target receives it server-side (转存)',
     options: p115ShareOptions,

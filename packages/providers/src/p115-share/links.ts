@@ -4,7 +4,7 @@ import { isWebAddress, parseShareLink } from '@ferry/protocols';
 const REMOTE_NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 /**
- * The inline remote for a share link, `:115share,share_code=…,receive_code=…[,account=…]:/path`,
+ * The inline remote for a share link, `:p115-share,share_code=…,receive_code=…[,account=…]:/path`,
  * which a command resolves like any location and job data carries as plain text. `link` is any
  * form parseShareLink reads; `account` names the p115 remote that downloads need.
  */
@@ -19,7 +19,7 @@ export function shareLocationArg(link: string, account?: string, path = '/'): st
   const options = [`share_code=${share.share_code}`];
   if (share.receive_code) options.push(`receive_code=${share.receive_code}`);
   if (account) options.push(`account=${account}`);
-  return `:115share,${options.join(',')}:${normalizePath(path)}`;
+  return `:p115-share,${options.join(',')}:${normalizePath(path)}`;
 }
 
 /**

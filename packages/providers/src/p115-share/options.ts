@@ -15,7 +15,7 @@ const WEB_DOWNLOAD_MAX_SIZE = 200 * 1024 * 1024;
 /**
  * Options of a 115 share remote. Security decision: `receive_code` is NOT a secret. It travels in
  * the share link itself (`?password=…`), it grants nothing beyond that one share, and a share
- * remote is usually written inline (`:115share,share_code=…,receive_code=…:/`) so that job data can
+ * remote is usually written inline (`:p115-share,share_code=…,receive_code=…:/`) so that job data can
  * carry it as text; it is shown, logged and stored in job data like the share code. The account's
  * cookie stays in the p115 remote that `account` names and never enters this remote's options.
  */

@@ -13,9 +13,9 @@ import {
   normalizePath,
   parentPath,
 } from '@ferry/core';
-import type { Api115 } from '../p115/api.js';
+import type { P115Api } from '../p115/api.js';
 import { Downloads } from '../p115/download.js';
-import type { ShareSource115 } from '../p115/share-source.js';
+import type { P115ShareSource } from '../p115/share-source.js';
 import { shareAccess } from './access.js';
 import { shareUrlSource } from './download.js';
 import type { P115ShareOptions } from './options.js';
@@ -36,8 +36,8 @@ export function shareLabel(remote: string, shareCode: string): string {
  * User-Agent fetch the download URLs. A 115 target on the same service receives from it instead
  * of copying bytes (see ShareReceiver).
  */
-export class P115ShareProvider implements ShareSource115 {
-  readonly type = '115share';
+export class P115ShareProvider implements P115ShareSource {
+  readonly type = 'p115-share';
   readonly capabilities: Capabilities = {
     read: true,
     write: false,
@@ -52,7 +52,7 @@ export class P115ShareProvider implements ShareSource115 {
   readonly webapiUrl: string;
   /** The p115 remote whose login is borrowed; undefined when listing anonymously. */
   readonly account: string | undefined;
-  private readonly api: Api115;
+  private readonly api: P115Api;
   private readonly snap: ShareSnap;
   private readonly downloads: Downloads | undefined;
   /** Folder path -> id; a share is an immutable snapshot, so what was found stays true. */

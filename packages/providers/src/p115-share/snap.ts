@@ -9,7 +9,7 @@ import {
   shareItemTime,
   shareSnap115,
 } from '@ferry/protocols';
-import type { Api115 } from '../p115/api.js';
+import type { P115Api } from '../p115/api.js';
 import { failureIn } from '../p115/api.js';
 import { checkShareState, shareFailure } from '../p115/share-errors.js';
 
@@ -62,7 +62,7 @@ export class ShareSnap {
   private ownerView = false;
 
   constructor(
-    private readonly api: Api115,
+    private readonly api: P115Api,
     private readonly share: ShareRef,
     private readonly pageSize: number,
   ) {}

@@ -38,7 +38,7 @@ export interface CallOptions {
 export type Login115 = 'cookie' | 'anonymous';
 
 /** A 115 API failure that no generic rule handled; callers map the code to what it means for them. */
-export class Api115Failure extends Error {
+export class P115ApiFailure extends Error {
   constructor(
     readonly failure: Failure115,
     readonly where: string,
@@ -52,7 +52,7 @@ export class Api115Failure extends Error {
  * control and 5xx answers turned into typed errors for the pacer, expired sessions into AuthError. Replies are
  * returned as unknown JSON for the caller to parse with its zod schema.
  */
-export class Api115 {
+export class P115Api {
   readonly userId: string;
   readonly pacer: Pacer;
   private agent: Promise<Agent> | undefined;
@@ -77,9 +77,9 @@ export class Api115 {
       return;
     }
     const cookie = parseCookie115(options.cookie);
-    if (!options.cookie) throw new AuthError(`remote '${remote}' has no 115 cookie: run \`ferry login 115 ${remote}\``);
+    if (!options.cookie) throw new AuthError(`remote '${remote}' has no 115 cookie: run \`ferry login p115 ${remote}\``);
     const uid = cookie && parseUid(cookie.UID);
-    if (!uid) throw new BadInput(`remote '${remote}': the 115 cookie must read "UID=<id>_<app>_<time>; CID=…; SEID=…" (run \`ferry login 115 ${remote}\`)`);
+    if (!uid) throw new BadInput(`remote '${remote}': the 115 cookie must read "UID=<id>_<app>_<time>; CID=…; SEID=…" (run \`ferry login p115 ${remote}\`)`);
     this.userId = uid.userId;
     this.pacer = pacerFor(pacing, p115Account(options.webapi_url, uid.userId), p115RequestClasses(options));
   }
@@ -92,7 +92,7 @@ export class Api115 {
     if (this.login === 'anonymous') {
       return new AuthError(`${this.remote}: 115 answers this only to a logged-in account: name a p115 remote with account=REMOTE (\`--account REMOTE\`)`);
     }
-    return new AuthError(`115 session expired: run \`ferry login 115 ${this.remote}\``);
+    return new AuthError(`115 session expired: run \`ferry login p115 ${this.remote}\``);
   }
 
   /** Calls an endpoint and parses the reply; throws typed errors for every failure it understands. */
@@ -113,7 +113,7 @@ export class Api115 {
     if (code !== undefined && [ERR.nameEmpty, ERR.nameTooLong, ERR.nameForbidden, ERR.copyIntoSelf, ERR.cyclicMove].includes(code as never)) {
       return new BadInput(`${where}: 115 refused the name or target (${code} ${failure.text})`);
     }
-    return new Api115Failure(failure, where);
+    return new P115ApiFailure(failure, where);
   }
 
   /** The JSON body of a call, paced with the account's other calls; session checks done. */

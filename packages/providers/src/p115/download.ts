@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { request } from '../http/undici.js';
 import { BadInput, type Entry, NotFound, TransientError } from '@ferry/core';
 import { downUrlChrome115, m115DecodeResponse, m115EncodeRequest, m115Envelope, rsaPublicKey } from '@ferry/protocols';
-import type { Api115 } from './api.js';
+import type { P115Api } from './api.js';
 
 /** p115client keeps a URL until `t` − 300 s; short-lived URLs keep at least a quarter of their life. */
 const RENEW_MARGIN_S = 300;
@@ -40,7 +40,7 @@ export function replyCookie(): { options: { onSetCookie: (cookie: string) => voi
 }
 
 /** One's own files: the m115 chrome route, by pick code. */
-export function chromeUrlSource(api: Api115): UrlSource {
+export function chromeUrlSource(api: P115Api): UrlSource {
   const pub = rsaPublicKey(api.options.rsa_n, api.options.rsa_e);
   return async (pickCode, where) => {
     const { data, key } = m115EncodeRequest(JSON.stringify({ pickcode: pickCode }), pub);
@@ -72,7 +72,7 @@ export class Downloads {
   private readonly urls = new Map<string, CachedUrl>();
 
   constructor(
-    private readonly api: Api115,
+    private readonly api: P115Api,
     private readonly segmentBytes: number,
     private readonly source: UrlSource,
   ) {}

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { NotFound } from '@ferry/core';
 import { categoryGet115, getId115 } from '@ferry/protocols';
-import type { Api115 } from './api.js';
+import type { P115Api } from './api.js';
 
 /**
  * Path -> folder id, through `files/getid` (folders only; id 0 = missing) and a cache. With a
@@ -13,7 +13,7 @@ export class FolderIds {
   private rootPrefix: Promise<string> | undefined;
 
   constructor(
-    private readonly api: Api115,
+    private readonly api: P115Api,
     private readonly rootId: string,
   ) {
     this.cache.set('/', rootId);

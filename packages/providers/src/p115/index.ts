@@ -7,7 +7,7 @@ import { P115Provider } from './provider.js';
 export function registerP115(): void {
   registerProvider({
     type: 'p115',
-    description: '115 cloud drive (cookie login; `ferry login 115 REMOTE` sets the cookie by QR code)',
+    description: '115 cloud drive (cookie login; `ferry login p115 REMOTE` sets the cookie by QR code)',
     options: p115Options,
     secrets: ['cookie'],
     formerOptions: p115FormerOptions,
@@ -25,7 +25,7 @@ export { LOGIN_APPS, finishQrLogin, refuseWithdrawnApp, pollQrStatus, slotNotice
 export type { QrLoginEndpoints, QrLoginResult, QrTicket } from './qrcode-login.js';
 export { ShareReceiver, DEFAULT_RECEIVE_POLLING } from './share-receive.js';
 export type { ReceivePolling } from './share-receive.js';
-export { isShareSource115 } from './share-source.js';
-export type { ShareSource115 } from './share-source.js';
+export { isP115ShareSource } from './share-source.js';
+export type { P115ShareSource } from './share-source.js';
 export { shareProblemOf } from './share-errors.js';
 export type { ShareProblem } from './share-errors.js';

@@ -1,6 +1,6 @@
 import { type Entry, NotFound, TransientError, normalizeSha1 } from '@ferry/core';
 import { type FileItem115, filesPage115 } from '@ferry/protocols';
-import type { Api115 } from './api.js';
+import type { P115Api } from './api.js';
 
 export interface ListedItem {
   entry: Entry;
@@ -32,7 +32,7 @@ function entryOf(dir: string, item: FileItem115): ListedItem {
  * Pages through `GET webapi/files` lazily, one page per pull. 115 serves an unknown folder id as
  * the root listing, so a reply whose `cid` differs from the one asked for means "gone".
  */
-export async function* listFolder(api: Api115, dir: string, cid: string, pageSize: number): AsyncGenerator<ListedItem> {
+export async function* listFolder(api: P115Api, dir: string, cid: string, pageSize: number): AsyncGenerator<ListedItem> {
   for (let offset = 0; ; ) {
     const page = await api.call('webapi', '/files', filesPage115, {
       query: {

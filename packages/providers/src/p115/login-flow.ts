@@ -8,13 +8,13 @@ const STATUS_TEXT: Record<number, string> = {
   2: 'confirmed',
 };
 
-/** `ferry login 115 REMOTE`: the QR login of an app slot, its cookie saved into the remote. */
+/** `ferry login p115 REMOTE`: the QR login of an app slot, its cookie saved into the remote. */
 export const p115LoginFlow: LoginFlow = {
   name: 'p115',
   legacyNames: ['115'],
   description: 'QR login of one of 115\'s app slots; saves the session cookie',
   flags: [{ flag: '--app <app>', description: `app slot to log in as: ${LOGIN_APPS.join('|')} (default tv)` }],
-  examples: ['ferry login 115 my115 --app tv'],
+  examples: ['ferry login p115 my115 --app tv'],
   async run({ remote, saved = {}, flags, pollMs, emit }) {
     const appName = flags['app'] ?? 'tv';
     refuseWithdrawnApp(appName);

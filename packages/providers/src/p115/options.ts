@@ -14,7 +14,7 @@ export const p115Options = z.object({
   cookie: z
     .string()
     .default('')
-    .describe('Login cookie "UID=…; CID=…; SEID=…; KID=…"; `ferry login 115 REMOTE` sets it by QR code'),
+    .describe('Login cookie "UID=…; CID=…; SEID=…; KID=…"; `ferry login p115 REMOTE` sets it by QR code'),
   root_id: z.string().regex(/^\d+$/, 'a numeric folder id').default('0').describe('Id of the 115 folder shown as "/" (0 = the whole drive)'),
   page_size: z.number().int().min(1).max(1150).default(1000).describe('Entries per listing page (115 allows at most 1150)'),
   qps: z.number().positive().max(100).default(2).describe('API calls per second for this account, shared by every transfer (OpenList uses 2)'),

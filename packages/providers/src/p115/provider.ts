@@ -22,7 +22,7 @@ import {
   parentPath,
 } from '@ferry/core';
 import { getInfo115, indexInfo115 } from '@ferry/protocols';
-import { Api115 } from './api.js';
+import { P115Api } from './api.js';
 import { Downloads, chromeUrlSource } from './download.js';
 import { makeFolder, moveItems, recycleItems, renameItem } from './file-ops.js';
 import { FolderIds } from './folder-ids.js';
@@ -47,7 +47,7 @@ export class P115Provider implements Provider {
     rangeRead: true,
     sameNameFiles: true,
   };
-  readonly api: Api115;
+  readonly api: P115Api;
   readonly folders: FolderIds;
   /** Receives 115 shares on the same service into this account: no byte through Ferry. */
   readonly serverImport: ShareReceiver;
@@ -61,7 +61,7 @@ export class P115Provider implements Provider {
     readonly options: P115Options,
     context: ProviderContext = {},
   ) {
-    this.api = new Api115(remote, options, 'cookie', context.pacing);
+    this.api = new P115Api(remote, options, 'cookie', context.pacing);
     this.folders = new FolderIds(this.api, options.root_id);
     this.downloads = new Downloads(this.api, options.download_segment_size, chromeUrlSource(this.api));
     this.serverImport = new ShareReceiver(this);

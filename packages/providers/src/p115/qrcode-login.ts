@@ -121,7 +121,7 @@ export async function waitForQrLogin(
     if (status !== last) await onStatus(status);
     last = status;
     if (status === QR_STATUS.confirmed) return finishQrLogin(ep, ticket);
-    if (status === QR_STATUS.expired) throw new AuthError('115 QR code expired: run `ferry login 115` again');
+    if (status === QR_STATUS.expired) throw new AuthError('115 QR code expired: run `ferry login p115` again');
     if (status === QR_STATUS.canceled) throw new AuthError('115 QR login canceled on the phone');
     await sleep(pollMs);
   }

@@ -16,16 +16,16 @@ import {
   sleep,
 } from '@ferry/core';
 import { ALREADY_RECEIVED_TEXT, type Failure115, SHARE_ERR, shareReceive115 } from '@ferry/protocols';
-import { type Api115, failureIn } from './api.js';
+import { type P115Api, failureIn } from './api.js';
 import { makeFolder, moveItems, recycleItems, renameItem } from './file-ops.js';
 import type { FolderIds } from './folder-ids.js';
-import { type ShareSource115, isShareSource115, sameWebapi } from './share-source.js';
+import { type P115ShareSource, isP115ShareSource, sameWebapi } from './share-source.js';
 import { shareFailure } from './share-errors.js';
 
 /** The parts of the 115 provider a receive works with. */
 export interface ReceiveTarget {
   readonly remote: string;
-  readonly api: Api115;
+  readonly api: P115Api;
   readonly folders: FolderIds;
   list(dir: string): AsyncIterable<Entry>;
   mkdirp(dir: string): Promise<void>;
@@ -69,13 +69,13 @@ export class ShareReceiver implements ServerImport {
 
   /** Only an account on the webapi host the share is read through can receive it. */
   canImportFrom(source: Provider): boolean {
-    return isShareSource115(source) && sameWebapi(source.webapiUrl, this.target.api.options.webapi_url);
+    return isP115ShareSource(source) && sameWebapi(source.webapiUrl, this.target.api.options.webapi_url);
   }
 
   /** Replaces a file of the name already there, unless `placement` puts the new one beside it. */
   async importEntry(source: Provider, entry: Entry, dstPath: string, placement: Placement = {}): Promise<Entry> {
     if (!this.canImportFrom(source)) throw new BadInput(`remote '${this.target.remote}' cannot receive from ${source.remote}: not a 115 share on the same 115 service`);
-    const share = source as ShareSource115;
+    const share = source as P115ShareSource;
     const dst = normalizePath(dstPath);
     const name = checkName(baseName(dst), this.where(dst));
     const parent = parentPath(dst);
@@ -123,7 +123,7 @@ export class ShareReceiver implements ServerImport {
   }
 
   /** One receive call, then the wait until the item appears; an item received before counts. */
-  private async receive(share: ShareSource115, entry: Entry, folderId: string, parent: string, before: Map<string, Entry>): Promise<Entry> {
+  private async receive(share: P115ShareSource, entry: Entry, folderId: string, parent: string, before: Map<string, Entry>): Promise<Entry> {
     const id = entry.id ?? (await share.stat(entry.path)).id;
     if (!id) throw new BadInput(`${share.label}:${entry.path}: the share lists no id for it`);
     try {
@@ -148,7 +148,7 @@ export class ShareReceiver implements ServerImport {
    * The drive's root cannot be named as a receive target (cid 0 means 115's 最近接收 folder), so
    * the item is received into a hidden folder of its own and moved up from there.
    */
-  private async receiveAtRoot(share: ShareSource115, entry: Entry): Promise<Entry> {
+  private async receiveAtRoot(share: P115ShareSource, entry: Entry): Promise<Entry> {
     const api = this.target.api;
     const stagingPath = `/${PARTIAL_PREFIX}receive-${randomBytes(6).toString('hex')}`;
     const stagingId = await makeFolder(api, DRIVE_ROOT, stagingPath.slice(1));
@@ -165,7 +165,7 @@ export class ShareReceiver implements ServerImport {
     }
   }
 
-  private async post(share: ShareSource115, fileId: string, folderId: string, parent: string): Promise<void> {
+  private async post(share: P115ShareSource, fileId: string, folderId: string, parent: string): Promise<void> {
     const { share_code, receive_code } = share.share;
     const api = this.target.api;
     const form = new URLSearchParams({ share_code, receive_code, file_id: fileId, cid: folderId, user_id: api.userId });
@@ -190,7 +190,7 @@ export class ShareReceiver implements ServerImport {
   }
 
   /** Polls the folder until a new item of the entry's name and kind is there. */
-  private async waitFor(share: ShareSource115, entry: Entry, parent: string, before: Map<string, Entry>): Promise<Entry> {
+  private async waitFor(share: P115ShareSource, entry: Entry, parent: string, before: Map<string, Entry>): Promise<Entry> {
     const started = Date.now();
     let pause = this.polling.firstPauseMs;
     for (;;) {
@@ -211,7 +211,7 @@ export class ShareReceiver implements ServerImport {
    * The folder made here, its content received item by item (each subfolder whole where 115
    * allows). What an earlier, interrupted attempt already landed is kept.
    */
-  private async importChildren(share: ShareSource115, folder: Entry, dst: string): Promise<Entry> {
+  private async importChildren(share: P115ShareSource, folder: Entry, dst: string): Promise<Entry> {
     await this.target.mkdirp(dst);
     const present = [...(await this.children(dst)).values()];
     // A share folder can hold several files of one name: the second lands beside the first.

@@ -5,8 +5,8 @@ import type { Provider } from '@ferry/core';
  * receiving side, so the 115 provider never imports the share provider: the share provider
  * implements it.
  */
-export interface ShareSource115 extends Provider {
-  readonly type: '115share';
+export interface P115ShareSource extends Provider {
+  readonly type: 'p115-share';
   readonly share: { readonly share_code: string; readonly receive_code: string };
   /** Base URL of the webapi host the share is read through; only an account on that host can receive it. */
   readonly webapiUrl: string;
@@ -14,9 +14,9 @@ export interface ShareSource115 extends Provider {
   readonly label: string;
 }
 
-export function isShareSource115(provider: Provider): provider is ShareSource115 {
-  const candidate = provider as Partial<ShareSource115>;
-  return provider.type === '115share' && typeof candidate.share?.share_code === 'string' && typeof candidate.webapiUrl === 'string';
+export function isP115ShareSource(provider: Provider): provider is P115ShareSource {
+  const candidate = provider as Partial<P115ShareSource>;
+  return provider.type === 'p115-share' && typeof candidate.share?.share_code === 'string' && typeof candidate.webapiUrl === 'string';
 }
 
 /** Two base URLs name the same service when they agree up to trailing slashes. */

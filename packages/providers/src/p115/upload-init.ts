@@ -16,7 +16,7 @@ import {
   signCheckReadRange,
   uploadInfo115,
 } from '@ferry/protocols';
-import { type Api115, failureIn } from './api.js';
+import { type P115Api, failureIn } from './api.js';
 import { uplbCall } from './upload-uplb.js';
 
 /** Where an OSS upload of a file that 115 does not hold goes: what initupload status 1 names. */
@@ -59,7 +59,7 @@ export class UploadInit {
   private userKey: Promise<string> | undefined;
   private readonly serverKey: Buffer;
 
-  constructor(private readonly api: Api115) {
+  constructor(private readonly api: P115Api) {
     const hex = api.options.ecdh_pub;
     this.serverKey = Buffer.from(hex.length === 112 ? `04${hex}` : hex, 'hex');
   }

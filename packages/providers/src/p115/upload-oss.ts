@@ -8,7 +8,7 @@ import {
   stsCredentials,
 } from '@ferry/protocols';
 import { request } from '../http/undici.js';
-import type { Api115 } from './api.js';
+import type { P115Api } from './api.js';
 import { uplbCall, uplbJson } from './upload-uplb.js';
 
 /** STS credentials are renewed this long before their Expiration (115driver renews at 50 of 60 min). */
@@ -41,7 +41,7 @@ export class Oss115 {
   private fetching: Promise<StsCredentials115> | undefined;
   private endpoint: Promise<string> | undefined;
 
-  constructor(private readonly api: Api115) {}
+  constructor(private readonly api: P115Api) {}
 
   private async credentials(): Promise<StsCredentials115> {
     if (this.sts && Date.now() < this.sts.expiresAt - STS_MARGIN_MS) return this.sts;

@@ -1,6 +1,6 @@
 import { TransientError } from '@ferry/core';
 import { request } from '../http/undici.js';
-import type { Api115 } from './api.js';
+import type { P115Api } from './api.js';
 
 export interface UplbReply {
   status: number;
@@ -13,7 +13,7 @@ export interface UplbReply {
  * network failures are TransientError, which the pacer sends again a few times.
  */
 export function uplbCall(
-  api: Api115,
+  api: P115Api,
   path: string,
   options: { query?: string; body?: Buffer; contentType?: string } = {},
 ): Promise<UplbReply> {

@@ -1,6 +1,6 @@
 import { BadInput, type Entry, type Placement, type RapidResult, type RapidSource, type UploadRequest, type UploadSession, type UploadState, baseName, checkName, normalizePath, parentPath } from '@ferry/core';
 import { z } from 'zod';
-import type { Api115 } from './api.js';
+import type { P115Api } from './api.js';
 import { type InitOutcome, type InitRequest, type OssTarget, UploadInit } from './upload-init.js';
 import { Oss115 } from './upload-oss.js';
 import { type Landed115, P115Upload, type UploadHome, isP115UploadState, partSizeFor } from './upload-session.js';
@@ -57,7 +57,7 @@ export class P115Uploads {
   private readonly oss: Oss115;
 
   constructor(
-    private readonly api: Api115,
+    private readonly api: P115Api,
     private readonly place: UploadPlace,
   ) {
     this.init = new UploadInit(api);

@@ -45,7 +45,7 @@ export const importShareCommand: ProviderCommand = {
   help: `Links read like https://115cdn.com/s/<code>?password=<access code> (115.com, anxia.com and
 share.115.com too), or <code>-<access code>. Each share's items land in dest as they sit in the
 share. Files dest already holds are skipped, so an import that stopped resumes when run again.
-Shares can also be configured as remotes: \`ferry remote add films 115share share_code=... receive_code=...\`.`,
+Shares can also be configured as remotes: \`ferry remote add films p115-share share_code=... receive_code=...\`.`,
   async run(call) {
     const args = call.args[0] as readonly string[];
     const fromFile = call.flags['from-file'] as string | undefined;

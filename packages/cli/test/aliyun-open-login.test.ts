@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAliyunEmulator } from '@ferry/emulators';
+import { startAliyunOpenEmulator } from '@ferry/emulators';
 import { type Sandbox, ferry, finished, sandbox, startFerry, waitFor } from './helpers.js';
 
 interface EmulatorLine {
@@ -42,7 +42,7 @@ beforeAll(async () => {
   const seed = join(box.dir, 'seed');
   await fs.mkdir(join(seed, 'films'), { recursive: true });
   await fs.writeFile(join(seed, 'films', 'a.mkv'), 'film');
-  emulator = startFerry(['emulate', 'aliyun', '--seed', seed, '--qr-auto-confirm', '--json'], box);
+  emulator = startFerry(['emulate', 'aliyun-open', '--seed', seed, '--qr-auto-confirm', '--json'], box);
   stopped = finished(emulator);
   const [line] = await waitFor(emulator.stdout!, /^\{.*\}\n/);
   info = JSON.parse(line!) as EmulatorLine;
@@ -53,9 +53,9 @@ afterAll(async () => {
   await fs.rm(box.dir, { recursive: true, force: true });
 });
 
-describe('ferry login aliyun against ferry emulate aliyun --qr-auto-confirm', () => {
+describe('ferry login aliyun-open against ferry emulate aliyun-open --qr-auto-confirm', () => {
   it('completes unattended with the app secret, saves a new refresh token and the credentials, and the remote works', async () => {
-    const login = await ferry(['login', 'aliyun', 'R', '--client-id', info.client_id, '--client-secret', info.client_secret, '--endpoint', info.base, '--poll-ms', '100'], box);
+    const login = await ferry(['login', 'aliyun-open', 'R', '--client-id', info.client_id, '--client-secret', info.client_secret, '--endpoint', info.base, '--poll-ms', '100'], box);
     expect(login.code, login.stderr).toBe(0);
     expect(sidsShown(login.stderr)).toHaveLength(1);
     expect(login.stderr).toContain('Status: confirmed');
@@ -75,7 +75,7 @@ describe('ferry login aliyun against ferry emulate aliyun --qr-auto-confirm', ()
   });
 
   it('logs in again with the client id kept in the remote, and saves the resource drive when asked', async () => {
-    const login = await ferry(['login', 'aliyun', 'R', '--drive', 'resource', '--poll-ms', '100'], box);
+    const login = await ferry(['login', 'aliyun-open', 'R', '--drive', 'resource', '--poll-ms', '100'], box);
     expect(login.code, login.stderr).toBe(0);
     expect(login.stderr).toMatch(/resource drive \d+; refresh token saved into remote 'R'/);
     expect((await remotesOf(box))['R']).toMatchObject({ client_id: info.client_id, client_secret: info.client_secret, drive: 'resource' });
@@ -85,14 +85,14 @@ describe('ferry login aliyun against ferry emulate aliyun --qr-auto-confirm', ()
   });
 
   it('names a wrong client id in one line, before any QR code, and saves nothing', async () => {
-    const login = await ferry(['login', 'aliyun', 'W', '--client-id', 'not-an-app', '--client-secret', info.client_secret, '--endpoint', info.base], box);
+    const login = await ferry(['login', 'aliyun-open', 'W', '--client-id', 'not-an-app', '--client-secret', info.client_secret, '--endpoint', info.base], box);
     expect(login.code).toBe(1);
     expect(login.stderr.trim().split('\n')).toEqual(["ferry: Aliyun Drive does not know client id 'not-an-app' (InvalidClientId): check --client-id"]);
     expect((await remotesOf(box))['W']).toBeUndefined();
   });
 
   it('names a wrong client secret in one line, and saves nothing', async () => {
-    const login = await ferry(['login', 'aliyun', 'W', '--client-id', info.client_id, '--client-secret', 'wrong-secret', '--endpoint', info.base, '--poll-ms', '100'], box);
+    const login = await ferry(['login', 'aliyun-open', 'W', '--client-id', info.client_id, '--client-secret', 'wrong-secret', '--endpoint', info.base, '--poll-ms', '100'], box);
     expect(login.code).toBe(1);
     expect(errorLines(login.stderr)).toEqual([`ferry: Aliyun Drive refused the client secret of client id '${info.client_id}' (InvalidClientSecret): check --client-secret`]);
     expect(login.stderr).not.toContain('wrong-secret');
@@ -101,7 +101,7 @@ describe('ferry login aliyun against ferry emulate aliyun --qr-auto-confirm', ()
 
   it('authorizes by PKCE without a secret and saves the access token with its expiry; the remote works', async () => {
     const before = Date.now();
-    const login = await ferry(['login', 'aliyun', 'P', '--client-id', info.client_id, '--endpoint', info.base, '--poll-ms', '100'], box);
+    const login = await ferry(['login', 'aliyun-open', 'P', '--client-id', info.client_id, '--endpoint', info.base, '--poll-ms', '100'], box);
     expect(login.code, login.stderr).toBe(0);
     expect(login.stderr).toContain('as a public client (PKCE, no secret)');
     expect(login.stderr).toContain(`default drive ${info.drive_id}; access token saved into remote 'P'`);
@@ -134,12 +134,12 @@ describe('ferry login aliyun against ferry emulate aliyun --qr-auto-confirm', ()
     const ls = await ferry(['ls', 'P:/'], box);
     expect(ls.code).toBe(1);
     expect(ls.stderr.trim().split('\n')).toEqual([
-      `ferry: the access token of remote 'P' expired on 2026-01-02T03:04:05Z and a PKCE login has no refresh token: run \`ferry login aliyun P --client-id ${info.client_id}\` again (or log in with --client-secret for a token that renews)`,
+      `ferry: the access token of remote 'P' expired on 2026-01-02T03:04:05Z and a PKCE login has no refresh token: run \`ferry login aliyun-open P --client-id ${info.client_id}\` again (or log in with --client-secret for a token that renews)`,
     ]);
   });
 
   it('logging in with the secret replaces the PKCE access token by a refresh token', async () => {
-    const login = await ferry(['login', 'aliyun', 'P', '--client-secret', info.client_secret, '--poll-ms', '100'], box);
+    const login = await ferry(['login', 'aliyun-open', 'P', '--client-secret', info.client_secret, '--poll-ms', '100'], box);
     expect(login.code, login.stderr).toBe(0);
     const saved = (await remotesOf(box))['P']!;
     expect(Object.keys(saved).sort()).toEqual(['client_id', 'client_secret', 'endpoint', 'refresh_token', 'type']);
@@ -154,7 +154,7 @@ describe('ferry login aliyun against ferry emulate aliyun --qr-auto-confirm', ()
     const ls = await ferry(['ls', 'N:/'], box);
     expect(ls.code).toBe(1);
     expect(ls.stderr.trim().split('\n')).toEqual([
-      "ferry: remote 'N': an aliyun-open remote needs refresh_token or access_token: authorize it with `ferry login aliyun REMOTE --client-id ID`",
+      "ferry: remote 'N': an aliyun-open remote needs refresh_token or access_token: authorize it with `ferry login aliyun-open REMOTE --client-id ID`",
     ]);
   });
 
@@ -163,31 +163,31 @@ describe('ferry login aliyun against ferry emulate aliyun --qr-auto-confirm', ()
     expect(help.code).toBe(0);
     for (const flag of ['--client-id <id>', '--client-secret <secret>', '--drive <drive>', '--endpoint <url>', '--qr-png <file>', '--app <app>']) expect(help.stdout).toContain(flag);
     expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/\(service: (p115 or aliyun-open|aliyun-open or p115)\)/);
-    expect(help.stdout).toContain('ferry login aliyun ali --client-id ID --client-secret SECRET');
-    const emulate = await ferry(['emulate', 'aliyun', '--help'], box);
+    expect(help.stdout).toContain('ferry login aliyun-open ali --client-id ID --client-secret SECRET');
+    const emulate = await ferry(['emulate', 'aliyun-open', '--help'], box);
     expect(emulate.stdout).toContain('--qr-auto-confirm');
     expect(emulate.stdout).toContain('--qr-ttl <seconds>');
   });
 
   it('refuses flags of another service and a missing client id as usage errors', async () => {
-    const app = await ferry(['login', 'aliyun', 'X', '--client-id', info.client_id, '--app', 'tv'], box);
+    const app = await ferry(['login', 'aliyun-open', 'X', '--client-id', info.client_id, '--app', 'tv'], box);
     expect(app.code).toBe(2);
     expect(app.stderr.trim()).toBe('ferry: --app does not apply to aliyun-open logins');
-    const noId = await ferry(['login', 'aliyun', 'X', '--endpoint', info.base], box);
+    const noId = await ferry(['login', 'aliyun-open', 'X', '--endpoint', info.base], box);
     expect(noId.code).toBe(2);
     expect(noId.stderr).toContain('--client-id is required');
   });
 });
 
 describe('expired QR codes', () => {
-  it('are reported after three codes expired unconfirmed (ferry emulate aliyun --qr-ttl)', async () => {
+  it('are reported after three codes expired unconfirmed (ferry emulate aliyun-open --qr-ttl)', async () => {
     const own = await sandbox();
-    const emu = startFerry(['emulate', 'aliyun', '--qr-ttl', '1', '--json'], own);
+    const emu = startFerry(['emulate', 'aliyun-open', '--qr-ttl', '1', '--json'], own);
     const down = finished(emu);
     try {
       const [line] = await waitFor(emu.stdout!, /^\{.*\}\n/);
       const e = JSON.parse(line!) as EmulatorLine;
-      const login = await ferry(['login', 'aliyun', 'R', '--client-id', e.client_id, '--client-secret', e.client_secret, '--endpoint', e.base, '--poll-ms', '200'], own);
+      const login = await ferry(['login', 'aliyun-open', 'R', '--client-id', e.client_id, '--client-secret', e.client_secret, '--endpoint', e.base, '--poll-ms', '200'], own);
       expect(login.code).toBe(1);
       expect(new Set(sidsShown(login.stderr)).size).toBe(3);
       expect(login.stderr.match(/^A new QR code:$/gm)).toHaveLength(2);
@@ -203,9 +203,9 @@ describe('expired QR codes', () => {
 
   it('are replaced by a new code, which the phone can then confirm', async () => {
     const own = await sandbox();
-    const emu = await startAliyunEmulator();
+    const emu = await startAliyunOpenEmulator();
     try {
-      const child = startFerry(['login', 'aliyun', 'R', '--client-id', emu.client_id, '--client-secret', emu.client_secret, '--endpoint', emu.base, '--poll-ms', '50'], own);
+      const child = startFerry(['login', 'aliyun-open', 'R', '--client-id', emu.client_id, '--client-secret', emu.client_secret, '--endpoint', emu.base, '--poll-ms', '50'], own);
       const done = finished(child);
       let log = '';
       child.stderr!.on('data', (d: Buffer) => (log += d.toString()));

@@ -1,33 +1,33 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { aliyunCodeChallenge } from '@ferry/protocols';
-import { type AliyunEmulator, type AliyunEmulatorOptions, startAliyunEmulator } from '../src/index.js';
+import { type AliyunOpenEmulator, type AliyunOpenEmulatorOptions, startAliyunOpenEmulator } from '../src/index.js';
 
-let open: AliyunEmulator[] = [];
+let open: AliyunOpenEmulator[] = [];
 
 afterEach(async () => {
   await Promise.all(open.map((e) => e.close()));
   open = [];
 });
 
-async function start(options: AliyunEmulatorOptions = {}): Promise<AliyunEmulator> {
-  const emulator = await startAliyunEmulator({ rateLimits: false, ...options });
+async function start(options: AliyunOpenEmulatorOptions = {}): Promise<AliyunOpenEmulator> {
+  const emulator = await startAliyunOpenEmulator({ rateLimits: false, ...options });
   open.push(emulator);
   return emulator;
 }
 
-async function post(em: AliyunEmulator, path: string, body: unknown) {
+async function post(em: AliyunOpenEmulator, path: string, body: unknown) {
   const res = await fetch(`${em.base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 
-async function status(em: AliyunEmulator, sid: string) {
+async function status(em: AliyunOpenEmulator, sid: string) {
   return (await (await fetch(`${em.base}/oauth/qrcode/${sid}/status`)).json()) as { status: string; authCode?: string };
 }
 
 const SCOPES = ['user:base', 'file:all:read', 'file:all:write'];
 
 /** A confirmed QR authorization's code, asked with `extra` in the QR request. */
-async function authCode(em: AliyunEmulator, extra: Record<string, string> = {}): Promise<string> {
+async function authCode(em: AliyunOpenEmulator, extra: Record<string, string> = {}): Promise<string> {
   const qr = await post(em, '/oauth/authorize/qrcode', { client_id: em.client_id, scopes: SCOPES, ...extra });
   expect(qr.status).toBe(200);
   expect(await status(em, qr.body.sid)).toEqual({ status: 'WaitLogin' });

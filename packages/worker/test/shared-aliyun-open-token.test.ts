@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { ConfigStore, resolveLocation } from '@ferry/core';
-import { type AliyunEmulator, aliyunEmulatorOptions, startAliyunEmulator } from '@ferry/emulators';
+import { type AliyunOpenEmulator, aliyunOpenEmulatorOptions, startAliyunOpenEmulator } from '@ferry/emulators';
 import { followTransfer, submitTransfer } from '../src/index.js';
 import { makeTree, tempDir, cleanupAfterEach } from './helpers.js';
 import { workersOnConfig } from './processes.js';
@@ -14,8 +14,8 @@ it('two worker processes on one Aliyun account keep refreshing its single-use to
   const src = join(dir, 'src');
   mkdirSync(src);
   const rels = makeTree(src, 120, 40);
-  const emulator: AliyunEmulator = await startAliyunEmulator({ rateLimits: false });
-  const ali = { type: 'aliyun-open', ...aliyunEmulatorOptions(emulator, emulator.issueRefreshToken()) };
+  const emulator: AliyunOpenEmulator = await startAliyunOpenEmulator({ rateLimits: false });
+  const ali = { type: 'aliyun-open', ...aliyunOpenEmulatorOptions(emulator, emulator.issueRefreshToken()) };
   const { queues, workers } = await workersOnConfig(cleanups, dir, { ali }, 2, () => emulator.close());
   const configPath = join(dir, 'ferry.config.json');
 

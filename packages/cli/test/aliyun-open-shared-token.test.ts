@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { type Sandbox, aliyunArgs, ferry, finished, sandbox, startFerry, waitFor } from './helpers.js';
+import { type Sandbox, aliyunOpenArgs, ferry, finished, sandbox, startFerry, waitFor } from './helpers.js';
 
 interface Emulated {
   box: Sandbox;
@@ -22,12 +22,12 @@ async function emulatedAccount(): Promise<Emulated> {
   const seed = join(box.dir, 'seed');
   await fs.mkdir(seed);
   await fs.writeFile(join(seed, 'hello.txt'), 'hello');
-  const child = startFerry(['emulate', 'aliyun', '--json', '--no-rate-limits', '--access-token-ttl', '1', '--seed', seed], box);
+  const child = startFerry(['emulate', 'aliyun-open', '--json', '--no-rate-limits', '--access-token-ttl', '1', '--seed', seed], box);
   const done = finished(child);
   const [line] = await waitFor(child.stdout!, /^\{.*\}\n/);
   const info = JSON.parse(line!) as { base: string; client_id: string; client_secret: string; refresh_token: string };
   const add = await ferry(
-    ['remote', 'add', 'ali', 'aliyun-open', ...aliyunArgs(info)],
+    ['remote', 'add', 'ali', 'aliyun-open', ...aliyunOpenArgs(info)],
     box,
   );
   expect(add.code, add.stderr).toBe(0);
@@ -109,10 +109,10 @@ it('says "Authorize again" only when the refresh token is spent and the config h
   await fs.rm(copy.dir, { recursive: true, force: true });
 }, 60_000);
 
-it('emulate aliyun refuses an access-token lifetime that is not a positive whole number, in one line', async () => {
+it('emulate aliyun-open refuses an access-token lifetime that is not a positive whole number, in one line', async () => {
   const box = await sandbox();
   for (const bad of ['0', '1.5', 'soon']) {
-    const r = await ferry(['emulate', 'aliyun', '--access-token-ttl', bad], box);
+    const r = await ferry(['emulate', 'aliyun-open', '--access-token-ttl', bad], box);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual([`ferry: --access-token-ttl must be a whole number from 1 to 86400, got '${bad}'`]);
   }

@@ -1,16 +1,16 @@
 import type { Command } from 'commander';
-import { aliyunEmulatorRemote, formatAliyunEmulatorJson, startAliyunEmulator } from '@ferry/emulators';
+import { aliyunOpenEmulatorRemote, formatAliyunOpenEmulatorJson, startAliyunOpenEmulator } from '@ferry/emulators';
 import { remoteAddLine } from '../emulator-remotes.js';
 import { wholeNumber } from '../transfer-settings.js';
 
 /**
- * `ferry emulate aliyun --seed DIR [--access-token-ttl SECONDS] [--qr-auto-confirm] [--qr-ttl SECONDS] [--json]`:
+ * `ferry emulate aliyun-open --seed DIR [--access-token-ttl SECONDS] [--qr-auto-confirm] [--qr-ttl SECONDS] [--json]`:
  * the Aliyun Drive Open emulator, standalone, until SIGTERM or Ctrl-C. A short token lifetime
  * makes every client refresh (and rotate the single-use refresh token) often, as hours of real use
- * would. --qr-auto-confirm plays the phone, so `ferry login aliyun` completes unattended; a short
+ * would. --qr-auto-confirm plays the phone, so `ferry login aliyun-open` completes unattended; a short
  * --qr-ttl shows how expired QR codes are handled.
  */
-export function addEmulateAliyunCommand(program: Command): void {
+export function addEmulateAliyunOpenCommand(program: Command): void {
   const emulate =
     program.commands.find((c) => c.name() === 'emulate') ??
     program.command('emulate').description('Run a protocol-faithful fake cloud locally, for tests and demos');
@@ -25,7 +25,7 @@ export function addEmulateAliyunCommand(program: Command): void {
     .option('--qr-ttl <seconds>', 'lifetime of QR authorization codes (default 180)')
     .option('--json', 'print {base, client_id, client_secret, refresh_token, drive_id} as one JSON line on stdout')
     .action(async (flags: { seed?: string; rateLimits: boolean; accessTokenTtl?: string; qrAutoConfirm?: boolean; qrTtl?: string; json?: boolean }) => {
-      const emu = await startAliyunEmulator({
+      const emu = await startAliyunOpenEmulator({
         ...(flags.seed ? { seed: flags.seed } : {}),
         ...(flags.rateLimits ? {} : { rateLimits: false }),
         ...(flags.accessTokenTtl === undefined ? {} : { accessTokenTtlSec: wholeNumber('access-token-ttl', flags.accessTokenTtl, 1, 86_400) }),
@@ -33,12 +33,12 @@ export function addEmulateAliyunCommand(program: Command): void {
         ...(flags.qrAutoConfirm ? { qrAutoConfirm: true } : {}),
       });
       if (flags.json) {
-        process.stdout.write(`${formatAliyunEmulatorJson(emu)}\n`);
+        process.stdout.write(`${formatAliyunOpenEmulatorJson(emu)}\n`);
       } else {
         process.stdout.write(
           `Aliyun Drive Open emulator on ${emu.base}, drive ${emu.drive_id} (stop with Ctrl-C or SIGTERM).\n` +
             `The refresh token is single use and rotates; Ferry saves each new one in its config.\n` +
-            `${remoteAddLine('aliyun', aliyunEmulatorRemote(emu))}\n` +
+            `${remoteAddLine('aliyun', aliyunOpenEmulatorRemote(emu))}\n` +
             (flags.qrAutoConfirm ? 'QR authorizations are scanned and confirmed about a second after they are issued\n' : ''),
         );
       }

@@ -1,15 +1,15 @@
 import type { Command } from 'commander';
-import { format115EmulatorJson, p115EmulatorRemote, share115LinkOf, start115Emulator } from '@ferry/emulators';
+import { formatP115EmulatorJson, p115EmulatorRemote, p115ShareLinkOf, startP115Emulator } from '@ferry/emulators';
 import { remoteAddLine } from '../emulator-remotes.js';
 import { UsageError } from '../output.js';
 
 /**
- * `ferry emulate 115 --seed DIR [--share PATH]... [--share-expired PATH]... [--qr-auto-confirm [USER]] [--json]`:
+ * `ferry emulate p115 --seed DIR [--share PATH]... [--share-expired PATH]... [--qr-auto-confirm [USER]] [--json]`:
  * the 115 emulator, standalone, until SIGTERM or Ctrl-C. Each --share shares a path of the first
  * user's drive (random access code); each --share-expired too, as a link whose expiry has passed.
- * --qr-auto-confirm plays the phone, so `ferry login 115` completes unattended.
+ * --qr-auto-confirm plays the phone, so `ferry login p115` completes unattended.
  */
-export function addEmulate115Command(program: Command): void {
+export function addEmulateP115Command(program: Command): void {
   const emulate = program.commands.find((c) => c.name() === 'emulate') ?? program.command('emulate').description('Run a protocol-faithful fake cloud locally, for tests and demos');
   const repeat = (v: string, all: string[]) => [...all, v];
   emulate
@@ -28,25 +28,25 @@ export function addEmulate115Command(program: Command): void {
       if (phoneUser !== undefined && users.length && !users.includes(phoneUser)) {
         throw new UsageError(`--qr-auto-confirm names '${phoneUser}', who is not among --users ${users.join(',')}`);
       }
-      const emu = await start115Emulator({
+      const emu = await startP115Emulator({
         users,
         ...(flags.seed ? { seedDir: flags.seed } : {}),
         ...(phoneUser !== undefined ? { qrAutoConfirm: { user: phoneUser } } : {}),
       });
-      let shares: ReturnType<typeof share115LinkOf>[];
-      let expired: ReturnType<typeof share115LinkOf>[];
+      let shares: ReturnType<typeof p115ShareLinkOf>[];
+      let expired: ReturnType<typeof p115ShareLinkOf>[];
       try {
         const owner = emu.users[0]!.name;
-        shares = flags.share.map((path) => share115LinkOf(emu.createShare(owner, [path])));
+        shares = flags.share.map((path) => p115ShareLinkOf(emu.createShare(owner, [path])));
         // Expired a day ago: a share 115 still knows, whose expire_time has passed (share_state 7).
         const yesterday = Math.floor(Date.now() / 1000) - 86_400;
-        expired = flags.shareExpired.map((path) => share115LinkOf(emu.createShare(owner, [path], { expireTime: yesterday })));
+        expired = flags.shareExpired.map((path) => p115ShareLinkOf(emu.createShare(owner, [path], { expireTime: yesterday })));
       } catch (err) {
         await emu.close();
         throw err;
       }
       if (flags.json) {
-        process.stdout.write(`${format115EmulatorJson(emu, shares, expired)}\n`);
+        process.stdout.write(`${formatP115EmulatorJson(emu, shares, expired)}\n`);
       } else {
         process.stdout.write(`115 emulator on ${emu.baseUrl} (stop with Ctrl-C or SIGTERM). Remotes for its users:\n`);
         for (const u of emu.users) process.stdout.write(`${remoteAddLine(u.name, p115EmulatorRemote(emu, u.cookie))}\n`);

@@ -1,18 +1,18 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { aliyunArgs, ferry, finished, listFiles, sandbox, startFerry, summaryOf, waitFor, writeSmallTree } from './helpers.js';
+import { aliyunOpenArgs, ferry, finished, listFiles, sandbox, startFerry, summaryOf, waitFor, writeSmallTree } from './helpers.js';
 
 describe('ferry and Aliyun Drive Open', () => {
-  it('emulate aliyun --json feeds a remote; copy there and back, the rotated token saved in the config', async () => {
+  it('emulate aliyun-open --json feeds a remote; copy there and back, the rotated token saved in the config', async () => {
     const box = await sandbox();
-    const child = startFerry(['emulate', 'aliyun', '--json'], box);
+    const child = startFerry(['emulate', 'aliyun-open', '--json'], box);
     const done = finished(child);
     const [line] = await waitFor(child.stdout!, /^\{.*\}\n/);
     const info = JSON.parse(line!) as { base: string; client_id: string; client_secret: string; refresh_token: string; drive_id: string };
     expect(Object.keys(info).sort()).toEqual(['base', 'client_id', 'client_secret', 'drive_id', 'refresh_token']);
     const add = await ferry(
-      ['remote', 'add', 'ali', 'aliyun-open', ...aliyunArgs(info)],
+      ['remote', 'add', 'ali', 'aliyun-open', ...aliyunOpenArgs(info)],
       box,
     );
     expect(add.code, add.stderr).toBe(0);

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Location, runTransfer } from '@ferry/core';
-import { aliyunFixture } from './aliyun-helpers.js';
+import { aliyunOpenFixture } from './aliyun-open-helpers.js';
 import { emulatorProvider, lazyEmulator } from './p115-helpers.js';
 
 const MiB = 1024 * 1024;
@@ -15,7 +15,7 @@ describe('115 -> Aliyun', () => {
     emu.putFile('alice', '/films/film.mkv', film);
     const small = randomBytes(300 * 1024);
     emu.putFile('alice', '/films/notes.txt', small);
-    const ali = await aliyunFixture();
+    const ali = await aliyunOpenFixture();
     ali.emulator.addBlob(film);
     const source: Location = { provider: emulatorProvider(emu), path: '/films', display: 'em:/films' };
     const target: Location = { provider: ali.provider, path: '/films', display: 'ali:/films' };
