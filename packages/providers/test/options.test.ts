@@ -14,8 +14,8 @@ describe("providers' options", () => {
       if (/part|segment|chunk|download_max|cutoff/.test(o.name)) expect(o.type, o.at).toBe('size');
     }
     expect(sizes.filter((o) => o.type === 'size').map((o) => o.at).sort()).toEqual([
-      'p115-share.web_download_max_size',
       'aliyun-open.part_size',
+      'p115-share.web_download_max_size',
       'p115.download_segment_size',
       'p115.part_size',
       's3.copy_cutoff',
