@@ -8,9 +8,8 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigStore, resolveLocation, runTransfer } from '@ferry/core';
-import { startP115Emulator, startAliyunOpenEmulator } from '@ferry/emulators';
+import { aliyunOpenEmulatorRemote, p115EmulatorRemote, startP115Emulator, startAliyunOpenEmulator } from '@ferry/emulators';
 import { registerAllProviders } from '@ferry/providers';
-import { aliyunOpenRemoteFor, p115RemoteFor } from '../packages/cli/dist/emulator-remotes.js';
 import { formatTable } from './report.mjs';
 
 const FILES = Number(process.env.BENCH_RAPID_FILES ?? 1000);
@@ -26,8 +25,8 @@ async function remotes(dir, p115, aliyun) {
     remotes: {
       // 115's own pace (2 calls a second) would make this a benchmark of the throttle; the
       // emulator has no request budget, so the client may go faster.
-      src: { ...p115RemoteFor(p115, p115.users[0]), qps: 100 },
-      dst: aliyunOpenRemoteFor(aliyun),
+      src: { ...p115EmulatorRemote(p115, p115.users[0].cookie), qps: 100 },
+      dst: aliyunOpenEmulatorRemote(aliyun),
     },
     defaults: {},
   });
