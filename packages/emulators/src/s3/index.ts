@@ -4,6 +4,7 @@ import { IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
+import { completeWritesBeforeAnswering } from './complete-writes.js';
 
 /**
  * An S3 server for tests and `ferry emulate s3`: s3rver, an independent implementation, not a
@@ -63,6 +64,7 @@ export async function startS3Emulator(options: S3EmulatorOptions = {}): Promise<
     configureBuckets: [{ name: bucket, configs: [] }],
   });
   correctListing(server);
+  completeWritesBeforeAnswering(server);
   const faults = answerFaults(server);
   const address = await server.run();
   const uploadsDir = join(directory, bucket, '._S3rver_uploads');
