@@ -1,8 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles } from './source-files.js';
 import { listProviderFactories } from '@ferry/core';
 import * as providers from '@ferry/providers';
 
@@ -21,16 +22,6 @@ const ALLOWED: Record<string, readonly string[]> = {
   'cli/src/commands/emulate-p115.ts': ['p115'],
   'cli/src/commands/emulate-s3.ts': ['s3'],
 };
-
-async function sourceFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await sourceFiles(path)));
-    else if (entry.name.endsWith('.ts')) out.push(path);
-  }
-  return out;
-}
 
 /** The text of every string literal and template piece in `source`: messages, help, keys. */
 function stringTexts(file: string, source: string): string[] {
