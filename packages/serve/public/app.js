@@ -340,32 +340,49 @@ async function newView() {
   return {};
 }
 
+/**
+ * The mode, source, destination and delete fields that a transfer and a schedule both ask for:
+ * `ids` names each input, `modes` lists the modes with the default first.
+ */
+function transferFields(ids, remotes, modes, pathRequired) {
+  const mode = el('select', { id: ids.mode }, ...modes.map((m) => el('option', { value: m }, m)));
+  const src = remoteSelect(ids.src, remotes);
+  const srcPath = el('input', { id: ids.srcPath, value: '/', ...(pathRequired ? { required: true } : {}) });
+  const dst = remoteSelect(ids.dst, remotes);
+  const dstPath = el('input', { id: ids.dstPath, value: '/', ...(pathRequired ? { required: true } : {}) });
+  const del = el('input', { id: ids.del, type: 'checkbox' });
+  return {
+    fields: [
+      ...field('Mode', mode),
+      ...field('Source remote', src),
+      ...field('Source folder', srcPath),
+      ...field('Destination remote', dst),
+      ...field('Destination folder', dstPath),
+      ...field('Delete extras (sync)', del),
+    ],
+    spec: () => ({ mode: mode.value, source: `${src.value}:${srcPath.value}`, target: `${dst.value}:${dstPath.value}`, delete: del.checked }),
+  };
+}
+
 function copyForm(remotes) {
-  const mode = el('select', { id: 'mode' }, el('option', { value: 'copy' }, 'copy'), el('option', { value: 'sync' }, 'sync'));
-  const src = remoteSelect('src-remote', remotes);
-  const srcPath = el('input', { id: 'src-path', value: '/', required: true });
-  const dst = remoteSelect('dst-remote', remotes);
-  const dstPath = el('input', { id: 'dst-path', value: '/', required: true });
-  const del = el('input', { id: 'delete', type: 'checkbox' });
+  const transfer = transferFields(
+    { mode: 'mode', src: 'src-remote', srcPath: 'src-path', dst: 'dst-remote', dstPath: 'dst-path', del: 'delete' },
+    remotes,
+    ['copy', 'sync'],
+    true,
+  );
   const out = el('div', { class: 'full', id: 'copy-result' });
   const form = el(
     'form',
     { class: 'grid', id: 'copy-form' },
-    ...field('Mode', mode),
-    ...field('Source remote', src),
-    ...field('Source folder', srcPath),
-    ...field('Destination remote', dst),
-    ...field('Destination folder', dstPath),
-    ...field('Delete extras (sync)', del),
+    ...transfer.fields,
     el('div', { class: 'full' }, el('button', { class: 'primary', type: 'submit' }, 'Queue')),
     out,
   );
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     try {
-      const r = await api('/transfers', {
-        body: { mode: mode.value, source: `${src.value}:${srcPath.value}`, target: `${dst.value}:${dstPath.value}`, delete: del.checked },
-      });
+      const r = await api('/transfers', { body: transfer.spec() });
       toast(r.existing ? `Already queued as ${r.id}` : `Queued ${r.id}`);
       location.hash = `#/t/${encodeURIComponent(r.id)}`;
     } catch (err) {
@@ -471,24 +488,19 @@ async function schedulesView() {
   };
   const name = el('input', { id: 'sched-name', required: true, pattern: '[A-Za-z0-9_.\\-]{1,64}' });
   const cron = el('input', { id: 'sched-cron', required: true, value: '0 */6 * * *' });
-  const mode = el('select', { id: 'sched-mode' }, el('option', { value: 'sync' }, 'sync'), el('option', { value: 'copy' }, 'copy'));
-  const src = remoteSelect('sched-src', remotes);
-  const srcPath = el('input', { id: 'sched-src-path', value: '/' });
-  const dst = remoteSelect('sched-dst', remotes);
-  const dstPath = el('input', { id: 'sched-dst-path', value: '/' });
-  const del = el('input', { id: 'sched-delete', type: 'checkbox' });
+  const transfer = transferFields(
+    { mode: 'sched-mode', src: 'sched-src', srcPath: 'sched-src-path', dst: 'sched-dst', dstPath: 'sched-dst-path', del: 'sched-delete' },
+    remotes,
+    ['sync', 'copy'],
+    false,
+  );
   const out = el('div', { class: 'full', id: 'sched-result' });
   const form = el(
     'form',
     { class: 'grid', id: 'schedule-form' },
     ...field('Name', name),
     ...field('Cron', cron),
-    ...field('Mode', mode),
-    ...field('Source remote', src),
-    ...field('Source folder', srcPath),
-    ...field('Destination remote', dst),
-    ...field('Destination folder', dstPath),
-    ...field('Delete extras (sync)', del),
+    ...transfer.fields,
     el('div', { class: 'full' }, el('button', { class: 'primary', type: 'submit' }, 'Add schedule')),
     out,
   );
@@ -496,7 +508,7 @@ async function schedulesView() {
     e.preventDefault();
     try {
       const s = await api('/schedules', {
-        body: { name: name.value, cron: cron.value, mode: mode.value, source: `${src.value}:${srcPath.value}`, target: `${dst.value}:${dstPath.value}`, delete: del.checked },
+        body: { name: name.value, cron: cron.value, ...transfer.spec() },
       });
       out.replaceChildren(el('span', { class: 'ok' }, `Added ${s.name}; next run ${time(s.next)}`));
       await render();
