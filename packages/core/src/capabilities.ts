@@ -15,6 +15,7 @@ const ABILITIES = {
   remove: { methods: ['remove'] },
   move: { methods: ['move'] },
   hash: { methods: ['hash'] },
+  readAt: { methods: ['readAt'] },
   identify: { methods: ['identify'] },
   about: { methods: ['about'] },
 } as const satisfies Record<string, { flag?: FlagName; methods: readonly OptionalMember[] }>;

@@ -90,6 +90,12 @@ export interface UploadPart {
   length: number;
   /** Exactly `length` bytes; already being hashed by the engine as it is read. */
   data: Readable;
+  /**
+   * Present when the source reads in place (`Provider.readAt`): fills `target` (at least `length`
+   * bytes) with the part and returns that slice, hashed and counted by the engine as `data` would
+   * be. A target keeping its own part buffers takes this instead of `data`, never both.
+   */
+  readInto?(target: Buffer): Promise<Buffer>;
 }
 
 /**
@@ -152,6 +158,12 @@ export interface Provider {
   openRead(entry: Entry, options?: ReadOptions): Promise<Readable>;
   /** Bytes [start, end) of a file, for small proof reads. */
   readRange(entry: Entry, start: number, end: number): Promise<Buffer>;
+  /**
+   * Reads into `target` from `position` and returns the bytes read: all of `target` unless the
+   * file ends first. A source that reads in place (local disk) lets the engine hand a target its
+   * parts without a chunk allocated and copied on the way (`UploadPart.readInto`).
+   */
+  readAt?(entry: Entry, position: number, target: Buffer): Promise<number>;
 
   mkdirp?(dir: string): Promise<void>;
   beginUpload?(path: string, request: UploadRequest): Promise<UploadSession>;

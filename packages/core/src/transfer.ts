@@ -4,6 +4,7 @@ import { IntegrityError, BadInput, isRetryable } from './errors.js';
 import { Sha1, sha1OfStream } from './hash.js';
 import { type CheckpointHandle, type FileCheckpoint, noCheckpoint } from './checkpoint.js';
 import { PartReader } from './parts.js';
+import { PositionalParts } from './positional-parts.js';
 import { parentPath } from './names.js';
 import type { BandwidthLimit } from './bandwidth.js';
 import type { ConflictPolicy, Placement, Provider, RapidSource, UploadSession, UploadState } from './provider.js';
@@ -229,23 +230,26 @@ async function streamParts(
   const size = srcEntry.size;
   let offset = session.offset;
   if (offset >= size) return;
-  const reader = new PartReader(await src.openRead(srcEntry, { start: offset, end: size }), `${src.remote}:${srcEntry.path}`);
+  const describe = `${src.remote}:${srcEntry.path}`;
+  const positional = can(src, 'readAt') ? new PositionalParts(src, srcEntry, describe) : undefined;
+  const reader = positional ? undefined : new PartReader(await src.openRead(srcEntry, { start: offset, end: size }), describe);
   // Part boundaries written but not yet checkpointed, with the hasher's state at each: a session
   // with parts in flight confirms them later, and the checkpoint follows its `offset`.
   const boundaries: { offset: number; hasher?: string }[] = [];
   try {
     for (let index = Math.floor(offset / session.partSize); offset < size; index++) {
       const length = Math.min(session.partSize, size - offset);
-      const data = reader.part(
-        length,
-        (chunk) => {
-          hasher?.update(chunk);
-          progress.read += chunk.length;
-          ctx.onBytes?.(chunk.length);
-        },
-        ctx.bandwidth && ((n) => ctx.bandwidth!.take(n)),
+      const onChunk = (chunk: Buffer) => {
+        hasher?.update(chunk);
+        progress.read += chunk.length;
+        ctx.onBytes?.(chunk.length);
+      };
+      const throttle = ctx.bandwidth && ((n: number) => ctx.bandwidth!.take(n));
+      await session.writePart(
+        positional
+          ? positional.part(index, offset, length, onChunk, throttle)
+          : { index, offset, length, data: reader!.part(length, onChunk, throttle) },
       );
-      await session.writePart({ index, offset, length, data });
       offset += length;
       // A file that fits in one part has nothing to resume: its checkpoint would be pure cost.
       if (offset >= size && index === 0) break;
@@ -258,6 +262,6 @@ async function streamParts(
       progress.checkpointed = true;
     }
   } finally {
-    reader.destroy();
+    reader?.destroy();
   }
 }

@@ -172,6 +172,25 @@ export function runConformanceSuite(target: ConformanceTarget): void {
         expect((await provider.readRange(entry, 0, 1024)).equals(data.subarray(0, 1024))).toBe(true);
       }));
 
+    it('reads in place at a position, fewer bytes only where the file ends', (ctx) =>
+      withFixture(target, async ({ provider, seed }) => {
+        requireAbility(ctx, name, provider, 'readAt');
+        // Past 1 MiB, so a provider with a separate path for small reads is read both ways.
+        const data = bytes(1_500_000, 11);
+        await seed('/p.bin', data);
+        const entry = await provider.stat('/p.bin');
+        const whole = Buffer.alloc(data.length);
+        expect(await provider.readAt(entry, 0, whole)).toBe(data.length);
+        expect(whole.equals(data)).toBe(true);
+        const small = Buffer.alloc(4096);
+        expect(await provider.readAt(entry, 700_000, small)).toBe(4096);
+        expect(small.equals(data.subarray(700_000, 704_096))).toBe(true);
+        const tail = Buffer.alloc(2 * 1024 * 1024);
+        expect(await provider.readAt(entry, 1_000_000, tail)).toBe(500_000);
+        expect(tail.subarray(0, 500_000).equals(data.subarray(1_000_000))).toBe(true);
+        await expect(provider.readAt({ ...entry, path: '/p-missing.bin', name: 'p-missing.bin' }, 0, small)).rejects.toBeInstanceOf(NotFound);
+      }));
+
     it('removes files and folders, and a missing path is NotFound', (ctx) =>
       withFixture(target, async ({ provider, seed }) => {
         requireAbility(ctx, name, provider, 'remove');

@@ -38,6 +38,10 @@ export interface MemoryProviderOptions {
    * are written or the upload completes, as parts sent in parallel do.
    */
   inFlightParts?: number;
+  /** Reads in place (`readAt`), as local disk does: the engine then offers parts' `readInto`. */
+  readAt?: boolean;
+  /** Uploads take a part through its `readInto`, into a buffer of their own, when it has one. */
+  takesReadInto?: boolean;
 }
 
 /**
@@ -74,6 +78,7 @@ export class MemoryProvider implements Provider {
     };
     // Declared once: without the flag, the method is not there either.
     if (!options.rapidUpload) Object.defineProperty(this, 'tryRapidUpload', { value: undefined });
+    if (!options.readAt) Object.defineProperty(this, 'readAt', { value: undefined });
   }
 
   put(path: string, data: Buffer | string, mtime = Date.now(), id?: string): void {
@@ -141,6 +146,15 @@ export class MemoryProvider implements Provider {
     return Readable.from(chunks);
   }
 
+  /** Parts read in place, counted apart from streamed reads. */
+  bytesReadAt = 0;
+
+  async readAt(entry: Entry, position: number, target: Buffer): Promise<number> {
+    const n = this.data(entry).copy(target, 0, position, position + target.length);
+    this.bytesReadAt += n;
+    return n;
+  }
+
   async readRange(entry: Entry, start: number, end: number): Promise<Buffer> {
     const bytes = Buffer.from(this.data(entry).subarray(start, end));
     this.rangeBytesRead += bytes.length;
@@ -186,6 +200,7 @@ export class MemoryProvider implements Provider {
     const partSize = this.options.partSize ?? 1024 * 1024;
     const beforePart = this.options.beforePart;
     const needsSha1 = !!this.options.needsSha1;
+    const takesReadInto = !!this.options.takesReadInto;
     const resumeChunks = request.resume?.chunks;
     const chunks: Buffer[] = Array.isArray(resumeChunks) ? resumeChunks.map((c) => Buffer.from(String(c), 'base64')) : [];
     let offset = chunks.reduce((n, c) => n + c.length, 0);
@@ -208,9 +223,13 @@ export class MemoryProvider implements Provider {
       state: () => ({ chunks: chunks.map((c) => c.toString('base64')) }),
       async writePart(part: UploadPart) {
         beforePart?.(part);
-        const bufs: Buffer[] = [];
-        for await (const c of part.data) bufs.push(c as Buffer);
-        inFlight.push(Buffer.concat(bufs));
+        if (takesReadInto && part.readInto) {
+          inFlight.push(Buffer.from(await part.readInto(Buffer.alloc(part.length))));
+        } else {
+          const bufs: Buffer[] = [];
+          for await (const c of part.data) bufs.push(c as Buffer);
+          inFlight.push(Buffer.concat(bufs));
+        }
         confirm(inFlightParts);
       },
       async complete(final: { sha1?: string }) {

@@ -121,6 +121,11 @@ export class LocalProvider implements Provider {
 
   /** Small reads are synchronous: microseconds on local disk, cheaper than any async round trip. */
   private readSmall(entry: Entry, start: number, end: number): Buffer {
+    const buf = Buffer.allocUnsafe(end - start);
+    return buf.subarray(0, this.readSmallInto(entry, start, buf));
+  }
+
+  private readSmallInto(entry: Entry, position: number, target: Buffer): number {
     let fd: number;
     try {
       fd = openSync(this.resolve(entry.path), 'r');
@@ -128,14 +133,13 @@ export class LocalProvider implements Provider {
       throw mapFsError(err, this.display(entry.path));
     }
     try {
-      const buf = Buffer.allocUnsafe(end - start);
       let done = 0;
-      while (done < buf.length) {
-        const n = readSync(fd, buf, done, buf.length - done, start + done);
+      while (done < target.length) {
+        const n = readSync(fd, target, done, target.length - done, position + done);
         if (n === 0) break;
         done += n;
       }
-      return buf.subarray(0, done);
+      return done;
     } catch (err) {
       throw mapFsError(err, this.display(entry.path));
     } finally {
@@ -145,6 +149,29 @@ export class LocalProvider implements Provider {
 
   async readRange(entry: Entry, start: number, end: number): Promise<Buffer> {
     return this.readSmall(entry, start, end);
+  }
+
+  async readAt(entry: Entry, position: number, target: Buffer): Promise<number> {
+    if (target.length <= SMALL_READ_MAX) return this.readSmallInto(entry, position, target);
+    let handle;
+    try {
+      handle = await fs.open(this.resolve(entry.path), 'r');
+    } catch (err) {
+      throw mapFsError(err, this.display(entry.path));
+    }
+    try {
+      let done = 0;
+      while (done < target.length) {
+        const { bytesRead } = await handle.read(target, done, target.length - done, position + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return done;
+    } catch (err) {
+      throw mapFsError(err, this.display(entry.path));
+    } finally {
+      await handle.close();
+    }
   }
 
   async mkdirp(dir: string): Promise<void> {

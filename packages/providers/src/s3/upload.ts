@@ -195,7 +195,7 @@ export class S3Upload implements UploadSession {
       throw new IntegrityError(`${this.target.path}: part at ${part.offset} does not follow byte ${this.next}`);
     }
     if (this.uploadId === undefined) {
-      this.single = await readPart(part);
+      this.single = part.readInto ? await part.readInto(Buffer.allocUnsafe(part.length)) : await readPart(part);
       this.hasher?.update(this.single);
       this.next += part.length;
       return;
@@ -203,7 +203,7 @@ export class S3Upload implements UploadSession {
     const buffer = this.spare.pop() ?? Buffer.allocUnsafe(this.partSize);
     let body: Buffer;
     try {
-      body = await readPart(part, buffer);
+      body = part.readInto ? await part.readInto(buffer) : await readPart(part, buffer);
     } catch (err) {
       this.spare.push(buffer);
       throw err;
