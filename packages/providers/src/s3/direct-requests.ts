@@ -13,7 +13,6 @@ export interface S3Head {
   metadata: Record<string, string>;
   /** S3's own SHA-1 checksum (base64), when it has one and was asked for it. */
   checksumSha1?: string;
-  contentType?: string;
 }
 
 /** Where the bucket's requests go and how they are signed, as the SDK resolves them. */
@@ -49,7 +48,6 @@ const headAnswer = z.object({
   'content-length': z.string().regex(/^\d+$/).transform(Number),
   'last-modified': z.string().optional(),
   'x-amz-checksum-sha1': z.string().optional(),
-  'content-type': z.string().optional(),
 });
 
 const etagAnswer = z.object({ etag: z.string().min(1) });
@@ -109,6 +107,10 @@ async function responseError(method: string, answer: Dispatcher.ResponseData): P
   const status = answer.statusCode;
   const name = xmlField(xml, 'Code') ?? (STATUS_CODES[status] ?? `Http${status}`).replace(/[^A-Za-z0-9]/g, '');
   return new S3ResponseError(name, xmlField(xml, 'Message') ?? `${status} ${name}`, status, headers);
+}
+
+function keyPath(route: Route, key: string): string {
+  return `${route.basePath}/${encodeKeyPath(key)}`;
 }
 
 /** A provider-valued SDK setting, resolved. */
@@ -192,16 +194,16 @@ export class S3DirectRequests {
     return asked;
   }
 
-  /** The URL path and origin-relative address a key's request goes to (what the SDK sends). */
+  /** The host, path and query a key's request goes to: what the SDK would address. */
   async address(key: string, query?: Record<string, string>): Promise<{ host: string; path: string; query: string }> {
     const route = await this.routeOnce();
-    return { host: route.host, path: `${route.basePath}/${encodeKeyPath(key)}`, query: canonicalQuery(query) };
+    return { host: route.host, path: keyPath(route, key), query: canonicalQuery(query) };
   }
 
   private send(method: 'PUT' | 'HEAD', key: string, headers: Record<string, string>, query?: Record<string, string>, body?: Buffer): Promise<Record<string, string>> {
     return this.paced(async () => {
       const route = await this.routeOnce();
-      const path = `${route.basePath}/${encodeKeyPath(key)}`;
+      const path = keyPath(route, key);
       const credentials = await this.currentCredentials();
       // The SDK's correction for a skewed clock, learnt from the server's answers.
       const now = new Date(Date.now() + (this.client.config.systemClockOffset ?? 0));
@@ -245,7 +247,6 @@ export class S3DirectRequests {
       metadata,
       ...(modified && !Number.isNaN(modified.getTime()) ? { lastModified: modified } : {}),
       ...(answer.data['x-amz-checksum-sha1'] ? { checksumSha1: answer.data['x-amz-checksum-sha1'] } : {}),
-      ...(answer.data['content-type'] ? { contentType: answer.data['content-type'] } : {}),
     };
   }
 
