@@ -214,7 +214,7 @@ export class S3Upload implements UploadSession {
     while (this.inflight.size >= this.concurrency) await Promise.race(this.inflight);
     this.rethrow();
     const n = part.index + 1;
-    const send = this.sendPart(this.uploadId, n, body).then(
+    const send = this.target.direct.uploadPart(this.target.key, this.uploadId, n, body).then(
       (etag) => {
         this.done.set(n, etag);
         this.advance();
@@ -228,10 +228,6 @@ export class S3Upload implements UploadSession {
       this.spare.push(buffer);
     });
     this.inflight.add(tracked);
-  }
-
-  private async sendPart(uploadId: string, n: number, body: Buffer): Promise<string> {
-    return this.target.direct.uploadPart(this.target.key, uploadId, n, body);
   }
 
   private async settle(): Promise<void> {
