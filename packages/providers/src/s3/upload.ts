@@ -132,7 +132,10 @@ export class S3Upload implements UploadSession {
     const partSize = partSizeFor(request.size, configuredPartSize);
     if (request.size <= partSize) return new S3Upload(target, request, partSize, concurrency, undefined, false, []);
     const resumed = await S3Upload.resume(target, request, partSize, concurrency);
-    if (resumed) return resumed;
+    if (resumed) {
+      await target.direct.warmUp(target.key);
+      return resumed;
+    }
     let created;
     try {
       created = await target.client.send(
@@ -147,6 +150,7 @@ export class S3Upload implements UploadSession {
       throw target.fail(err);
     }
     if (!created.UploadId) throw target.fail(new Error('CreateMultipartUpload answered no UploadId'));
+    await target.direct.warmUp(target.key);
     return new S3Upload(target, request, partSize, concurrency, created.UploadId, request.sha1 !== undefined, []);
   }
 
