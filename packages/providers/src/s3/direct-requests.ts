@@ -211,7 +211,15 @@ export class S3DirectRequests {
       const now = new Date(Date.now() + (this.client.config.systemClockOffset ?? 0));
       const signed = route.signer.sign({ method, path, ...(query ? { query } : {}), headers: { host: route.host, ...headers } }, credentials, now);
       const queryString = canonicalQuery(query);
-      const answer = await route.pool.request({ method, path: queryString ? `${path}?${queryString}` : path, headers: signed, ...(body ? { body } : {}) });
+      const answer = await route.pool.request({
+        method,
+        path: queryString ? `${path}?${queryString}` : path,
+        headers: signed,
+        ...(body ? { body } : {}),
+        // undici closes the connection after every HEAD unless told not to (in case a server sends
+        // a body anyway): a listing's HEADs would each open a new one. S3 sends none.
+        reset: false,
+      });
       if (answer.statusCode >= 300) throw await responseError(method, answer);
       await answer.body.dump();
       return flatHeaders(answer.headers);
