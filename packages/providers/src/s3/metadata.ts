@@ -41,6 +41,13 @@ export function encodeMetadata(mtime: number | undefined, sha1: string | undefin
   };
 }
 
+/** User metadata as the request headers that carry it. */
+export function metadataHeaders(metadata: Record<string, string>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(metadata)) headers[`x-amz-meta-${name}`] = value;
+  return headers;
+}
+
 /** The modification time in ms, from the metadata, else undefined. */
 export function metadataMtime(metadata: Record<string, string> | undefined): number | undefined {
   const raw = metadata?.[MTIME];

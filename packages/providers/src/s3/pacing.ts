@@ -28,25 +28,30 @@ interface FinalizeArgs {
 }
 
 /**
- * Sends every SDK request through the pacer: the SDK's own retry is off (maxAttempts 1), the
- * pacer decides on the typed error, and what reaches the provider is the SDK's error as it was,
- * for the provider's messages that name the path.
+ * One request through the pacer: the pacer decides on the typed error, and what reaches the
+ * provider is the request's own error as it was (the SDK's, or the direct requests' of the same
+ * shape), for the provider's messages that name the path.
  */
+export async function pacedS3Request<T>(pacer: Pacer, site: S3Where, cls: 'request' | 'stream', send: () => Promise<T>): Promise<T> {
+  try {
+    return await pacer.call(cls, async () => {
+      try {
+        return await send();
+      } catch (err) {
+        throw typedForPacer(err, site);
+      }
+    });
+  } catch (err) {
+    throw sdkCause(err);
+  }
+}
+
+/** Sends every SDK request through the pacer; the SDK's own retry is off (maxAttempts 1). */
 export function paceS3Client(client: S3Client, pacer: Pacer, site: S3Where): void {
   // A finalize-step middleware: each of its calls of `next` is one signed request.
   const middleware = (next: (args: FinalizeArgs) => Promise<unknown>) => async (args: FinalizeArgs) => {
     const cls = (args.request as { body?: unknown } | undefined)?.body instanceof Readable ? 'stream' : 'request';
-    try {
-      return await pacer.call(cls, async () => {
-        try {
-          return await next(args);
-        } catch (err) {
-          throw typedForPacer(err, site);
-        }
-      });
-    } catch (err) {
-      throw sdkCause(err);
-    }
+    return pacedS3Request(pacer, site, cls, () => next(args));
   };
   const options = { name: 'ferryPacer', relation: 'before', toMiddleware: 'retryMiddleware' } as const;
   client.middlewareStack.addRelativeTo(middleware as Parameters<S3Client['middlewareStack']['addRelativeTo']>[0], options);

@@ -7,10 +7,8 @@ import {
   CreateMultipartUploadCommand,
   GetObjectCommand,
   ListPartsCommand,
-  PutObjectCommand,
   type S3Client,
   type StorageClass,
-  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import {
   type Entry,
@@ -21,8 +19,9 @@ import {
   type UploadState,
   baseName,
 } from '@ferry/core';
+import type { S3DirectRequests } from './direct-requests.js';
 import { errorName, isUnsupported } from './errors.js';
-import { base64Sha1, encodeMetadata } from './metadata.js';
+import { base64Sha1, encodeMetadata, metadataHeaders } from './metadata.js';
 import { S3_MAX_COPY_SIZE, S3_MAX_PARTS } from './options.js';
 
 /** A finished part: S3 needs both to complete the upload. */
@@ -57,6 +56,8 @@ function isS3UploadState(s: UploadState | undefined): s is S3UploadState {
 /** What an upload needs of its provider: the client, the key, and how to say where it is. */
 export interface S3UploadTarget {
   client: S3Client;
+  /** PutObject and UploadPart go this way. */
+  direct: S3DirectRequests;
   bucket: string;
   key: string;
   path: string;
@@ -131,7 +132,10 @@ export class S3Upload implements UploadSession {
     const partSize = partSizeFor(request.size, configuredPartSize);
     if (request.size <= partSize) return new S3Upload(target, request, partSize, concurrency, undefined, false, []);
     const resumed = await S3Upload.resume(target, request, partSize, concurrency);
-    if (resumed) return resumed;
+    if (resumed) {
+      await target.direct.warmUp(target.key);
+      return resumed;
+    }
     let created;
     try {
       created = await target.client.send(
@@ -146,6 +150,7 @@ export class S3Upload implements UploadSession {
       throw target.fail(err);
     }
     if (!created.UploadId) throw target.fail(new Error('CreateMultipartUpload answered no UploadId'));
+    await target.direct.warmUp(target.key);
     return new S3Upload(target, request, partSize, concurrency, created.UploadId, request.sha1 !== undefined, []);
   }
 
@@ -213,7 +218,7 @@ export class S3Upload implements UploadSession {
     while (this.inflight.size >= this.concurrency) await Promise.race(this.inflight);
     this.rethrow();
     const n = part.index + 1;
-    const send = this.sendPart(this.uploadId, n, body).then(
+    const send = this.target.direct.uploadPart(this.target.key, this.uploadId, n, body).then(
       (etag) => {
         this.done.set(n, etag);
         this.advance();
@@ -227,14 +232,6 @@ export class S3Upload implements UploadSession {
       this.spare.push(buffer);
     });
     this.inflight.add(tracked);
-  }
-
-  private async sendPart(uploadId: string, n: number, body: Buffer): Promise<string> {
-    const answer = await this.target.client.send(
-      new UploadPartCommand({ Bucket: this.target.bucket, Key: this.target.key, UploadId: uploadId, PartNumber: n, Body: body, ContentLength: body.length }),
-    );
-    if (!answer.ETag) throw new Error(`UploadPart ${n} answered no ETag`);
-    return answer.ETag;
   }
 
   private async settle(): Promise<void> {
@@ -255,17 +252,11 @@ export class S3Upload implements UploadSession {
       if (this.uploadId === undefined) {
         const body = this.single ?? Buffer.alloc(0);
         this.single = undefined;
-        await client.send(
-          new PutObjectCommand({
-            Bucket: bucket,
-            Key: key,
-            Body: body,
-            ContentLength: body.length,
-            Metadata: metadata,
-            ...storage,
-            ...(sha1 ? { ChecksumSHA1: base64Sha1(sha1) } : {}),
-          }),
-        );
+        await this.target.direct.putObject(key, body, {
+          ...metadataHeaders(metadata),
+          ...(this.target.storageClass ? { 'x-amz-storage-class': this.target.storageClass } : {}),
+          ...(sha1 ? { 'x-amz-checksum-sha1': base64Sha1(sha1) } : {}),
+        });
       } else {
         const parts = [...this.done.entries()].sort((a, b) => a[0] - b[0]).map(([n, etag]) => ({ PartNumber: n, ETag: etag }));
         await client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: this.uploadId, MultipartUpload: { Parts: parts } }));
