@@ -80,15 +80,21 @@ export async function* plan(options: PlanOptions): AsyncGenerator<Action> {
     return;
   }
 
-  const stack: { rel: string; srcDir: string; dstDir: string }[] = [{ rel: '', srcDir: source.path, dstDir: target.path }];
+  /**
+   * `dstMissing`: the target folder's parent listing did not hold it, so it is not listed: a copy
+   * into a new folder asks the target for one listing, not one per folder below (as rclone does).
+   */
+  const stack: { rel: string; srcDir: string; dstDir: string; dstMissing?: boolean }[] = [{ rel: '', srcDir: source.path, dstDir: target.path }];
   while (stack.length > 0) {
-    const { rel, srcDir, dstDir } = stack.pop()!;
+    const { rel, srcDir, dstDir, dstMissing } = stack.pop()!;
     const relOf = (name: string) => (rel ? `${rel}/${name}` : name);
     // Several entries under one name only where the target holds same-named files (115).
     const dstEntries = new Map<string, Entry[]>();
     try {
-      for await (const e of listWithRetry(target.provider, dstDir, options.retries, options.backoff)) {
-        if (!isPartialName(e.name)) dstEntries.set(e.name, [...(dstEntries.get(e.name) ?? []), e]);
+      if (!dstMissing) {
+        for await (const e of listWithRetry(target.provider, dstDir, options.retries, options.backoff)) {
+          if (!isPartialName(e.name)) dstEntries.set(e.name, [...(dstEntries.get(e.name) ?? []), e]);
+        }
       }
     } catch (err) {
       if (!(err instanceof NotFound)) {
@@ -138,7 +144,7 @@ export async function* plan(options: PlanOptions): AsyncGenerator<Action> {
             yield { kind: 'copy', rel: childRel, src: e, dstPath: joinPath(dstDir, e.name) };
             continue;
           }
-          subdirs.push({ rel: childRel, srcDir: joinPath(srcDir, e.name), dstDir: joinPath(dstDir, e.name) });
+          subdirs.push({ rel: childRel, srcDir: joinPath(srcDir, e.name), dstDir: joinPath(dstDir, e.name), dstMissing: !dst });
           continue;
         }
         const known = files.get(e.name);
