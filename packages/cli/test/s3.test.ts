@@ -62,6 +62,20 @@ describe('ferry and S3', () => {
     await fs.rm(own.dir, { recursive: true, force: true });
   });
 
+  it('loads the AWS SDK only for a command that reaches an S3 remote', async () => {
+    // A preload that writes, at exit, every CommonJS module the process loaded (the SDK is CommonJS).
+    const preload = join(box.dir, 'loaded-modules.cjs');
+    const record = join(box.dir, 'loaded-modules.txt');
+    await fs.writeFile(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(record)}, Object.keys(require.cache).join('\\n')));`);
+    const loadsSdk = async (args: string[]): Promise<boolean> => {
+      const r = await finished(startFerry(args, { ...box, env: { ...box.env, NODE_OPTIONS: `--require ${preload}` } }));
+      expect(r.code, r.stderr).toBe(0);
+      return (await fs.readFile(record, 'utf8')).includes(join('@aws-sdk', 'client-s3'));
+    };
+    expect(await loadsSdk(['ls', box.dir])).toBe(false);
+    expect(await loadsSdk(['ls', 's3:/'])).toBe(true);
+  });
+
   it('bad input: unknown bucket, wrong keys, a refused endpoint: one line each, exit 1', async () => {
     const cases: [string[], RegExp][] = [
       [s3Args({ ...s3, bucket: 'no-such-bucket' }), /bucket 'no-such-bucket' does not exist/],

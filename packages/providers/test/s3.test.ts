@@ -147,7 +147,7 @@ describe('s3 provider', () => {
     }
     await session.complete({ sha1: sha1(data) });
     const sent: string[] = [];
-    other.client.middlewareStack.add(
+    (await other.connection()).client.middlewareStack.add(
       (next, context) => async (args) => {
         sent.push(String(context.commandName));
         return next(args);

@@ -1,6 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { S3Sdk } from './sdk.js';
 import type { S3Options } from './options.js';
 
 /**
@@ -9,12 +10,12 @@ import type { S3Options } from './options.js';
  * servers, and Ferry sends the SHA-1 itself where it knows it. Credentials left empty come from
  * the SDK's usual chain (environment, shared config files, instance roles).
  */
-export function createS3Client(options: S3Options, sockets: number): S3Client {
+export function createS3Client(sdk: S3Sdk, options: S3Options, sockets: number): S3Client {
   // Ferry runs on Node 20; the SDK's notice that future releases will need 22 would otherwise be
   // a stray stderr line in every command, next to the one line an error may print.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const agent = { keepAlive: true, maxSockets: sockets };
-  const client = new S3Client({
+  const client = new sdk.S3Client({
     region: options.region || 'us-east-1',
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     forcePathStyle: options.force_path_style,

@@ -1,18 +1,13 @@
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  type S3Client,
-  type StorageClass,
-  UploadPartCopyCommand,
-} from '@aws-sdk/client-s3';
+import type { S3Client, StorageClass } from '@aws-sdk/client-s3';
 import { isUnsupported } from './errors.js';
 import { S3_MAX_PARTS } from './options.js';
+import type { S3Sdk } from './sdk.js';
 import { copySource } from './upload.js';
 
 /** One object's copy inside the service, in ranges: what CopyObject cannot do past 5 GiB. */
 export interface PartCopy {
   client: S3Client;
+  sdk: S3Sdk;
   bucket: string;
   key: string;
   sourceBucket: string;
@@ -48,9 +43,9 @@ export function copyRanges(size: number, chunkSize: number): string[] {
  * aborts the upload, so nothing half-copied stays behind and the key keeps what it held.
  */
 export async function copyInParts(copy: PartCopy): Promise<void> {
-  const { client, bucket, key } = copy;
+  const { client, sdk, bucket, key } = copy;
   const created = await client.send(
-    new CreateMultipartUploadCommand({
+    new sdk.CreateMultipartUploadCommand({
       Bucket: bucket,
       Key: key,
       Metadata: copy.metadata,
@@ -69,7 +64,7 @@ export async function copyInParts(copy: PartCopy): Promise<void> {
       const n = ++next;
       try {
         const answer = await client.send(
-          new UploadPartCopyCommand({
+          new sdk.UploadPartCopyCommand({
             Bucket: bucket,
             Key: key,
             UploadId: uploadId,
@@ -91,9 +86,9 @@ export async function copyInParts(copy: PartCopy): Promise<void> {
     const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (rejected) throw rejected.reason;
     parts.sort((a, b) => a.PartNumber - b.PartNumber);
-    await client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts } }));
+    await client.send(new sdk.CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts } }));
   } catch (err) {
-    await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })).catch(() => {});
+    await client.send(new sdk.AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })).catch(() => {});
     if (isUnsupported(err)) throw new PartCopyUnsupported(err);
     throw err;
   }

@@ -1,15 +1,5 @@
 import { Readable } from 'node:stream';
-import {
-  CopyObjectCommand,
-  DeleteObjectCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  type ListObjectsV2CommandOutput,
-  type S3Client,
-  type StorageClass,
-} from '@aws-sdk/client-s3';
+import type { ListObjectsV2CommandOutput, S3Client, StorageClass } from '@aws-sdk/client-s3';
 import {
   type Capabilities,
   type Entry,
@@ -32,6 +22,7 @@ import {
   sha1OfStream,
 } from '@ferry/core';
 import { createS3Client } from './client.js';
+import { type S3Sdk, loadS3Sdk } from './sdk.js';
 import { type S3Head, S3DirectRequests } from './direct-requests.js';
 import { paceS3Client, pacedS3Request, s3Account, s3RequestClasses } from './pacing.js';
 import { type S3Where, s3Error } from './errors.js';
@@ -40,6 +31,14 @@ import { metadataMtime, storedSha1 } from './metadata.js';
 import type { S3Options } from './options.js';
 import { PartCopyUnsupported, copyInParts } from './part-copy.js';
 import { S3Upload, copySource } from './upload.js';
+
+/** What a remote's requests go through: the SDK, its client, and the requests sent without it. */
+export interface S3Connection {
+  sdk: S3Sdk;
+  client: S3Client;
+  /** PutObject, UploadPart and HeadObject: the requests every file costs, sent without the SDK. */
+  direct: S3DirectRequests;
+}
 
 /** HEADs in flight while listing a page: the listing itself carries no user metadata. */
 const HEAD_CONCURRENCY = 16;
@@ -61,10 +60,9 @@ export class S3Provider implements Provider {
     rangeRead: true,
     sameNameFiles: false,
   };
-  readonly client: S3Client;
-  /** PutObject, UploadPart and HeadObject: the requests every file costs, sent without the SDK. */
-  readonly direct: S3DirectRequests;
   private readonly pacer: Pacer;
+  private readonly sockets: number;
+  private connected: Promise<S3Connection> | undefined;
   readonly keys: KeyMap;
   readonly site: S3Where;
   readonly serverImport: ServerImport;
@@ -75,19 +73,26 @@ export class S3Provider implements Provider {
     context: ProviderContext = {},
   ) {
     this.keys = new KeyMap(options.prefix);
-    const sockets = Math.max(HEAD_CONCURRENCY, options.upload_concurrency * 4);
-    this.client = createS3Client(options, sockets);
+    this.sockets = Math.max(HEAD_CONCURRENCY, options.upload_concurrency * 4);
     this.site = { remote, bucket: options.bucket, endpoint: options.endpoint || 'AWS', region: options.region };
     this.pacer = pacerFor(context.pacing, s3Account(options), s3RequestClasses);
-    paceS3Client(this.client, this.pacer, this.site);
-    // The per-file requests skip the SDK for its CPU per request (direct-requests.ts): an 11 KB
-    // file through the upload path measured 2.2 ms of CPU with the SDK's PutObject, about 1 ms
-    // signed here and sent over undici; a tree of small files is mostly that.
-    this.direct = new S3DirectRequests(this.client, options.bucket, sockets, (send) => pacedS3Request(this.pacer, this.site, 'request', send));
     this.serverImport = {
       canImportFrom: (source) => this.sameStore(source),
       importEntry: (source, entry, dstPath) => this.copyFrom(source as S3Provider, entry, dstPath),
     };
+  }
+
+  /** The SDK client and the direct requests, made on the first request (the SDK loads then). */
+  connection(): Promise<S3Connection> {
+    return (this.connected ??= loadS3Sdk().then((sdk) => {
+      const client = createS3Client(sdk, this.options, this.sockets);
+      paceS3Client(client, this.pacer, this.site);
+      // The per-file requests skip the SDK for its CPU per request (direct-requests.ts): an 11 KB
+      // file through the upload path measured 2.2 ms of CPU with the SDK's PutObject, about 1 ms
+      // signed here and sent over undici; a tree of small files is mostly that.
+      const direct = new S3DirectRequests(client, this.options.bucket, this.sockets, (send) => pacedS3Request(this.pacer, this.site, 'request', send));
+      return { sdk, client, direct };
+    }));
   }
 
   async pacingAccount(): Promise<string> {
@@ -131,7 +136,8 @@ export class S3Provider implements Provider {
 
   private async head(key: string, path: string): Promise<Entry | undefined> {
     try {
-      return this.toEntry(path, await this.direct.headObject(key), key);
+      const { direct } = await this.connection();
+      return this.toEntry(path, await direct.headObject(key), key);
     } catch (err) {
       const typed = this.fail(err, path);
       if (typed instanceof NotFound) return undefined;
@@ -141,8 +147,9 @@ export class S3Provider implements Provider {
 
   private async listPage(prefix: string, path: string, token: string | undefined, delimiter: boolean, maxKeys?: number): Promise<ListObjectsV2CommandOutput> {
     try {
-      return await this.client.send(
-        new ListObjectsV2Command({
+      const { sdk, client } = await this.connection();
+      return await client.send(
+        new sdk.ListObjectsV2Command({
           Bucket: this.options.bucket,
           Prefix: prefix,
           ...(delimiter ? { Delimiter: '/' } : {}),
@@ -226,8 +233,9 @@ export class S3Provider implements Provider {
     if (end <= start) return Readable.from([]);
     const whole = start === 0 && end >= entry.size;
     try {
-      const answer = await this.client.send(
-        new GetObjectCommand({
+      const { sdk, client } = await this.connection();
+      const answer = await client.send(
+        new sdk.GetObjectCommand({
           Bucket: this.options.bucket,
           Key: this.keys.fileKey(entry.path, this.display(entry.path)),
           ...(whole ? {} : { Range: `bytes=${start}-${end - 1}` }),
@@ -254,8 +262,7 @@ export class S3Provider implements Provider {
     const key = this.keys.fileKey(path, this.display(path));
     return S3Upload.begin(
       {
-        client: this.client,
-        direct: this.direct,
+        ...(await this.connection()),
         bucket: this.options.bucket,
         key,
         path,
@@ -286,13 +293,14 @@ export class S3Provider implements Provider {
 
   private async deleteKeys(keys: string[], path: string): Promise<void> {
     if (keys.length === 0) return;
+    const { sdk, client } = await this.connection();
     try {
       if (keys.length === 1) {
-        await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: keys[0] }));
+        await client.send(new sdk.DeleteObjectCommand({ Bucket: this.options.bucket, Key: keys[0] }));
         return;
       }
-      const answer = await this.client.send(
-        new DeleteObjectsCommand({ Bucket: this.options.bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }),
+      const answer = await client.send(
+        new sdk.DeleteObjectsCommand({ Bucket: this.options.bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }),
       );
       const failed = answer.Errors?.[0];
       if (failed) throw Object.assign(new Error(failed.Message ?? 'delete failed'), { name: failed.Code ?? 'DeleteFailed' });
@@ -337,11 +345,13 @@ export class S3Provider implements Provider {
     const srcKey = source.keys.fileKey(entry.path, source.display(entry.path));
     const key = this.keys.fileKey(dstPath, this.display(dstPath));
     const storage = this.options.storage_class ? { StorageClass: this.options.storage_class as StorageClass } : {};
+    const { sdk, client } = await this.connection();
     try {
       if (entry.size > this.options.copy_cutoff) {
-        const head = await source.client.send(new HeadObjectCommand({ Bucket: source.options.bucket, Key: srcKey }));
+        const head = await (await source.connection()).client.send(new sdk.HeadObjectCommand({ Bucket: source.options.bucket, Key: srcKey }));
         await copyInParts({
-          client: this.client,
+          client,
+          sdk,
           bucket: this.options.bucket,
           key,
           sourceBucket: source.options.bucket,
@@ -355,8 +365,8 @@ export class S3Provider implements Provider {
         });
       } else {
         // The metadata (mtime, SHA-1) travels with the object.
-        await this.client.send(
-          new CopyObjectCommand({
+        await client.send(
+          new sdk.CopyObjectCommand({
             Bucket: this.options.bucket,
             Key: key,
             CopySource: copySource(source.options.bucket, srcKey),
@@ -407,7 +417,9 @@ export class S3Provider implements Provider {
   }
 
   async close(): Promise<void> {
-    this.client.destroy();
-    await this.direct.close();
+    if (!this.connected) return;
+    const { client, direct } = await this.connected;
+    client.destroy();
+    await direct.close();
   }
 }

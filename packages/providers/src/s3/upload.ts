@@ -1,15 +1,6 @@
 import { type Hash, createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CopyObjectCommand,
-  CreateMultipartUploadCommand,
-  GetObjectCommand,
-  ListPartsCommand,
-  type S3Client,
-  type StorageClass,
-} from '@aws-sdk/client-s3';
+import type { S3Client, StorageClass } from '@aws-sdk/client-s3';
 import {
   type Entry,
   IntegrityError,
@@ -23,6 +14,7 @@ import type { S3DirectRequests } from './direct-requests.js';
 import { errorName, isUnsupported } from './errors.js';
 import { base64Sha1, encodeMetadata, metadataHeaders } from './metadata.js';
 import { S3_MAX_COPY_SIZE, S3_MAX_PARTS } from './options.js';
+import type { S3Sdk } from './sdk.js';
 
 /** A finished part: S3 needs both to complete the upload. */
 interface DonePart {
@@ -56,6 +48,7 @@ function isS3UploadState(s: UploadState | undefined): s is S3UploadState {
 /** What an upload needs of its provider: the client, the key, and how to say where it is. */
 export interface S3UploadTarget {
   client: S3Client;
+  sdk: S3Sdk;
   /** PutObject and UploadPart go this way. */
   direct: S3DirectRequests;
   bucket: string;
@@ -139,7 +132,7 @@ export class S3Upload implements UploadSession {
     let created;
     try {
       created = await target.client.send(
-        new CreateMultipartUploadCommand({
+        new target.sdk.CreateMultipartUploadCommand({
           Bucket: target.bucket,
           Key: target.key,
           Metadata: encodeMetadata(request.mtime, request.sha1),
@@ -245,7 +238,7 @@ export class S3Upload implements UploadSession {
       throw new IntegrityError(`${this.target.path}: sent ${this.next} bytes, expected ${this.request.size}`);
     }
     let sha1 = this.request.sha1 ?? final.sha1 ?? this.hasher?.digest('hex');
-    const { client, bucket, key } = this.target;
+    const { client, sdk, bucket, key } = this.target;
     let metadata = encodeMetadata(this.request.mtime, sha1);
     const storage = this.target.storageClass ? { StorageClass: this.target.storageClass as StorageClass } : {};
     try {
@@ -259,7 +252,7 @@ export class S3Upload implements UploadSession {
         });
       } else {
         const parts = [...this.done.entries()].sort((a, b) => a[0] - b[0]).map(([n, etag]) => ({ PartNumber: n, ETag: etag }));
-        await client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: this.uploadId, MultipartUpload: { Parts: parts } }));
+        await client.send(new sdk.CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: this.uploadId, MultipartUpload: { Parts: parts } }));
         if (!sha1 && this.request.size <= S3_MAX_COPY_SIZE) {
           // Resumed with no SHA-1 listed: the bytes sent before the break passed no hasher here.
           sha1 = await this.sha1OfObject();
@@ -269,7 +262,7 @@ export class S3Upload implements UploadSession {
           // The SHA-1 was known only once every byte had passed: the object's metadata is
           // rewritten in place, server-side, so later syncs compare without reading.
           await client.send(
-            new CopyObjectCommand({
+            new sdk.CopyObjectCommand({
               Bucket: bucket,
               Key: key,
               CopySource: copySource(bucket, key),
@@ -295,8 +288,8 @@ export class S3Upload implements UploadSession {
 
   /** The SHA-1 of the object as stored, read back in full. */
   private async sha1OfObject(): Promise<string> {
-    const { client, bucket, key } = this.target;
-    const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const { client, sdk, bucket, key } = this.target;
+    const answer = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
     const hash = createHash('sha1');
     for await (const chunk of answer.Body as Readable) hash.update(chunk as Buffer);
     return hash.digest('hex');
@@ -315,7 +308,7 @@ async function listParts(target: S3UploadTarget, uploadId: string): Promise<Map<
   let marker: string | undefined;
   do {
     const page = await target.client.send(
-      new ListPartsCommand({ Bucket: target.bucket, Key: target.key, UploadId: uploadId, ...(marker ? { PartNumberMarker: marker } : {}) }),
+      new target.sdk.ListPartsCommand({ Bucket: target.bucket, Key: target.key, UploadId: uploadId, ...(marker ? { PartNumberMarker: marker } : {}) }),
     );
     for (const p of page.Parts ?? []) if (p.PartNumber !== undefined && p.ETag) held.set(p.PartNumber, p.ETag);
     marker = page.IsTruncated ? page.NextPartNumberMarker : undefined;
@@ -326,7 +319,7 @@ async function listParts(target: S3UploadTarget, uploadId: string): Promise<Map<
 /** Drops a multipart upload; one the server no longer knows, or cannot abort, is let be. */
 async function abortUpload(target: S3UploadTarget, uploadId: string): Promise<void> {
   try {
-    await target.client.send(new AbortMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, UploadId: uploadId }));
+    await target.client.send(new target.sdk.AbortMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, UploadId: uploadId }));
   } catch (err) {
     if (errorName(err) === 'NoSuchUpload' || isUnsupported(err)) return;
     throw target.fail(err);
