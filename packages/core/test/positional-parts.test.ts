@@ -1,26 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { BandwidthLimit, type CheckpointHandle, type FileCheckpoint, IntegrityError, TransientError, transferFile } from '../src/index.js';
+import { BandwidthLimit, IntegrityError, TransientError, transferFile } from '../src/index.js';
 import { MemoryProvider } from '../src/testing/index.js';
+import { memoryCheckpoint } from './memory-checkpoint.js';
 
 const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
 const MiB = 1024 * 1024;
 
-function memoryCheckpoint(): CheckpointHandle & { current?: FileCheckpoint } {
-  const h = {
-    current: undefined as FileCheckpoint | undefined,
-    async load() {
-      return h.current && (JSON.parse(JSON.stringify(h.current)) as FileCheckpoint);
-    },
-    async save(cp: FileCheckpoint) {
-      h.current = cp;
-    },
-    async clear() {
-      h.current = undefined;
-    },
-  };
-  return h;
-}
 
 describe('parts read in place from a source that reads at a position', () => {
   for (const takesReadInto of [true, false]) {

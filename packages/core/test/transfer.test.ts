@@ -1,8 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-  type CheckpointHandle,
-  type FileCheckpoint,
   IntegrityError,
   type Placement,
   type RapidResult,
@@ -14,26 +12,10 @@ import {
   transferFile,
 } from '../src/index.js';
 import { MemoryProvider } from '../src/testing/index.js';
+import { memoryCheckpoint } from './memory-checkpoint.js';
 
 const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
 
-function memoryCheckpoint(): CheckpointHandle & { saved: FileCheckpoint[]; current?: FileCheckpoint } {
-  const h = {
-    saved: [] as FileCheckpoint[],
-    current: undefined as FileCheckpoint | undefined,
-    async load() {
-      return h.current && (JSON.parse(JSON.stringify(h.current)) as FileCheckpoint);
-    },
-    async save(cp: FileCheckpoint) {
-      h.saved.push(cp);
-      h.current = cp;
-    },
-    async clear() {
-      h.current = undefined;
-    },
-  };
-  return h;
-}
 
 describe('one-file transfer', () => {
   it('lands a rapid upload reading only proof bytes from the source', async () => {
