@@ -4,8 +4,6 @@ import { TransientError } from './errors.js';
 import type { ProviderThatCan } from './capabilities.js';
 import type { UploadPart } from './provider.js';
 
-/** Bytes a stream made from positional reads yields at a time. */
-const STREAM_CHUNK = 1024 * 1024;
 /** Bytes one bandwidth grant covers, so a limit paces a large part smoothly. */
 const GRANT = 1024 * 1024;
 
@@ -29,20 +27,27 @@ export class PositionalParts {
       onChunk(target);
       return target;
     };
+    const { src, entry, describe } = this;
     let stream: Readable | undefined;
-    async function* chunks(): AsyncGenerator<Buffer> {
-      for (let done = 0; done < length; ) {
-        const n = Math.min(STREAM_CHUNK, length - done);
-        yield await read(offset + done, Buffer.allocUnsafe(n));
-        done += n;
+    // A target that wants a stream gets the part as the source streams it: one open per part.
+    async function* streamed(): AsyncGenerator<Buffer> {
+      let done = 0;
+      for await (const chunk of await src.openRead(entry, { start: offset, end: offset + length })) {
+        const bytes = (chunk as Buffer).subarray(0, length - done);
+        await throttle?.(bytes.length);
+        onChunk(bytes);
+        yield bytes;
+        done += bytes.length;
+        if (done === length) return;
       }
+      throw new TransientError(`${describe}: source ended ${length - done} bytes early`);
     }
     return {
       index,
       offset,
       length,
       get data() {
-        stream ??= Readable.from(chunks(), { objectMode: false });
+        stream ??= Readable.from(streamed(), { objectMode: false });
         return stream;
       },
       readInto: async (target) => {

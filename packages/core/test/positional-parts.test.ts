@@ -22,9 +22,9 @@ describe('parts read in place from a source that reads at a position', () => {
       );
       expect(result).toMatchObject({ kind: 'copied', sha1: sha1(data) });
       expect(dst.files.get('/f.bin')?.data.equals(data)).toBe(true);
-      // Read in place, never through a stream; every byte counted for progress once.
-      expect(src.bytesRead).toBe(0);
-      expect(src.bytesReadAt).toBe(data.length);
+      // Read in place for a target that takes it, else streamed part by part; every byte once.
+      expect(src.bytesReadAt).toBe(takesReadInto ? data.length : 0);
+      expect(src.bytesRead).toBe(takesReadInto ? 0 : data.length);
       expect(seen.reduce((a, b) => a + b, 0)).toBe(data.length);
     });
   }
@@ -38,13 +38,17 @@ describe('parts read in place from a source that reads at a position', () => {
     expect(dst.files.has('/f.bin')).toBe(false);
   });
 
-  it('fails as temporary when the file is shorter than listed', async () => {
-    const src = new MemoryProvider('src', { readAt: true });
-    const dst = new MemoryProvider('dst', { partSize: MiB, takesReadInto: true });
-    src.put('/f.bin', randomBytes(MiB));
-    const entry = { ...(await src.stat('/f.bin')), size: 2 * MiB };
-    await expect(transferFile({ src, srcEntry: entry, dst, dstPath: '/f.bin' })).rejects.toThrow(/source ended 1048576 bytes early/);
-  });
+  for (const takesReadInto of [true, false]) {
+    it(`fails as temporary when the file is shorter than listed (${takesReadInto ? 'readInto' : 'part stream'})`, async () => {
+      const src = new MemoryProvider('src', { readAt: true });
+      const dst = new MemoryProvider('dst', { partSize: MiB, takesReadInto });
+      src.put('/f.bin', randomBytes(MiB + 100));
+      const entry = { ...(await src.stat('/f.bin')), size: 2 * MiB };
+      const failure = transferFile({ src, srcEntry: entry, dst, dstPath: '/f.bin' });
+      await expect(failure).rejects.toBeInstanceOf(TransientError);
+      await expect(failure).rejects.toThrow(/source ended 1048476 bytes early/);
+    });
+  }
 
   it('resumes after a failed part from the checkpoint, reading only the rest', async () => {
     const data = randomBytes(4 * MiB);
