@@ -294,7 +294,8 @@ describe('p115 uploads over the emulator', () => {
         const inner = await source.openRead(e, o);
         return Readable.from(
           (async function* () {
-            let n = 0;
+            // The byte of the file reached, whichever part this stream reads.
+            let n = o?.start ?? 0;
             for await (const c of inner) {
               n += (c as Buffer).length;
               if (!expired && n >= 3 * MiB) {
