@@ -76,6 +76,8 @@ async function listV2(ctx: ListContext, pageSize: number): Promise<void> {
   // S3 ignores start-after once a continuation token is given.
   const after = token !== undefined ? decodeToken(token) : (startAfter ?? '');
 
+  // Each page walks the whole prefix again (metadata included): s3rver walks folders in readdir
+  // order, not the keys', so no walk can stop at a page's end. An emulator's folders are small.
   const { objects } = await ctx.store.listObjects(ctx.params.bucket, { prefix });
   const items: Item[] = [];
   for (const object of objects.filter((o) => compareKeys(o.key, after) > 0).sort((a, b) => compareKeys(a.key, b.key))) {
