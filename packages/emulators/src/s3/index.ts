@@ -5,20 +5,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import { completeWritesBeforeAnswering } from './complete-writes.js';
+import { pageListingsV2 } from './list-v2.js';
 
 /**
  * An S3 server for tests and `ferry emulate s3`: s3rver, an independent implementation, not a
  * fake of our own. It checks the access key id but not V4 signatures, speaks path-style requests,
  * multipart uploads and ranged reads, and lacks ListParts, ListMultipartUploads,
  * AbortMultipartUpload, UploadPartCopy and additional checksums. Its listing is corrected where
- * it departs from S3 (`correctListing`); a gate in front of it checks a PUT's SHA-1 checksum and
- * answers injected errors (`answerFaults`).
+ * it departs from S3 (`correctListing`), and ListObjectsV2 pages as S3 does (`pageListingsV2`); a
+ * gate in front of it checks a PUT's SHA-1 checksum and answers injected errors (`answerFaults`).
  */
 export interface S3EmulatorOptions {
   /** Bucket created at start. */
   bucket?: string;
   /** Folder holding the objects (a fresh temporary folder by default, removed on close). */
   directory?: string;
+  /**
+   * The most keys and common prefixes one ListObjectsV2 page holds, whatever max-keys asks (default
+   * and at most 1000, as S3): a small one makes clients follow IsTruncated.
+   */
+  maxKeysPerPage?: number;
 }
 
 export interface S3Emulator {
@@ -54,6 +60,10 @@ const ACCESS_KEY = 'S3RVER';
 
 export async function startS3Emulator(options: S3EmulatorOptions = {}): Promise<S3Emulator> {
   const bucket = options.bucket ?? 'ferry';
+  const maxKeysPerPage = options.maxKeysPerPage ?? 1000;
+  if (!Number.isInteger(maxKeysPerPage) || maxKeysPerPage < 1 || maxKeysPerPage > 1000) {
+    throw new RangeError(`maxKeysPerPage must be a whole number from 1 to 1000, not ${maxKeysPerPage}`);
+  }
   const owned = options.directory === undefined;
   const directory = options.directory ?? mkdtempSync(join(tmpdir(), 'ferry-s3-'));
   const server = new S3rver({
@@ -64,6 +74,7 @@ export async function startS3Emulator(options: S3EmulatorOptions = {}): Promise<
     configureBuckets: [{ name: bucket, configs: [] }],
   });
   correctListing(server);
+  pageListingsV2(server, maxKeysPerPage);
   completeWritesBeforeAnswering(server);
   const faults = answerFaults(server);
   const address = await server.run();
@@ -191,11 +202,12 @@ interface Store {
 }
 
 /**
- * Two faults of s3rver 3.7.1's ListObjects, corrected to what S3 documents, which every client
+ * Two faults of s3rver 3.7.1's ListObjects (v1), corrected to what S3 documents, which every client
  * relies on: with a delimiter it prunes its walk below the first level, so a folder holding only
- * folders is missing from CommonPrefixes; and a truncated answer needs a DES continuation token,
- * which Node's OpenSSL 3 no longer offers (500 InternalError). Here the store walks flat and
- * groups by the delimiter itself, and answers every listing in one page.
+ * folders is missing from CommonPrefixes; and it walks directories in an order that is not the
+ * keys', so a truncated answer could skip keys. Here the store walks flat and groups by the
+ * delimiter itself, and answers every v1 listing in one page. ListObjectsV2 uses the flat walk and
+ * pages itself (`pageListingsV2`).
  */
 function correctListing(server: S3rver): void {
   const store = (server as unknown as { store: Store }).store;

@@ -16,6 +16,7 @@ import {
   IntegrityError,
   PartReader,
   Sha1,
+  TransientError,
   baseName,
   joinPath,
   pacerFor,
@@ -162,6 +163,16 @@ export class S3Provider implements Provider {
     }
   }
 
+  /**
+   * The token of the page after this one. A truncated page without one is a server fault: stopping
+   * there would pass a partial listing as whole, and `sync` deletes what a source listing lacks.
+   */
+  private nextToken(page: ListObjectsV2CommandOutput, path: string): string | undefined {
+    if (!page.IsTruncated) return undefined;
+    if (!page.NextContinuationToken) throw new TransientError(`${this.display(path)}: listing truncated without a continuation token`);
+    return page.NextContinuationToken;
+  }
+
   private dirEntry(path: string): Entry {
     return { path, name: path === '/' ? '' : baseName(path), isDir: true, size: 0 };
   }
@@ -176,7 +187,7 @@ export class S3Provider implements Provider {
     }
     const file = await this.head(this.keys.fileKey(path, where), path);
     if (file) return file;
-    // With the delimiter: s3rver fails a truncated listing without one (500 InternalError).
+    // One key or one folder below is enough: S3 has no folder objects to HEAD.
     const page = await this.listPage(prefix, path, undefined, true, 1);
     if ((page.Contents?.length ?? 0) + (page.CommonPrefixes?.length ?? 0) > 0) return this.dirEntry(path);
     throw new NotFound(`${where}: no such file or folder`);
@@ -202,7 +213,7 @@ export class S3Provider implements Provider {
       }
       const files = contents.filter((o) => o.Key !== undefined && o.Key !== prefix && !o.Key.endsWith('/'));
       yield* this.headAll(files.map((o) => ({ key: o.Key!, path: joinPath(base, o.Key!.slice(prefix.length)) })));
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      token = this.nextToken(page, dir);
     } while (token);
   }
 
@@ -287,7 +298,7 @@ export class S3Provider implements Provider {
     do {
       const page = await this.listPage(prefix, path, token, false);
       await this.deleteKeys((page.Contents ?? []).map((o) => o.Key!).filter(Boolean), path);
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      token = this.nextToken(page, path);
     } while (token);
   }
 
@@ -336,7 +347,7 @@ export class S3Provider implements Provider {
         await this.copyFile(source, file, joinPath(dstPath, rel));
         size += file.size;
       }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      token = source.nextToken(page, entry.path);
     } while (token);
     return { ...this.dirEntry(dstPath), size };
   }
