@@ -15,7 +15,7 @@ export function createS3Client(sdk: S3Sdk, options: S3Options, sockets: number):
   // a stray stderr line in every command, next to the one line an error may print.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const agent = { keepAlive: true, maxSockets: sockets };
-  const client = new sdk.S3Client({
+  return new sdk.S3Client({
     region: options.region || 'us-east-1',
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     forcePathStyle: options.force_path_style,
@@ -38,17 +38,4 @@ export function createS3Client(sdk: S3Sdk, options: S3Options, sockets: number):
     responseChecksumValidation: 'WHEN_REQUIRED',
     requestHandler: { httpAgent: new HttpAgent(agent), httpsAgent: new HttpsAgent(agent), connectionTimeout: 15_000 },
   });
-  // Over plain http the SDK signs a body held in memory by hashing all of it (SHA-256): a second
-  // pass over every byte, on the event loop, measured at a second of CPU per GiB uploaded. S3
-  // accepts UNSIGNED-PAYLOAD on any request (it is what the SDK sends over https); the bytes are
-  // checked by TLS where used and by the SHA-1 Ferry sends and stores.
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      const request = args.request as { headers?: Record<string, string>; body?: unknown };
-      if (request.headers && Buffer.isBuffer(request.body)) request.headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
-      return next(args);
-    },
-    { step: 'build', name: 'ferryUnsignedPayload' },
-  );
-  return client;
 }
