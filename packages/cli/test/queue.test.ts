@@ -47,3 +47,27 @@ it('an unreachable Redis is one line naming the URL', async () => {
   expect(run.stderr).toContain('cannot reach Redis at redis://:***@127.0.0.1:1');
   expect(run.stderr).not.toContain('hunter2');
 });
+
+it('a queued copy keeps --on-conflict: skip keeps the target file, rename lands beside it', async () => {
+  const box = await queueSandbox(cleanups);
+  await fs.mkdir(join(box.dir, 'src'), { recursive: true });
+  await fs.mkdir(join(box.dir, 'dst'), { recursive: true });
+  await fs.writeFile(join(box.dir, 'src', 'a.txt'), 'from source');
+  await fs.writeFile(join(box.dir, 'dst', 'a.txt'), 'on target');
+  const worker = startFerry(['worker'], box);
+  const workerDone = finished(worker);
+  cleanups.push(async () => {
+    if (worker.exitCode === null) worker.kill('SIGTERM');
+    await workerDone;
+  });
+
+  const skip = await ferry(['copy', 'src', 'dst', '--queue', '--wait', '--on-conflict', 'skip'], box);
+  expect(skip.code, skip.stderr).toBe(0);
+  expect(skip.stderr).toContain('Files: 0 copied, 0 rapid, 1 skipped');
+  expect(await fs.readFile(join(box.dir, 'dst', 'a.txt'), 'utf8')).toBe('on target');
+
+  const rename = await ferry(['copy', 'src', 'dst', '--queue', '--wait', '--on-conflict', 'rename'], box);
+  expect(rename.code, rename.stderr).toBe(0);
+  expect(await fs.readFile(join(box.dir, 'dst', 'a.txt'), 'utf8')).toBe('on target');
+  expect(await fs.readFile(join(box.dir, 'dst', 'a(1).txt'), 'utf8')).toBe('from source');
+});

@@ -62,18 +62,19 @@ describe('ferry and S3', () => {
     await fs.rm(own.dir, { recursive: true, force: true });
   });
 
-  it('loads the AWS SDK only for a command that reaches an S3 remote', async () => {
-    // A preload that writes, at exit, every CommonJS module the process loaded (the SDK is CommonJS).
+  it('loads the AWS SDK and undici only for a command that leaves local disk', async () => {
+    // A preload that writes, at exit, every CommonJS module the process loaded (both are CommonJS).
     const preload = join(box.dir, 'loaded-modules.cjs');
     const record = join(box.dir, 'loaded-modules.txt');
     await fs.writeFile(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(record)}, Object.keys(require.cache).join('\\n')));`);
-    const loadsSdk = async (args: string[]): Promise<boolean> => {
+    const loaded = async (args: string[]): Promise<{ sdk: boolean; undici: boolean }> => {
       const r = await finished(startFerry(args, { ...box, env: { ...box.env, NODE_OPTIONS: `--require ${preload}` } }));
       expect(r.code, r.stderr).toBe(0);
-      return (await fs.readFile(record, 'utf8')).includes(join('@aws-sdk', 'client-s3'));
+      const modules = await fs.readFile(record, 'utf8');
+      return { sdk: modules.includes(join('@aws-sdk', 'client-s3')), undici: modules.includes(join('node_modules', 'undici')) };
     };
-    expect(await loadsSdk(['ls', box.dir])).toBe(false);
-    expect(await loadsSdk(['ls', 's3:/'])).toBe(true);
+    expect(await loaded(['ls', box.dir])).toEqual({ sdk: false, undici: false });
+    expect(await loaded(['ls', 's3:/'])).toMatchObject({ sdk: true });
   });
 
   it('bad input: unknown bucket, wrong keys, a refused endpoint: one line each, exit 1', async () => {

@@ -1,9 +1,10 @@
 import { STATUS_CODES } from 'node:http';
-import { type Dispatcher, Pool } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import { z } from 'zod';
 import { BadInput } from '@ferry/core';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type S3Credentials, SigV4Signer, canonicalQuery, encodeKeyPath } from './signing.js';
+import { undici } from '../http/undici.js';
 
 /** What a HEAD says of an object, read from its headers. */
 export interface S3Head {
@@ -168,7 +169,7 @@ export class S3DirectRequests {
     const url = resolved.url;
     const region = scheme?.signingRegion ?? (await settled(config.region)) ?? 'us-east-1';
     return {
-      pool: new Pool(url.origin, { connections: this.sockets, connectTimeout: 15_000 }),
+      pool: new (await undici()).Pool(url.origin, { connections: this.sockets, connectTimeout: 15_000 }),
       host: url.host,
       basePath: url.pathname.replace(/\/+$/, ''),
       signer: new SigV4Signer(region, scheme?.signingName ?? 's3'),
