@@ -2,6 +2,7 @@ import { BadInput, IntegrityError, TransientError } from '@ferry/core';
 import {
   INIT_UPLOAD_STATUS,
   type InitUpload115,
+  type KEcCipher,
   KEcError,
   createKEcClient,
   encodeInitUploadForm,
@@ -134,25 +135,7 @@ export class UploadInit {
     const body = kEcEncryptRequest(client, encodeInitUploadForm(input));
     // encodeURIComponent, not URLSearchParams: a '+' in Base64 must stay a '+', not become a space.
     const reply = await uplbCall(this.api, '/4.0/initupload.php', { query: `k_ec=${encodeURIComponent(token)}`, body });
-    let json: unknown;
-    const text = reply.body.toString('utf8');
-    if (text.trimStart().startsWith('{')) {
-      // A request 115 could not decrypt comes back as plain JSON rather than an envelope.
-      json = parseJson(text);
-      const failure = failureIn(json);
-      if (failure) {
-        throw new BadInput(`${where}: 115 could not read the encrypted upload init (${failure.code ?? ''} ${failure.text}); check ecdh_pub`.replace(/\( /, '('));
-      }
-    } else {
-      try {
-        json = JSON.parse(kEcDecryptResponse(client, reply.body).toString('utf8')) as unknown;
-      } catch (err) {
-        const why = err instanceof KEcError ? err.message : (err as Error).message;
-        // A reply that does not decrypt was encrypted for a secret other than ours: the server's
-        // key is not the one configured.
-        throw new BadInput(`${where}: cannot read 115's upload init reply (HTTP ${reply.status}, ${why}); check ecdh_pub`);
-      }
-    }
+    const json = initReplyJson(client, reply.body, reply.status, where);
     const parsed = initUpload115.safeParse(json);
     if (!parsed.success) throw new TransientError(`${where}: unexpected upload init reply from 115: ${parsed.error.issues[0]?.message ?? 'bad shape'}`);
     return parsed.data;
@@ -168,6 +151,30 @@ function initFailure(reply: InitUpload115, where: string): Error {
   // `status: false` is a refusal, not a hiccup: asking again gets the same answer.
   if (reply.status === INIT_UPLOAD_STATUS.refused) return new BadInput(`${where}: 115 refused the upload (${msg || 'no reason given'}); check app_version and log in again`);
   return new TransientError(`${where}: 115's upload init failed (status ${reply.status}, ${msg})`);
+}
+
+/**
+ * The JSON an init reply carries. A request 115 could not decrypt comes back as plain JSON rather
+ * than an envelope; an envelope is ciphertext, whose first byte is '{' one time in 256, so only a
+ * reply that parses as a JSON object counts as plain.
+ */
+export function initReplyJson(client: KEcCipher, body: Buffer, httpStatus: number, where: string): unknown {
+  const plain = parseJson(body.toString('utf8'));
+  if (typeof plain === 'object' && plain !== null) {
+    const failure = failureIn(plain);
+    if (failure) {
+      throw new BadInput(`${where}: 115 could not read the encrypted upload init (${failure.code ?? ''} ${failure.text}); check ecdh_pub`.replace(/\( /, '('));
+    }
+    return plain;
+  }
+  try {
+    return JSON.parse(kEcDecryptResponse(client, body).toString('utf8')) as unknown;
+  } catch (err) {
+    const why = err instanceof KEcError ? err.message : (err as Error).message;
+    // A reply that does not decrypt was encrypted for a secret other than ours: the server's
+    // key is not the one configured.
+    throw new BadInput(`${where}: cannot read 115's upload init reply (HTTP ${httpStatus}, ${why}); check ecdh_pub`);
+  }
 }
 
 function parseJson(text: string): unknown {
