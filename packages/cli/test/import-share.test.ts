@@ -39,7 +39,7 @@ describe('ferry import-share', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(summaryOf(run)).toMatchObject({ copied: 3, failed: 0 });
-    expect(await fs.readFile(join(dst, 'Films', 'Season 1', 'e01.mkv'))).toEqual(film);
+    expect((await fs.readFile(join(dst, 'Films', 'Season 1', 'e01.mkv'))).equals(film)).toBe(true);
     expect(await fs.readFile(join(dst, 'notes.txt'))).toEqual(notes);
 
     const again = await ferry(['import-share', link, dst, '--json'], box);
@@ -122,7 +122,7 @@ describe('ferry import-share --queue', () => {
     const run = await ferry(['import-share', link, dst, '--queue', '--wait'], qbox);
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('Files: 3 copied');
-    expect(await fs.readFile(join(dst, 'Films', 'Season 1', 'e01.mkv'))).toEqual(film);
+    expect((await fs.readFile(join(dst, 'Films', 'Season 1', 'e01.mkv'))).equals(film)).toBe(true);
     const list = await ferry(['jobs', 'list'], qbox);
     expect(list.stdout).toContain('import-share');
   });
