@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BandwidthLimit, IntegrityError, TransientError, transferFile } from '../src/index.js';
 import { MemoryProvider } from '../src/testing/index.js';
 import { memoryCheckpoint } from './memory-checkpoint.js';
+import { failOnceAt } from './part-faults.js';
 
 const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
 const MiB = 1024 * 1024;
@@ -53,16 +54,10 @@ describe('parts read in place from a source that reads at a position', () => {
   it('resumes after a failed part from the checkpoint, reading only the rest', async () => {
     const data = randomBytes(4 * MiB);
     const src = new MemoryProvider('src', { listSha1: true, readAt: true });
-    let failAt: number | undefined = 2;
     const dst = new MemoryProvider('dst', {
       partSize: MiB,
       takesReadInto: true,
-      beforePart: ({ index }) => {
-        if (index === failAt) {
-          failAt = undefined;
-          throw new TransientError('connection reset by the test');
-        }
-      },
+      beforePart: failOnceAt(2),
     });
     src.put('/f.bin', data);
     const entry = await src.stat('/f.bin');

@@ -13,6 +13,7 @@ import {
 } from '../src/index.js';
 import { MemoryProvider } from '../src/testing/index.js';
 import { memoryCheckpoint } from './memory-checkpoint.js';
+import { failOnceAt } from './part-faults.js';
 
 const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
 
@@ -77,15 +78,9 @@ describe('one-file transfer', () => {
   it('resumes after a failed part from the last checkpoint, hashing each byte once', async () => {
     const data = randomBytes(4 * 1024 * 1024);
     const src = new MemoryProvider('src', { listSha1: true });
-    let failAt: number | undefined = 2;
     const dst = new MemoryProvider('dst', {
       partSize: 1024 * 1024,
-      beforePart: ({ index }) => {
-        if (index === failAt) {
-          failAt = undefined;
-          throw new TransientError('connection reset by the test');
-        }
-      },
+      beforePart: failOnceAt(2),
     });
     src.put('/f.bin', data);
     const entry = await src.stat('/f.bin');
@@ -105,16 +100,10 @@ describe('one-file transfer', () => {
   it('checkpoints only the parts a session with parts in flight confirmed, and resumes from there', async () => {
     const data = randomBytes(4 * 1024 * 1024);
     const src = new MemoryProvider('src', { listSha1: true });
-    let failAt: number | undefined = 3;
     const dst = new MemoryProvider('dst', {
       partSize: 1024 * 1024,
       inFlightParts: 1,
-      beforePart: ({ index }) => {
-        if (index === failAt) {
-          failAt = undefined;
-          throw new TransientError('connection reset by the test');
-        }
-      },
+      beforePart: failOnceAt(3),
     });
     src.put('/f.bin', data);
     const entry = await src.stat('/f.bin');
@@ -159,17 +148,11 @@ describe('resuming towards a rapid-capable target', () => {
     const data = randomBytes(2 * 1024 * 1024);
     const src = new MemoryProvider('src');
     src.put('/f.bin', data);
-    let failAt: number | undefined = 1;
     const dst = new MemoryProvider('dst', {
       rapidUpload: true,
       needsSha1: true,
       partSize: 512 * 1024,
-      beforePart: ({ index }) => {
-        if (index === failAt) {
-          failAt = undefined;
-          throw new TransientError('part URL expired');
-        }
-      },
+      beforePart: failOnceAt(1, 'part URL expired'),
     });
     // Same size, other bytes: a candidate, so the attempt needs the SHA-1, and misses.
     dst.put('/other.bin', randomBytes(data.length));
@@ -189,17 +172,11 @@ describe('resuming towards a rapid-capable target', () => {
     const data = randomBytes(4 * 1024 * 1024);
     const src = new MemoryProvider('src');
     src.put('/f.bin', data);
-    let failAt: number | undefined = 2;
     const dst = new MemoryProvider('dst', {
       rapidUpload: true,
       needsSha1: true,
       partSize: 1024 * 1024,
-      beforePart: ({ index }) => {
-        if (index === failAt) {
-          failAt = undefined;
-          throw new TransientError('part URL expired');
-        }
-      },
+      beforePart: failOnceAt(2, 'part URL expired'),
     });
     const entry = await src.stat('/f.bin');
     const cp = memoryCheckpoint();
